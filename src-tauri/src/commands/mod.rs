@@ -1,0 +1,5 @@
+//! One file per backend area, each command named `<area>_<verb>` after the core function it calls.
+
+pub mod archive;
+pub mod members;
+pub mod org;

@@ -1,0 +1,45 @@
+//! dangan-app: the desktop shell. Tauri commands over the `dangan` core and nothing else: each
+//! command parses its arguments, calls the core off the UI thread, and maps the error to
+//! `{code, message, details}`.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+use state::AppState;
+
+/// The archive folder: `--archive DIR` on the command line, else `DANGAN_ARCHIVE`, else the OS
+/// data folder.
+fn archive_dir_argument() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--archive" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--archive=")) {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+fn main() {
+    let state = AppState::open(archive_dir_argument());
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::archive::archive_info,
+            commands::org::org_branches,
+            commands::members::member_list,
+            commands::members::member_show,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(err) = result {
+        eprintln!("dangan-app: {err}");
+        std::process::exit(1);
+    }
+}

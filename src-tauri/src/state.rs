@@ -1,0 +1,58 @@
+//! The open archive the commands share, and the one way commands reach it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use dangan::{Actor, ApiError, Archive, ErrorCode};
+
+pub struct AppState {
+    /// The archive, or why it could not be opened (shown by every command, so the window can say
+    /// so instead of failing to start).
+    archive: Result<Arc<Mutex<Archive>>, ApiError>,
+    actor: Actor,
+}
+
+impl AppState {
+    pub fn open(explicit_dir: Option<PathBuf>) -> AppState {
+        let archive = Archive::resolve_dir(explicit_dir)
+            .and_then(Archive::open)
+            .map(|archive| Arc::new(Mutex::new(archive)))
+            .map_err(|err| ApiError::from_error(&err));
+        if let Err(err) = &archive {
+            eprintln!("dangan-app: {}", err.message);
+        }
+        AppState {
+            archive,
+            actor: Actor::local_admin(),
+        }
+    }
+
+    /// Runs `job` against the archive on a blocking thread, so the UI thread never waits on SQLite.
+    pub async fn run<T, E>(
+        &self,
+        job: impl FnOnce(&Archive, &Actor) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
+        let archive = self.archive.clone()?;
+        let actor = self.actor.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let archive = archive
+                .lock()
+                .map_err(|_| internal("the archive lock was poisoned"))?;
+            job(&archive, &actor).map_err(|err| ApiError::from_error(&err))
+        })
+        .await
+        .map_err(|err| internal(&err.to_string()))?
+    }
+}
+
+fn internal(message: &str) -> ApiError {
+    ApiError {
+        code: "internal".to_string(),
+        message: message.to_string(),
+        details: serde_json::Value::Null,
+    }
+}

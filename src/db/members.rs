@@ -1,0 +1,340 @@
+//! Queries on `member`, `member_event` and `event_person`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::people::{
+    EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberSummary, PersonRole, Sex,
+    Stage, StageSelector, event_titles, id_number,
+};
+
+/// The member list's filters, already normalised by `people::list`.
+#[derive(Debug)]
+pub(crate) struct ListFilter<'a> {
+    pub text: Option<&'a str>,
+    pub branch_id: Option<i64>,
+    pub stage: Option<StageSelector>,
+}
+
+/// Each member with the two facts their stage is derived from: the highest development step and
+/// the latest status event. Correlated subqueries use the `member_event_progress` index, so a page
+/// costs a few index probes per row.
+const MEMBER_PROGRESS: &str = "
+    SELECT m.id, m.name, m.sex, m.student_no, m.branch_id, b.name AS branch, m.college,
+           m.class_name, m.id_number, b.parent_id AS college_unit,
+           (SELECT max(e.step) FROM member_event e
+             WHERE e.member_id = m.id AND e.kind = 'step') AS max_step,
+           (SELECT e.kind FROM member_event e
+             WHERE e.member_id = m.id AND e.kind <> 'step'
+             ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
+      FROM member m
+      LEFT JOIN org_unit b ON b.id = m.branch_id";
+
+pub(crate) fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM member", [], |row| row.get(0))
+}
+
+pub(crate) fn list(
+    conn: &Connection,
+    filter: &ListFilter<'_>,
+    page: Option<(i64, i64)>,
+) -> rusqlite::Result<MemberPage> {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut args: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
+    if let Some(text) = filter.text {
+        let escaped = escape_like(text);
+        if text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
+        {
+            clauses.push(
+                "(student_no LIKE :prefix ESCAPE '\\' OR id_number LIKE :suffix ESCAPE '\\')",
+            );
+            args.push((":prefix", Box::new(format!("{escaped}%"))));
+            args.push((
+                ":suffix",
+                Box::new(format!("%{}", escaped.to_ascii_uppercase())),
+            ));
+        } else {
+            clauses.push("(name LIKE :infix ESCAPE '\\' OR student_no LIKE :prefix ESCAPE '\\')");
+            args.push((":infix", Box::new(format!("%{escaped}%"))));
+            args.push((":prefix", Box::new(format!("{escaped}%"))));
+        }
+    }
+    if let Some(branch_id) = filter.branch_id {
+        clauses.push("branch_id = :branch_id");
+        args.push((":branch_id", Box::new(branch_id)));
+    }
+    match filter.stage {
+        Some(StageSelector::InPipeline { min_step, max_step }) => {
+            clauses.push(
+                "(status IS NULL OR status = 'transferred_in') \
+                 AND ifnull(max_step, 0) BETWEEN :min_step AND :max_step",
+            );
+            args.push((":min_step", Box::new(min_step)));
+            args.push((":max_step", Box::new(max_step)));
+        }
+        Some(StageSelector::Left(kind)) => {
+            clauses.push("status = :status");
+            args.push((":status", Box::new(kind.as_code())));
+        }
+        None => {}
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+
+    let named: Vec<(&str, &dyn ToSql)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM ({MEMBER_PROGRESS}) {where_sql}"),
+        named.as_slice(),
+        |row| row.get(0),
+    )?;
+
+    // SQLite reads a negative LIMIT as "no limit".
+    let (offset, limit) = page.unwrap_or((0, -1));
+    let mut paged = named.clone();
+    paged.push((":limit", &limit));
+    paged.push((":offset", &offset));
+    let sql = format!(
+        "SELECT * FROM ({MEMBER_PROGRESS}) {where_sql}
+          ORDER BY college_unit IS NULL, college_unit, branch_id, student_no IS NULL, student_no, id
+          LIMIT :limit OFFSET :offset"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(paged.as_slice(), summary_from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(MemberPage { total, rows })
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<MemberSummary> {
+    let id_number: Option<String> = row.get("id_number")?;
+    let max_step: Option<u8> = row.get("max_step")?;
+    let status: Option<String> = row.get("status")?;
+    Ok(MemberSummary {
+        id: row.get("id")?,
+        name: row.get("name")?,
+        sex: sex_from(row.get("sex")?),
+        student_no: row.get("student_no")?,
+        branch_id: row.get("branch_id")?,
+        branch: row.get("branch")?,
+        college: row.get("college")?,
+        class_name: row.get("class_name")?,
+        stage: Stage::from_progress(max_step, status.as_deref().and_then(EventKind::from_code)),
+        id_number_masked: id_number.as_deref().map(id_number::mask),
+    })
+}
+
+fn sex_from(code: Option<String>) -> Option<Sex> {
+    code.as_deref().and_then(Sex::from_code)
+}
+
+/// The member's record; `stage`, the derived dates and `events` are filled in by `people::show`.
+pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<MemberDetail>> {
+    conn.query_row(
+        "SELECT m.*, b.name AS branch FROM member m
+           LEFT JOIN org_unit b ON b.id = m.branch_id
+          WHERE m.id = ?1",
+        [id],
+        |row| {
+            let id_number: Option<String> = row.get("id_number")?;
+            Ok(MemberDetail {
+                id: row.get("id")?,
+                name: row.get("name")?,
+                sex: sex_from(row.get("sex")?),
+                ethnicity: row.get("ethnicity")?,
+                id_number_masked: id_number.as_deref().map(id_number::mask),
+                birth_date: row.get("birth_date")?,
+                education: row.get("education")?,
+                category: row.get("category")?,
+                branch_id: row.get("branch_id")?,
+                branch: row.get("branch")?,
+                college: row.get("college")?,
+                class_name: row.get("class_name")?,
+                grade: row.get("grade")?,
+                student_no: row.get("student_no")?,
+                expected_graduation: row.get("expected_graduation")?,
+                job: row.get("job")?,
+                phone: row.get("phone")?,
+                address: row.get("address")?,
+                native_place: row.get("native_place")?,
+                membership_status: row.get("membership_status")?,
+                lost_contact: row.get("lost_contact")?,
+                mobile: row.get("mobile")?,
+                stage: Stage::Applicant,
+                joined_date: None,
+                full_member_date: None,
+                events: Vec::new(),
+            })
+        },
+    )
+    .optional()
+}
+
+/// The member's events in date order (ties in the order they were recorded), with the people.
+pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<MemberEvent>> {
+    let mut people_stmt = conn.prepare_cached(
+        "SELECT p.event_id, p.role, p.name, p.member_id FROM event_person p
+           JOIN member_event e ON e.id = p.event_id
+          WHERE e.member_id = ?1
+          ORDER BY p.event_id, p.position",
+    )?;
+    let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
+    let rows = people_stmt.query_map([member_id], |row| {
+        let role: String = row.get(1)?;
+        Ok((
+            row.get::<_, i64>(0)?,
+            EventPerson {
+                role: PersonRole::from_code(&role).unwrap_or(PersonRole::Other),
+                name: row.get(2)?,
+                member_id: row.get(3)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (event_id, person) = row?;
+        people.entry(event_id).or_default().push(person);
+    }
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, step, date, note FROM member_event
+          WHERE member_id = ?1 ORDER BY date, id",
+    )?;
+    let events = stmt
+        .query_map([member_id], |row| {
+            let id: i64 = row.get(0)?;
+            let kind_code: String = row.get(1)?;
+            let kind = EventKind::from_code(&kind_code).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Text,
+                    format!("unknown event kind {kind_code:?}").into(),
+                )
+            })?;
+            let step: Option<u8> = row.get(2)?;
+            let (title_zh, title_en, stage_of_step) = event_titles(kind, step);
+            Ok(MemberEvent {
+                id,
+                kind,
+                step,
+                stage_of_step,
+                title_zh,
+                title_en,
+                date: row.get(3)?,
+                people: people.remove(&id).unwrap_or_default(),
+                note: row.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(events)
+}
+
+/// A member record to insert. Validation (ID checksum, dates) is the caller's job.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NewMember {
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub ethnicity: Option<String>,
+    pub id_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub education: Option<String>,
+    pub category: Option<String>,
+    pub branch_id: Option<i64>,
+    pub job: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub membership_status: Option<String>,
+    pub student_no: Option<String>,
+    pub college: Option<String>,
+    pub class_name: Option<String>,
+    pub grade: Option<String>,
+    pub expected_graduation: Option<NaiveDate>,
+    pub native_place: Option<String>,
+}
+
+pub(crate) fn insert_member(conn: &Connection, member: &NewMember) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO member (name, sex, ethnicity, id_number, birth_date, education, category,
+                             branch_id, job, phone, address, membership_status, student_no,
+                             college, class_name, grade, expected_graduation, native_place)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?;
+    stmt.execute(params![
+        member.name,
+        member.sex.map(Sex::as_code),
+        member.ethnicity,
+        member.id_number,
+        member.birth_date,
+        member.education,
+        member.category,
+        member.branch_id,
+        member.job,
+        member.phone,
+        member.address,
+        member.membership_status,
+        member.student_no,
+        member.college,
+        member.class_name,
+        member.grade,
+        member.expected_graduation,
+        member.native_place,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// An event to insert; `people` are (role, name, member id if known).
+#[derive(Debug, Clone)]
+pub(crate) struct NewEvent {
+    pub member_id: i64,
+    pub kind: EventKind,
+    pub step: Option<u8>,
+    pub date: NaiveDate,
+    pub note: Option<String>,
+    pub people: Vec<(PersonRole, String, Option<i64>)>,
+}
+
+pub(crate) fn insert_event(
+    conn: &Connection,
+    event: &NewEvent,
+    recorded_by: &str,
+) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO member_event (member_id, kind, step, date, note, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    stmt.execute(params![
+        event.member_id,
+        event.kind.as_code(),
+        event.step,
+        event.date,
+        event.note,
+        recorded_by
+    ])?;
+    let event_id = conn.last_insert_rowid();
+    let mut person_stmt = conn.prepare_cached(
+        "INSERT INTO event_person (event_id, position, role, name, member_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, (role, name, member_id)) in (0i64..).zip(&event.people) {
+        person_stmt.execute(params![event_id, position, role.as_code(), name, member_id])?;
+    }
+    Ok(event_id)
+}
+
+/// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}

@@ -1,0 +1,206 @@
+//! Storage: opening the SQLite file, the numbered migrations, and every SQL query.
+//!
+//! Nothing outside this module writes SQL. Domain modules call the query functions in the
+//! per-table files (`org`, `members`) and get plain domain values back. This module knows nothing
+//! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
+
+pub(crate) mod members;
+pub(crate) mod org;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite_migration::{M, Migrations};
+
+use crate::archive::ArchiveError;
+
+/// The migrations embedded in the binary, oldest first. Migration N brings the schema to
+/// version N (kept in `PRAGMA user_version`). Released files are never edited.
+pub const MIGRATIONS_SQL: &[&str] = &[
+    include_str!("migrations/0001_org_and_members.sql"),
+    include_str!("migrations/0002_member_events.sql"),
+];
+
+/// The schema version this program writes and understands.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS_SQL.len() as u32;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// Byte offset of `user_version` in the SQLite file header (a big-endian u32).
+const USER_VERSION_OFFSET: usize = 60;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Reads the schema version from the file header without opening the database, so that an
+/// archive written by a newer program can be refused without SQLite touching the file.
+/// Returns `None` for a missing or empty file.
+pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, ArchiveError> {
+    let io_err = |source| ArchiveError::Io {
+        path: db_path.to_path_buf(),
+        source,
+    };
+    let mut file = match fs::File::open(db_path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(io_err(err)),
+    };
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]).map_err(io_err)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    if read == 0 {
+        return Ok(None);
+    }
+    if read < header.len() || &header[..16] != SQLITE_MAGIC {
+        return Err(ArchiveError::NotAnArchive {
+            path: db_path.to_path_buf(),
+        });
+    }
+    let bytes = [
+        header[USER_VERSION_OFFSET],
+        header[USER_VERSION_OFFSET + 1],
+        header[USER_VERSION_OFFSET + 2],
+        header[USER_VERSION_OFFSET + 3],
+    ];
+    Ok(Some(u32::from_be_bytes(bytes)))
+}
+
+/// Opens (creating if needed) the archive database, refuses a newer schema, backs the file up
+/// into `backup_dir` before migrating an older one, and applies the pending migrations in one
+/// transaction.
+pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, ArchiveError> {
+    let found = peek_schema_version(db_path)?;
+    if let Some(found) = found
+        && found > SCHEMA_VERSION
+    {
+        return Err(ArchiveError::SchemaTooNew {
+            path: db_path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let mut conn = Connection::open_with_flags(db_path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // An archive is one writer at a time; WAL keeps readers (the UI) unblocked meanwhile.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+
+    let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > SCHEMA_VERSION {
+        // Another process upgraded the file between the header peek and the open.
+        return Err(ArchiveError::SchemaTooNew {
+            path: db_path.to_path_buf(),
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if current > 0 && current < SCHEMA_VERSION {
+        backup_before_migration(&conn, backup_dir, current)?;
+    }
+    migrations()
+        .to_latest(&mut conn)
+        .map_err(|source| ArchiveError::Migration {
+            path: db_path.to_path_buf(),
+            from: current,
+            to: SCHEMA_VERSION,
+            source,
+        })?;
+    Ok(conn)
+}
+
+/// Writes a consistent copy of the database (WAL included) before its schema changes.
+fn backup_before_migration(
+    conn: &Connection,
+    backup_dir: &Path,
+    from: u32,
+) -> Result<PathBuf, ArchiveError> {
+    crate::archive::create_dir(backup_dir)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let target = backup_dir.join(format!("archive-v{from}-before-migration-{stamp}.db"));
+    let target_str = target.to_str().ok_or_else(|| ArchiveError::Io {
+        path: target.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path is not UTF-8"),
+    })?;
+    conn.execute("VACUUM INTO ?1", [target_str])?;
+    Ok(target)
+}
+
+/// Reads the schema version of an open archive.
+pub(crate) fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Runs `f` inside one transaction: every multi-row write goes through here, so a failure
+/// (or a killed process) leaves all of it or none of it.
+pub(crate) fn with_tx<T, E>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<rusqlite::Error>,
+{
+    let tx = conn.transaction()?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn fresh_database_reaches_the_latest_version_without_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("archive.db");
+        let conn = open(&db, dir.path()).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        let journal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let backups = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("before")
+            })
+            .count();
+        assert_eq!(backups, 0);
+    }
+
+    #[test]
+    fn a_foreign_file_is_not_an_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("archive.db");
+        fs::write(&db, "姓名,学号\n张三,2023001\n".repeat(20)).unwrap();
+        let err = open(&db, dir.path()).unwrap_err();
+        assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
+    }
+}

@@ -1,0 +1,298 @@
+//! `dangan`: the headless door onto the core, for batch jobs and scripts.
+//!
+//! Each command parses its arguments, calls the core, and prints: a readable table by default, or
+//! exactly one JSON document on stdout with `--json`. Errors go to stderr with a non-zero exit
+//! code (see `Failure::exit_code`). No domain logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use dangan::demo::{self, DemoOptions};
+use dangan::org;
+use dangan::people::{self, MemberQuery, Stage};
+use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
+use serde::Serialize;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dangan",
+    version,
+    about = "党建档案 Dangan: the archive from the command line"
+)]
+struct Cli {
+    /// The archive folder (default: the OS data folder).
+    #[arg(long, global = true, env = ARCHIVE_ENV, value_name = "DIR")]
+    archive: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create an empty archive (or migrate an existing one) and print where it is.
+    Init(JsonFlag),
+    /// Fill an empty archive with a realistic, deterministic demo university.
+    Demo(DemoArgs),
+    /// Print the archive's location, schema version and size.
+    Info(JsonFlag),
+    /// Members: list and show.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Branches (党支部): list.
+    #[command(subcommand)]
+    Branch(BranchCommand),
+}
+
+#[derive(Debug, Args)]
+struct JsonFlag {
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// How many members (students and teachers) to generate.
+    #[arg(long, default_value_t = 2000)]
+    members: usize,
+    /// The random seed: the same seed, size and date give the same archive.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The day the demo treats as today, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum MemberCommand {
+    /// List members, optionally filtered; ID numbers are masked.
+    List(MemberListArgs),
+    /// Show one member with their development timeline.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Args)]
+struct MemberListArgs {
+    /// A branch id, a unique branch name, or college/branch.
+    #[arg(long)]
+    branch: Option<String>,
+    /// applicant, activist, development_target, probationary_member, full_member, transferred_out,
+    /// disqualified, withdrawn or deceased.
+    #[arg(long, value_parser = parse_stage)]
+    stage: Option<Stage>,
+    /// Part of a name, the start of a student number, or the last digits of an ID number.
+    #[arg(long)]
+    search: Option<String>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum BranchCommand {
+    /// List every branch with its id and college.
+    List(JsonFlag),
+}
+
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    Stage::from_code(text).ok_or_else(|| {
+        let codes: Vec<_> = Stage::ALL.iter().map(|s| s.as_code()).collect();
+        format!("unknown stage {text:?}; one of: {}", codes.join(", "))
+    })
+}
+
+/// A failed command: what to print and which exit code to use.
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+impl<E: ErrorCode> From<E> for Failure {
+    fn from(err: E) -> Failure {
+        Failure {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl Failure {
+    /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
+    /// 4: what was asked for does not exist.
+    fn exit_code(&self) -> u8 {
+        match self.code {
+            "schema_too_new" => 3,
+            "archive_missing" | "member_not_found" | "branch_not_found" => 4,
+            "branch_ambiguous" | "invalid_argument" => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let dir = Archive::resolve_dir(cli.archive)?;
+    let actor = Actor::local_admin();
+    match cli.command {
+        Command::Init(out) => {
+            let archive = Archive::open(&dir)?;
+            let info = archive.info(&actor)?;
+            print(out.json, &info, || {
+                format!(
+                    "archive ready at {} (schema v{})",
+                    info.path, info.schema_version
+                )
+            })
+        }
+        Command::Demo(args) => {
+            let mut archive = Archive::open(&dir)?;
+            let options = DemoOptions {
+                members: args.members,
+                seed: args.seed,
+                as_of: args
+                    .as_of
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            };
+            let started = Instant::now();
+            let summary = demo::generate(&mut archive, &actor, &options)?;
+            let seconds = started.elapsed().as_secs_f64();
+            print(args.output.json, &summary, || {
+                let stages: Vec<String> = Stage::ALL
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} {}",
+                            s.zh(),
+                            summary.stages.get(s.as_code()).unwrap_or(&0)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "generated {} members ({}) in {} colleges, {} branches, with {} events in {seconds:.1} s\narchive: {}",
+                    summary.members,
+                    stages.join(", "),
+                    summary.colleges,
+                    summary.branches,
+                    summary.events,
+                    archive.root().display()
+                )
+            })
+        }
+        Command::Info(out) => {
+            let archive = Archive::open_existing(&dir)?;
+            let info = archive.info(&actor)?;
+            print(out.json, &info, || {
+                format!(
+                    "archive: {}\nschema: v{} (program {})\nmembers: {}",
+                    info.path, info.schema_version, info.program_version, info.members
+                )
+            })
+        }
+        Command::Member(MemberCommand::List(args)) => {
+            let archive = Archive::open_existing(&dir)?;
+            let branch_id = match &args.branch {
+                Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
+                None => None,
+            };
+            let query = MemberQuery {
+                text: args.search,
+                branch_id,
+                stage: args.stage,
+                ..MemberQuery::default()
+            };
+            let members = people::list_all(&archive, &actor, &query)?;
+            print(args.output.json, &members, || {
+                let mut text = String::new();
+                for m in &members {
+                    text.push_str(&format!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\n",
+                        m.id,
+                        m.name,
+                        m.student_no.as_deref().unwrap_or("-"),
+                        m.branch.as_deref().unwrap_or("-"),
+                        m.stage.zh(),
+                        m.id_number_masked.as_deref().unwrap_or("-"),
+                    ));
+                }
+                text.push_str(&format!("{} members", members.len()));
+                text
+            })
+        }
+        Command::Member(MemberCommand::Show { id, output }) => {
+            let archive = Archive::open_existing(&dir)?;
+            let member = people::show(&archive, &actor, id)?;
+            print(output.json, &member, || {
+                let mut text = format!(
+                    "{} ({})  {}  {}\n学号 {}  身份证号 {}\n",
+                    member.name,
+                    member.stage.zh(),
+                    member.college.as_deref().unwrap_or("-"),
+                    member.branch.as_deref().unwrap_or("-"),
+                    member.student_no.as_deref().unwrap_or("-"),
+                    member.id_number_masked.as_deref().unwrap_or("-"),
+                );
+                for event in &member.events {
+                    let step = event.step.map(|s| format!("第{s}步 ")).unwrap_or_default();
+                    let people: Vec<&str> = event.people.iter().map(|p| p.name.as_str()).collect();
+                    text.push_str(&format!(
+                        "{}  {step}{}  {}\n",
+                        event.date,
+                        event.title_zh,
+                        people.join("、")
+                    ));
+                }
+                text.trim_end().to_string()
+            })
+        }
+        Command::Branch(BranchCommand::List(out)) => {
+            let archive = Archive::open_existing(&dir)?;
+            let branches = org::list_branches(&archive, &actor)?;
+            print(out.json, &branches, || {
+                branches
+                    .iter()
+                    .map(|b| format!("{}\t{}/{}", b.id, b.college, b.name))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
+}
+
+/// Prints `value` as JSON, or the text `describe` makes.
+fn print<T: Serialize>(
+    json: bool,
+    value: &T,
+    describe: impl FnOnce() -> String,
+) -> Result<(), Failure> {
+    let text = if json {
+        serde_json::to_string_pretty(value).map_err(|err| Failure {
+            code: "internal",
+            message: err.to_string(),
+        })?
+    } else {
+        describe()
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`dangan member list | head`) is not an error worth reporting.
+    let _ = writeln!(stdout, "{text}");
+    Ok(())
+}

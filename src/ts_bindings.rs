@@ -1,0 +1,84 @@
+//! The TypeScript types the UI uses are generated from the Rust types that cross IPC. This test
+//! fails when `ui/src/generated/` differs from what the Rust types produce; run
+//! `UPDATE_GENERATED=1 cargo test ts_bindings` to rewrite the files after changing a type.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ts_rs::{Config, TS};
+
+use crate::archive::ArchiveInfo;
+use crate::error::ApiError;
+use crate::org::{BranchOption, OrgKind};
+use crate::people::{
+    EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
+    PersonRole, Sex, Stage,
+};
+
+fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
+    let name = format!("{}.ts", T::ident(cfg));
+    let text = T::export_to_string(cfg).unwrap_or_else(|err| panic!("{name}: {err}"));
+    files.insert(name, text);
+}
+
+/// Every type that crosses IPC, rendered as the files ts-rs would write.
+fn bindings() -> BTreeMap<String, String> {
+    let cfg = Config::new().with_large_int("number");
+    let mut files = BTreeMap::new();
+    render::<ApiError>(&cfg, &mut files);
+    render::<ArchiveInfo>(&cfg, &mut files);
+    render::<BranchOption>(&cfg, &mut files);
+    render::<OrgKind>(&cfg, &mut files);
+    render::<Sex>(&cfg, &mut files);
+    render::<Stage>(&cfg, &mut files);
+    render::<EventKind>(&cfg, &mut files);
+    render::<PersonRole>(&cfg, &mut files);
+    render::<EventPerson>(&cfg, &mut files);
+    render::<MemberEvent>(&cfg, &mut files);
+    render::<MemberQuery>(&cfg, &mut files);
+    render::<MemberSummary>(&cfg, &mut files);
+    render::<MemberPage>(&cfg, &mut files);
+    render::<MemberDetail>(&cfg, &mut files);
+    files
+}
+
+#[test]
+fn generated_typescript_matches_the_rust_types() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/generated");
+    let expected = bindings();
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|ext| ext == "ts") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+        for (name, text) in &expected {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut found = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "ts") {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            found.insert(name, std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let stale: Vec<_> = found
+        .keys()
+        .filter(|name| !expected.contains_key(*name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale files in ui/src/generated: {stale:?}"
+    );
+    for (name, text) in &expected {
+        assert_eq!(
+            found.get(name),
+            Some(text),
+            "ui/src/generated/{name} is out of date: run UPDATE_GENERATED=1 cargo test ts_bindings"
+        );
+    }
+}

@@ -1,0 +1,77 @@
+"""Fixtures for the end-to-end tests: a demo archive, tauri-driver, and a WebDriver session on the
+real dangan-app window (run under Xvfb by scripts/test.sh)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.options import ArgOptions
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = Path(os.environ.get("DANGAN_APP", ROOT / "target/debug/dangan-app"))
+CLI = Path(os.environ.get("DANGAN_CLI", ROOT / "target/debug/dangan"))
+SHOTS = ROOT / "target/e2e"
+DEMO_MEMBERS = int(os.environ.get("DANGAN_E2E_MEMBERS", "20000"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"tauri-driver did not listen on port {port}")
+
+
+@pytest.fixture(scope="session")
+def demo_archive():
+    """A demo archive of realistic size, generated once for the session."""
+    folder = Path(tempfile.mkdtemp(prefix="dangan-e2e-"))
+    archive = folder / "archive"
+    subprocess.run(
+        [str(CLI), "--archive", str(archive), "demo", "--members", str(DEMO_MEMBERS),
+         "--seed", "1", "--as-of", "2026-11-24"],
+        check=True,
+    )
+    yield archive
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def driver(demo_archive):
+    assert APP.is_file(), f"build the app first: {APP} is missing"
+    driver_bin = shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver")
+    port, native_port = free_port(), free_port()
+    env = dict(os.environ, DANGAN_ARCHIVE=str(demo_archive))
+    proc = subprocess.Popen(
+        [driver_bin, "--port", str(port), "--native-port", str(native_port)], env=env
+    )
+    try:
+        wait_for_port(port)
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability(
+            "tauri:options", {"application": str(APP), "args": ["--archive", str(demo_archive)]}
+        )
+        started = time.monotonic()
+        session = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+        session.dangan_started = started
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        yield session
+        session.quit()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

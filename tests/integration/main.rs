@@ -1,0 +1,16 @@
+//! The one integration test binary. Each module tests one door or boundary end to end, against
+//! real archive folders in temporary directories:
+//!
+//! - `cli`: the `dangan` binary run as a real process, checked through its output and the library.
+//! - `archive`: opening, migrating and refusing archives on disk.
+//! - `members`: listing and showing members through the library on a demo archive.
+//!
+//! Helpers for temporary archives live in `util`.
+
+// Helpers outside #[test] functions may panic too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod archive;
+mod cli;
+mod members;
+mod util;

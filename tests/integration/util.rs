@@ -1,0 +1,86 @@
+//! Temporary archives and a handle on the `dangan` binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use dangan::demo::{self, DemoOptions};
+use dangan::{Actor, Archive};
+use rusqlite::{Connection, OpenFlags};
+
+/// The reference day every demo in the tests is generated for, so results never depend on today.
+pub const AS_OF: &str = "2026-11-24";
+
+pub fn as_of() -> NaiveDate {
+    NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap()
+}
+
+/// A temporary folder that is deleted when the test ends, and the archive folder inside it.
+pub struct TempArchive {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl TempArchive {
+    /// A path for an archive that does not exist yet.
+    pub fn new() -> TempArchive {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("档案");
+        TempArchive { _dir: dir, root }
+    }
+
+    /// An archive filled with a demo of `members` members (seed 1, generated as of `AS_OF`).
+    pub fn demo(members: usize) -> TempArchive {
+        let temp = TempArchive::new();
+        let mut archive = Archive::open(&temp.root).unwrap();
+        let options = DemoOptions {
+            members,
+            seed: 1,
+            as_of: as_of(),
+        };
+        demo::generate(&mut archive, &Actor::local_admin(), &options).unwrap();
+        temp
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.root.join("archive.db")
+    }
+
+    /// `dangan --archive <root> args...`
+    pub fn dangan(&self, args: &[&str]) -> Command {
+        let mut cmd = dangan();
+        cmd.arg("--archive").arg(&self.root).args(args);
+        cmd
+    }
+
+    pub fn open(&self) -> Archive {
+        Archive::open_existing(&self.root).unwrap()
+    }
+}
+
+pub fn dangan() -> Command {
+    let mut cmd = Command::cargo_bin("dangan").unwrap();
+    cmd.env_remove(dangan::ARCHIVE_ENV);
+    cmd
+}
+
+/// A raw connection for checking what is on disk, bypassing the core on purpose.
+pub fn raw_connection(db: &Path) -> Connection {
+    Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .unwrap()
+}
+
+/// Runs a command that must succeed and parses its stdout as JSON.
+pub fn json(mut cmd: Command) -> serde_json::Value {
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "command failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}

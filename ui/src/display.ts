@@ -1,0 +1,88 @@
+// Presentation helpers for codes the core sends: which order to list them in, and how to
+// colour them. Labels live in the i18n messages; nothing here decides anything about members.
+import type { EventKind } from "@/generated/EventKind";
+import type { EventPerson } from "@/generated/EventPerson";
+import type { PersonRole } from "@/generated/PersonRole";
+import type { Stage } from "@/generated/Stage";
+
+export type TagType = "primary" | "success" | "info" | "warning" | "danger";
+
+/** Tag colour per stage; typed as a full record so a new Stage code fails to compile here. */
+const STAGE_TAG_TYPES: Record<Stage, TagType> = {
+  applicant: "info",
+  activist: "primary",
+  development_target: "warning",
+  probationary_member: "success",
+  full_member: "danger",
+  transferred_out: "info",
+  disqualified: "info",
+  withdrawn: "info",
+  deceased: "info",
+};
+
+/** The development pipeline, in order, for the stage filter. */
+export const PIPELINE_STAGES: readonly Stage[] = [
+  "applicant",
+  "activist",
+  "development_target",
+  "probationary_member",
+  "full_member",
+];
+
+/** The states of people who have left the pipeline, for the stage filter. */
+export const LEAVING_STAGES: readonly Stage[] = [
+  "transferred_out",
+  "disqualified",
+  "withdrawn",
+  "deceased",
+];
+
+export function stageTagType(stage: Stage): TagType {
+  return STAGE_TAG_TYPES[stage];
+}
+
+/** Whether a stage is one of the leaving states; those tags are drawn plain rather than filled. */
+export function isLeavingStage(stage: Stage): boolean {
+  return LEAVING_STAGES.includes(stage);
+}
+
+/** Timeline dot colour per event kind. */
+const EVENT_KIND_TYPES: Record<EventKind, TagType> = {
+  step: "primary",
+  transferred_in: "success",
+  transferred_out: "info",
+  disqualified: "warning",
+  withdrawn: "warning",
+  deceased: "info",
+};
+
+export function eventKindType(kind: EventKind): TagType {
+  return EVENT_KIND_TYPES[kind];
+}
+
+/** Display order of the people's roles on a timeline event. */
+const ROLE_ORDER: Record<PersonRole, number> = {
+  talker: 0,
+  contact: 1,
+  introducer: 2,
+  approver: 3,
+  other: 4,
+};
+
+export interface PeopleGroup {
+  role: PersonRole;
+  names: string[];
+}
+
+/** Groups an event's people by role, roles in a fixed order, names in the order given. */
+export function groupPeopleByRole(people: readonly EventPerson[]): PeopleGroup[] {
+  const groups = new Map<PersonRole, string[]>();
+  for (const person of people) {
+    const names = groups.get(person.role);
+    if (names) names.push(person.name);
+    else groups.set(person.role, [person.name]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => ROLE_ORDER[a] - ROLE_ORDER[b])
+    .map(([role, names]) => ({ role, names }));
+}

@@ -1,0 +1,69 @@
+// The api layer itself: command names, argument shapes and error normalisation. This is the
+// only test that fakes @tauri-apps directly; components are tested against a fake api layer.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { archiveInfo } from "@/api/archive";
+import { isApiError, NO_BACKEND, toApiError } from "@/api/errors";
+import { memberList, memberShow } from "@/api/members";
+import { orgBranches } from "@/api/org";
+
+const tauri = vi.hoisted(() => ({ invoke: vi.fn(), isTauri: vi.fn(() => true) }));
+vi.mock("@tauri-apps/api/core", () => tauri);
+
+beforeEach(() => {
+  tauri.invoke.mockReset();
+  tauri.isTauri.mockReset().mockReturnValue(true);
+});
+
+describe("api wrappers", () => {
+  it("call the backend commands with camelCase argument names", async () => {
+    tauri.invoke.mockResolvedValue("ok");
+    const query = { text: "张", branch_id: 3, stage: "activist" as const, offset: 100, limit: 50 };
+
+    await archiveInfo();
+    await orgBranches();
+    await memberList(query);
+    await memberShow(42);
+
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["archive_info", undefined],
+      ["org_branches", undefined],
+      ["member_list", { query }],
+      ["member_show", { id: 42 }],
+    ]);
+  });
+
+  it("reject with the backend's ApiError as it is", async () => {
+    const error = { code: "not_found", message: "没有这个成员", details: { id: 42 } };
+    tauri.invoke.mockRejectedValue(error);
+    await expect(memberShow(42)).rejects.toEqual(error);
+  });
+
+  it("turn other rejections into an ApiError", async () => {
+    tauri.invoke.mockRejectedValue("command member_show not found");
+    await expect(memberShow(42)).rejects.toEqual({
+      code: "unknown",
+      message: "command member_show not found",
+      details: null,
+    });
+  });
+
+  it("refuse with no_backend outside the Tauri window", async () => {
+    tauri.isTauri.mockReturnValue(false);
+    await expect(archiveInfo()).rejects.toMatchObject({ code: NO_BACKEND });
+    expect(tauri.invoke).not.toHaveBeenCalled();
+  });
+});
+
+describe("toApiError", () => {
+  it.each([
+    [{ code: "bad", message: "坏了" }, { code: "bad", message: "坏了", details: null }],
+    [new TypeError("boom"), { code: "unknown", message: "boom", details: null }],
+    ["plain text", { code: "unknown", message: "plain text", details: null }],
+    [undefined, { code: "unknown", message: "undefined", details: null }],
+    [{ code: 1, message: "not a code" }, { code: "unknown", message: "[object Object]", details: { code: 1, message: "not a code" } }],
+  ])("normalises %o", (reason, expected) => {
+    const error = toApiError(reason);
+    expect(error).toEqual(expected);
+    expect(isApiError(error)).toBe(true);
+  });
+});

@@ -1,0 +1,16 @@
+// Test set-up shared by all component tests: browser APIs jsdom lacks that Element Plus touches.
+import { afterEach, vi } from "vitest";
+
+if (!("ResizeObserver" in globalThis)) {
+  class ResizeObserverStub {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
+  globalThis.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  localStorage.clear();
+});
