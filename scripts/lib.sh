@@ -37,6 +37,11 @@ ensure_system_packages() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
+  # Vite 8 needs Node.js 20.19 or newer; Debian 12's own nodejs is 18.
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "Node.js $(node --version) is too old: the UI build needs Node.js 20.19 or newer" >&2
+    exit 1
+  fi
   if ! command -v cargo >/dev/null; then
     echo "cargo is missing: install Rust with rustup (the toolchain is pinned in rust-toolchain.toml)" >&2
     exit 1

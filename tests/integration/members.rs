@@ -103,3 +103,88 @@ fn an_unknown_member_is_not_found() {
     let err = people::show(&temp.open(), &Actor::local_admin(), 4242).unwrap_err();
     assert_eq!(dangan::ErrorCode::code(&err), "member_not_found");
 }
+
+#[test]
+fn demo_timelines_respect_the_national_intervals() {
+    let temp = TempArchive::demo(800);
+    let archive = temp.open();
+    let actor = Actor::local_admin();
+    let as_of = crate::util::as_of();
+    for row in people::list_all(&archive, &actor, &MemberQuery::default()).unwrap() {
+        let member = people::show(&archive, &actor, row.id).unwrap();
+        let on = |step: u8| {
+            member
+                .events
+                .iter()
+                .find(|e| e.step == Some(step))
+                .map(|e| e.date)
+        };
+        let days = |from: u8, to: u8| Some((on(to)? - on(from)?).num_days());
+        let who = format!("member {} {}", member.id, member.name);
+
+        assert!(
+            member.events.iter().all(|e| e.date <= as_of),
+            "{who}: event after {as_of}"
+        );
+        let applied = on(1).unwrap_or_else(|| panic!("{who}: no application"));
+        let birth = member.birth_date.unwrap();
+        assert!(
+            applied >= birth + chrono::Months::new(18 * 12),
+            "{who}: applied before 18"
+        );
+        // Every recorded step's prerequisite is recorded, and earlier.
+        for (step, before) in [
+            (2, 1),
+            (3, 2),
+            (7, 3),
+            (9, 7),
+            (15, 11),
+            (17, 15),
+            (23, 15),
+            (24, 23),
+        ] {
+            if on(step).is_some() {
+                assert!(
+                    days(before, step).is_some_and(|d| d >= 0),
+                    "{who}: step {step} before {before}"
+                );
+            }
+        }
+        if let Some(talk) = days(1, 2) {
+            assert!(talk <= 31, "{who}: talk {talk} days after the application");
+        }
+        if let Some(activist) = days(3, 7) {
+            assert!(
+                activist >= 365,
+                "{who}: development target after {activist} days as activist"
+            );
+        }
+        if let Some(approval) = days(15, 17) {
+            assert!(
+                approval <= 92,
+                "{who}: admission approved {approval} days after the meeting"
+            );
+        }
+        if let Some(probation) = days(15, 23) {
+            assert!(
+                probation >= 365,
+                "{who}: conversion discussed after {probation} days"
+            );
+        }
+        if let (Some(admitted), Some(leaves)) = (on(15), member.expected_graduation) {
+            assert!(
+                (leaves - admitted).num_days() > 90,
+                "{who}: admitted within 3 months of leaving"
+            );
+        }
+        if on(5).is_some() {
+            let contacts = &member
+                .events
+                .iter()
+                .find(|e| e.step == Some(5))
+                .unwrap()
+                .people;
+            assert_eq!(contacts.len(), 2, "{who}: contacts");
+        }
+    }
+}
