@@ -13,6 +13,9 @@ CREATE TABLE member_event (
 );
 CREATE INDEX member_event_progress ON member_event (member_id, kind, step);
 CREATE INDEX member_event_timeline ON member_event (member_id, date);
+-- The latest status event (transfer, disqualification...) per member, in one index probe: the
+-- member list derives every row's stage from it.
+CREATE INDEX member_event_status ON member_event (member_id, date DESC, id DESC) WHERE kind <> 'step';
 
 -- The people involved in an event: the talker (谈话人), contacts (培养联系人), introducers (入党介绍人).
 CREATE TABLE event_person (
