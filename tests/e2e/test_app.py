@@ -3,6 +3,7 @@
 import re
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -27,10 +28,13 @@ def settled(driver) -> bool:
 
 
 def test_member_list_search_and_timeline(driver):
-    wait = WebDriverWait(driver, 30)
+    # Rows are re-rendered while a query answers; an element gone stale is simply read again.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
 
     # The list appears with the whole demo archive counted (polled often, to time the start-up).
-    total = WebDriverWait(driver, 30, poll_frequency=0.02).until(
+    total = WebDriverWait(
+        driver, 30, poll_frequency=0.02, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(
         lambda d: (el := d.find_element(*by_testid("member-total")))
         and str(DEMO_MEMBERS) in el.text
         and el
