@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -46,6 +46,17 @@ pub struct DemoSummary {
     pub events: usize,
     /// Members per stage code.
     pub stages: BTreeMap<&'static str, usize>,
+    /// The problems planted on purpose for `dangan check` to find; every other file is clean.
+    pub planted: Vec<PlantedProblem>,
+}
+
+/// A rule the demo breaks on purpose, in one member's file.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlantedProblem {
+    pub member_id: i64,
+    /// The id of the rule that must report it.
+    pub rule: &'static str,
+    pub description: &'static str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +211,11 @@ struct DraftEvent {
     step: Option<u8>,
     date: NaiveDate,
     people: Vec<(PersonRole, String, Option<i64>)>,
+    note: Option<String>,
 }
+
+/// The note on an event the demo made wrong on purpose.
+const PLANTED_NOTE: &str = "演示数据：此处故意设置了问题，供检查功能发现";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Program {
@@ -248,6 +263,7 @@ impl<'a> Generator<'a> {
                 members: 0,
                 events: 0,
                 stages: Stage::ALL.iter().map(|s| (s.as_code(), 0)).collect(),
+                planted: Vec::new(),
             },
         }
     }
@@ -310,10 +326,18 @@ impl<'a> Generator<'a> {
     fn save(
         &mut self,
         tx: &rusqlite::Transaction<'_>,
-        draft: Draft,
+        mut draft: Draft,
         recorded_by: &str,
     ) -> Result<i64, DemoError> {
+        let planted = self.plant(&mut draft);
         let id = insert_member(tx, &draft.member)?;
+        if let Some((rule, description)) = planted {
+            self.summary.planted.push(PlantedProblem {
+                member_id: id,
+                rule,
+                description,
+            });
+        }
         let max_step = draft.events.iter().filter_map(|e| e.step).max();
         let status = draft
             .events
@@ -327,7 +351,7 @@ impl<'a> Generator<'a> {
                 kind: event.kind,
                 step: event.step,
                 date: event.date,
-                note: None,
+                note: event.note,
                 people: event.people,
             };
             insert_event(tx, &new, recorded_by)?;
@@ -339,9 +363,61 @@ impl<'a> Generator<'a> {
         Ok(id)
     }
 
+    /// Breaks one rule in the first student file that suits it, once per rule: a talk 40 days
+    /// after the application, a development target after 10 months as activist, a full member
+    /// whose introducers were never recorded.
+    fn plant(&mut self, draft: &mut Draft) -> Option<(&'static str, &'static str)> {
+        // Only students' files are planted on.
+        draft.member.student_no.as_ref()?;
+        let planted =
+            |rule: &str, summary: &DemoSummary| summary.planted.iter().any(|p| p.rule == rule);
+        let on = |events: &[DraftEvent], step: u8| events.iter().position(|e| e.step == Some(step));
+        let max_step = draft
+            .events
+            .iter()
+            .filter_map(|e| e.step)
+            .max()
+            .unwrap_or(0);
+        let events = &mut draft.events;
+
+        if !planted("talk_within_one_month", &self.summary)
+            && max_step == 2
+            && let (Some(apply), Some(talk)) = (on(events, 1), on(events, 2))
+            && events[apply].date + Days::new(40) <= self.options.as_of
+        {
+            events[talk].date = events[apply].date + Days::new(40);
+            events[talk].note = Some(PLANTED_NOTE.to_string());
+            return Some(("talk_within_one_month", "谈话在递交入党申请书40天后"));
+        }
+        if !planted("activist_at_least_one_year", &self.summary)
+            && (7..=11).contains(&max_step)
+            && let (Some(activist), Some(target)) = (on(events, 3), on(events, 7))
+        {
+            let early = events[activist].date.checked_add_months(Months::new(10))?;
+            events[target].date = early;
+            events[target].note = Some(PLANTED_NOTE.to_string());
+            // Reviews after the (earlier) date of becoming a development target no longer belong.
+            events.retain(|e| e.step != Some(6) || e.date < early);
+            events.sort_by_key(|e| e.date);
+            return Some((
+                "activist_at_least_one_year",
+                "入党积极分子仅10个月即确定为发展对象",
+            ));
+        }
+        if !planted("two_introducers", &self.summary)
+            && max_step >= 24
+            && let Some(introduced) = on(events, 9)
+        {
+            events[introduced].people.clear();
+            events[introduced].note = Some(PLANTED_NOTE.to_string());
+            return Some(("two_introducers", "已转正但没有记录入党介绍人"));
+        }
+        None
+    }
+
     fn staff_draft(&mut self, college: &College) -> Draft {
         let as_of = self.options.as_of;
-        let applied = as_of - Days::new(self.rng.random_range(6 * 365..=30 * 365));
+        let applied = as_of - Days::new(self.rng.random_range(10 * 365..=30 * 365));
         let birth = applied - Days::new(self.rng.random_range(19 * 365..=25 * 365));
         let sex = if self.rng.random_bool(0.5) {
             Sex::Male
@@ -369,8 +445,9 @@ impl<'a> Generator<'a> {
         member.category = Some(category.to_string());
         member.job = Some(job.to_string());
         member.membership_status = Some("正常".to_string());
-        // Teachers joined long ago: their timeline is complete and needs no colleagues to vouch.
-        let events = self.timeline(college, applied, 25, as_of);
+        // Teachers joined long ago, before the students' steps began; the colleagues who vouched
+        // for them are not in this archive.
+        let events = self.timeline(college, applied, 25, as_of, false);
         Draft { member, events }
     }
 
@@ -455,7 +532,7 @@ impl<'a> Generator<'a> {
             .unwrap_or(0)
             .min(540);
         let applied = (earliest + Days::new(self.rng.random_range(0..=window))).min(cutoff);
-        let mut events = self.timeline(college, applied, cap, cutoff);
+        let mut events = self.timeline(college, applied, cap, cutoff, true);
         // Admission within three months of leaving is not allowed: stop before the branch
         // committee review (step 12) instead.
         let last_admission = graduation - Days::new(92);
@@ -473,6 +550,7 @@ impl<'a> Generator<'a> {
                 step: None,
                 date: left,
                 people: vec![],
+                note: None,
             });
         }
         if max_step >= 17 {
@@ -547,6 +625,7 @@ impl<'a> Generator<'a> {
         applied: NaiveDate,
         cap: u8,
         cutoff: NaiveDate,
+        link_people: bool,
     ) -> Vec<DraftEvent> {
         let mut events: Vec<DraftEvent> = Vec::new();
         let mut dates = [applied; 26];
@@ -572,14 +651,21 @@ impl<'a> Generator<'a> {
             (20, 19, (10, 40)),
             (21, 15, (170, 200)),
             (22, 15, (330, 355)),
-            (23, 15, (365, 385)),
+            (23, 15, (0, 20)),
             (24, 23, (20, 80)),
             (25, 24, (5, 20)),
         ];
         let mut step_dates = vec![(1u8, applied)];
         for (step, from, (lo, hi)) in plan {
-            dates[usize::from(step)] =
-                dates[usize::from(from)] + Days::new(self.rng.random_range(lo..=hi));
+            // The conversion meeting comes after the probation year, counted in months.
+            let base = if step == 23 {
+                dates[15]
+                    .checked_add_months(Months::new(12))
+                    .unwrap_or(dates[15])
+            } else {
+                dates[usize::from(from)]
+            };
+            dates[usize::from(step)] = base + Days::new(self.rng.random_range(lo..=hi));
             step_dates.push((step, dates[usize::from(step)]));
         }
         // Activist reviews every six months until the member becomes a development target, or for
@@ -592,27 +678,31 @@ impl<'a> Generator<'a> {
         }
         step_dates.sort_by_key(|(step, date)| (*date, *step));
         for (step, date) in step_dates {
-            if step > cap || date > cutoff {
-                // A later step only ever follows an earlier one: stop at the first gap.
-                if step != 6 {
-                    break;
-                }
+            if date > cutoff {
+                break;
+            }
+            if step > cap {
+                // Beyond where this member stops; their activist reviews may still follow.
                 continue;
             }
-            let people = self.people_for(college, step);
+            let staff: &[(i64, String)] = if link_people { &college.staff } else { &[] };
+            let people = self.people_for(staff, step);
             events.push(DraftEvent {
                 kind: EventKind::Step,
                 step: Some(step),
                 date,
                 people,
+                note: None,
             });
         }
         events
     }
 
+    /// The people named at `step`: teachers of the college who are full members when there are
+    /// enough of them (`staff`), otherwise names of people outside the archive.
     fn people_for(
         &mut self,
-        college: &College,
+        staff: &[(i64, String)],
         step: u8,
     ) -> Vec<(PersonRole, String, Option<i64>)> {
         let (role, count) = match step {
@@ -621,9 +711,8 @@ impl<'a> Generator<'a> {
             9 => (PersonRole::Introducer, 2),
             _ => return Vec::new(),
         };
-        if college.staff.len() >= 2 {
-            college
-                .staff
+        if staff.len() >= 2 {
+            staff
                 .choose_multiple(&mut self.rng, count)
                 .map(|(id, name)| (role, name.clone(), Some(*id)))
                 .collect()

@@ -13,6 +13,7 @@ pub mod archive;
 mod db;
 pub mod demo;
 pub mod error;
+pub mod lifecycle;
 pub mod org;
 pub mod people;
 

@@ -12,6 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
+use dangan::lifecycle::{self, CheckRequest, Severity};
 use dangan::org;
 use dangan::people::{self, MemberQuery, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
@@ -45,6 +46,32 @@ enum Command {
     /// Branches (党支部): list.
     #[command(subcommand)]
     Branch(BranchCommand),
+    /// Check members' files against the development rules (dates, order, people).
+    Check(CheckArgs),
+    /// The rule sets the checks use.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Only this member.
+    #[arg(long)]
+    member: Option<i64>,
+    /// Only this branch: an id, a unique branch name, or college/branch.
+    #[arg(long)]
+    branch: Option<String>,
+    /// The day to check on, YYYY-MM-DD (default: today): what is due by then and missing is overdue.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List the rule sets and their rules with sources.
+    List(JsonFlag),
 }
 
 #[derive(Debug, Args)]
@@ -263,6 +290,52 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 text.trim_end().to_string()
             })
         }
+        Command::Check(args) => {
+            let archive = Archive::open_existing(&dir)?;
+            let branch_id = match &args.branch {
+                Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
+                None => None,
+            };
+            let request = CheckRequest {
+                member_id: args.member,
+                branch_id,
+                as_of: args.as_of.unwrap_or_else(today),
+            };
+            let findings = lifecycle::check(&archive, &actor, &request)?;
+            print(args.output.json, &findings, || {
+                let mut text = String::new();
+                for f in &findings {
+                    let severity = match f.severity {
+                        Severity::Block => "错误",
+                        Severity::Warn => "提醒",
+                    };
+                    text.push_str(&format!(
+                        "{}\t{}\t{severity}\t{}\t{}（{}）\n",
+                        f.member_id, f.name, f.message, f.rule_title, f.source
+                    ));
+                }
+                text.push_str(&format!("{} findings", findings.len()));
+                text
+            })
+        }
+        Command::Rules(RulesCommand::List(out)) => {
+            let archive = Archive::open_existing(&dir)?;
+            let book = lifecycle::rule_book(&archive, &actor)?;
+            let sets: Vec<_> = book.sets().collect();
+            print(out.json, &sets, || {
+                let mut text = String::new();
+                for set in &sets {
+                    text.push_str(&format!(
+                        "{}  {}（{}起施行）\n",
+                        set.id, set.title, set.effective_from
+                    ));
+                    for rule in &set.rules {
+                        text.push_str(&format!("  {}\t{}\t{}\n", rule.id, rule.title, rule.source));
+                    }
+                }
+                text.trim_end().to_string()
+            })
+        }
         Command::Branch(BranchCommand::List(out)) => {
             let archive = Archive::open_existing(&dir)?;
             let branches = org::list_branches(&archive, &actor)?;
@@ -275,6 +348,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
     }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Prints `value` as JSON, or the text `describe` makes.

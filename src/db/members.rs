@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::lifecycle::{StepRecord, Subject};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberSummary, PersonRole, Sex,
     Stage, StageSelector, event_titles, id_number,
@@ -337,4 +338,83 @@ fn escape_like(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// A member's timeline as the lifecycle checks read it, with the branch for filtering.
+pub(crate) struct SubjectRow {
+    pub subject: Subject,
+    pub branch_id: Option<i64>,
+}
+
+/// Every member with their development steps (date order) and the people named at each: three
+/// sequential scans, joined in memory.
+pub(crate) fn subjects(conn: &Connection) -> rusqlite::Result<Vec<SubjectRow>> {
+    let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT event_id, role, name, member_id FROM event_person ORDER BY event_id, position",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let role: String = row.get(1)?;
+        Ok((
+            row.get::<_, i64>(0)?,
+            EventPerson {
+                role: PersonRole::from_code(&role).unwrap_or(PersonRole::Other),
+                name: row.get(2)?,
+                member_id: row.get(3)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (event_id, person) = row?;
+        people.entry(event_id).or_default().push(person);
+    }
+
+    let mut members: Vec<SubjectRow> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, name, birth_date, expected_graduation, branch_id FROM member ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(SubjectRow {
+            subject: Subject {
+                member_id: row.get(0)?,
+                name: row.get(1)?,
+                birth_date: row.get(2)?,
+                leaves_on: row.get(3)?,
+                left_on: None,
+                steps: Vec::new(),
+            },
+            branch_id: row.get(4)?,
+        })
+    })?;
+    for row in rows {
+        let row = row?;
+        index.insert(row.subject.member_id, members.len());
+        members.push(row);
+    }
+
+    let mut stmt = conn.prepare(
+        "SELECT member_id, id, kind, step, date FROM member_event ORDER BY member_id, date, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(&at) = index.get(&row.get::<_, i64>(0)?) else {
+            continue;
+        };
+        let subject = &mut members[at].subject;
+        let event_id: i64 = row.get(1)?;
+        let kind: String = row.get(2)?;
+        let date: NaiveDate = row.get(4)?;
+        match (EventKind::from_code(&kind), row.get::<_, Option<u8>>(3)?) {
+            (Some(EventKind::Step), Some(step)) => subject.steps.push(StepRecord {
+                step,
+                date,
+                people: people.remove(&event_id).unwrap_or_default(),
+            }),
+            (Some(EventKind::TransferredIn), _) => subject.left_on = None,
+            (Some(_), _) => subject.left_on = subject.left_on.or(Some(date)),
+            (None, _) => {}
+        }
+    }
+    Ok(members)
 }

@@ -486,11 +486,20 @@ impl Progress {
     /// Party standing counts from the end of the probation year, once the conversion is approved
     /// (step 24), even when the conversion meeting was held a little later.
     fn full_member_date(&self) -> Option<NaiveDate> {
-        if self.max_step? < 24 {
-            return None;
-        }
-        self.joined_date?.checked_add_months(PROBATION)
+        full_member_date(self.joined_date, self.max_step)
     }
+}
+
+/// 转为正式党员日期: the end of the probation year that began on 入党时间 (`joined`), once the
+/// conversion has been approved (step 24).
+pub(crate) fn full_member_date(
+    joined: Option<NaiveDate>,
+    max_step: Option<u8>,
+) -> Option<NaiveDate> {
+    if max_step? < 24 {
+        return None;
+    }
+    joined?.checked_add_months(PROBATION)
 }
 
 /// Builds a timeline entry's titles from its kind and step.

@@ -4,6 +4,7 @@
 //! - `cli`: the `dangan` binary run as a real process, checked through its output and the library.
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
+//! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -12,5 +13,6 @@
 
 mod archive;
 mod cli;
+mod lifecycle;
 mod members;
 mod util;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use dangan::demo::{self, DemoOptions};
+use dangan::demo::{self, DemoOptions, DemoSummary};
 use dangan::{Actor, Archive};
 use rusqlite::{Connection, OpenFlags};
 
@@ -19,6 +19,8 @@ pub fn as_of() -> NaiveDate {
 pub struct TempArchive {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
+    /// What the demo generated, for archives made by `TempArchive::demo`.
+    pub demo: Option<DemoSummary>,
 }
 
 impl TempArchive {
@@ -26,19 +28,23 @@ impl TempArchive {
     pub fn new() -> TempArchive {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("档案");
-        TempArchive { _dir: dir, root }
+        TempArchive {
+            _dir: dir,
+            root,
+            demo: None,
+        }
     }
 
     /// An archive filled with a demo of `members` members (seed 1, generated as of `AS_OF`).
     pub fn demo(members: usize) -> TempArchive {
-        let temp = TempArchive::new();
+        let mut temp = TempArchive::new();
         let mut archive = Archive::open(&temp.root).unwrap();
         let options = DemoOptions {
             members,
             seed: 1,
             as_of: as_of(),
         };
-        demo::generate(&mut archive, &Actor::local_admin(), &options).unwrap();
+        temp.demo = Some(demo::generate(&mut archive, &Actor::local_admin(), &options).unwrap());
         temp
     }
 

@@ -1,0 +1,649 @@
+//! Checking a member's timeline against the rules in force: the dossier date-consistency check.
+//!
+//! Pure functions over plain values (`Subject`), so every rule can be tested without a database.
+//! Each recorded step is checked against the rules in force on its own date; what is missing or
+//! overdue is checked against the rules in force on the reference day.
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::rules::{Check, Rule, RuleBook, RuleSet, Severity};
+use crate::people::{EventPerson, step_info};
+
+/// A member as the checks see them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Subject {
+    pub member_id: i64,
+    pub name: String,
+    pub birth_date: Option<NaiveDate>,
+    /// When the member is expected to leave the school (graduation).
+    pub leaves_on: Option<NaiveDate>,
+    /// When the member left (transfer out, disqualification...), if they have.
+    pub left_on: Option<NaiveDate>,
+    /// Development steps in date order.
+    pub steps: Vec<StepRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StepRecord {
+    pub step: u8,
+    pub date: NaiveDate,
+    pub people: Vec<EventPerson>,
+}
+
+impl Subject {
+    /// The date of the first recording of `step`.
+    fn first(&self, step: u8) -> Option<NaiveDate> {
+        self.steps.iter().find(|s| s.step == step).map(|s| s.date)
+    }
+}
+
+/// One problem found in a member's file.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Finding {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    pub name: String,
+    /// The rule's id, e.g. `talk_within_one_month`.
+    pub rule: String,
+    pub rule_title: String,
+    /// The rule set the rule comes from, e.g. `national-2014`.
+    pub rule_set: String,
+    /// The document and article, e.g. 《发展党员工作细则》第六条.
+    pub source: String,
+    pub severity: Severity,
+    pub message: String,
+    #[ts(type = "Array<string>")]
+    pub dates: Vec<NaiveDate>,
+}
+
+fn step_name(step: u8) -> String {
+    let name = step_info(step).map_or("", |s| s.zh);
+    format!("第{step}步「{name}」")
+}
+
+fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+struct Context<'a> {
+    subject: &'a Subject,
+    full_member_since: &'a HashMap<i64, NaiveDate>,
+    findings: Vec<Finding>,
+}
+
+impl Context<'_> {
+    fn report(&mut self, rule: &Rule, set: &RuleSet, message: String, dates: Vec<NaiveDate>) {
+        self.findings.push(Finding {
+            member_id: self.subject.member_id,
+            name: self.subject.name.clone(),
+            rule: rule.id.clone(),
+            rule_title: rule.title.clone(),
+            rule_set: set.id.clone(),
+            source: rule.source.clone(),
+            severity: rule.severity,
+            message,
+            dates,
+        });
+    }
+}
+
+/// Checks one member. `full_member_since` gives the day each archive member became a full
+/// member, for the rules about who may be a contact or introducer. `as_of` is today.
+pub(crate) fn check_subject(
+    subject: &Subject,
+    book: &RuleBook,
+    full_member_since: &HashMap<i64, NaiveDate>,
+    as_of: NaiveDate,
+) -> Vec<Finding> {
+    let mut cx = Context {
+        subject,
+        full_member_since,
+        findings: Vec::new(),
+    };
+    // Each recorded step against the rules in force on its date.
+    let mut seen: Vec<u8> = Vec::new();
+    for record in &subject.steps {
+        let first_time = !seen.contains(&record.step);
+        seen.push(record.step);
+        for (rule, set) in book.rules_at(record.date) {
+            check_recorded(&mut cx, rule, set, record, first_time);
+        }
+    }
+    // What is missing or overdue, against the rules in force today.
+    let end = [Some(as_of), subject.left_on, subject.leaves_on]
+        .into_iter()
+        .flatten()
+        .min();
+    for (rule, set) in book.rules_at(as_of) {
+        check_pending(&mut cx, rule, set, end.unwrap_or(as_of));
+    }
+    cx.findings
+}
+
+fn check_recorded(
+    cx: &mut Context<'_>,
+    rule: &Rule,
+    set: &RuleSet,
+    record: &StepRecord,
+    first_time: bool,
+) {
+    let subject = cx.subject;
+    let (step, date) = (record.step, record.date);
+    match &rule.check {
+        Check::StepOrder { requires } if first_time => {
+            let Some(before) = requires.get(&step.to_string()) else {
+                return;
+            };
+            for &needed in before {
+                match subject.first(needed) {
+                    Some(done) if done <= date => {}
+                    Some(done) => cx.report(
+                        rule,
+                        set,
+                        format!(
+                            "{}（{date}）早于它的前一步{}（{done}）",
+                            step_name(step),
+                            step_name(needed)
+                        ),
+                        vec![date, done],
+                    ),
+                    None => cx.report(
+                        rule,
+                        set,
+                        format!("{}（{date}）之前没有{}", step_name(step), step_name(needed)),
+                        vec![date],
+                    ),
+                }
+            }
+        }
+        Check::MinAge { step: s, years } if *s == step && first_time => {
+            let Some(birth) = subject.birth_date else {
+                return;
+            };
+            let adult = add_months(birth, years * 12);
+            if date < adult {
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{date}）时未满{years}周岁（出生于{birth}）",
+                        step_name(step)
+                    ),
+                    vec![date, birth],
+                );
+            }
+        }
+        Check::MaxInterval { from, to, months } if *to == step && first_time => {
+            let Some(start) = subject.first(*from) else {
+                return;
+            };
+            let deadline = add_months(start, *months);
+            if date > deadline {
+                let days = (date - start).num_days();
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{start}）后{days}天才{}（{date}），应在{months}个月内（{deadline}前）",
+                        step_name(*from),
+                        step_name(step)
+                    ),
+                    vec![start, date],
+                );
+            }
+        }
+        Check::MinInterval { from, to, months } if *to == step && first_time => {
+            let Some(start) = subject.first(*from) else {
+                return;
+            };
+            let earliest = add_months(start, *months);
+            if date < earliest {
+                let days = (date - start).num_days();
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{date}）距{}（{start}）仅{days}天，至少应满{months}个月（{earliest}起）",
+                        step_name(step),
+                        step_name(*from)
+                    ),
+                    vec![start, date],
+                );
+            }
+        }
+        Check::People {
+            step: s,
+            role,
+            min,
+            max,
+            full_members,
+        } if *s == step && first_time => {
+            let named: Vec<&EventPerson> =
+                record.people.iter().filter(|p| p.role == *role).collect();
+            if named.len() < *min || named.len() > *max {
+                let wanted = if min == max {
+                    format!("{min}名")
+                } else {
+                    format!("{min}至{max}名")
+                };
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{date}）记录了{}名{}，应为{wanted}",
+                        step_name(step),
+                        named.len(),
+                        role_zh(*role)
+                    ),
+                    vec![date],
+                );
+            }
+            if *full_members {
+                for person in named {
+                    let Some(id) = person.member_id else { continue };
+                    match cx.full_member_since.get(&id) {
+                        Some(since) if *since <= date => {}
+                        since => {
+                            let when = since.map_or("尚未转正".to_string(), |d| {
+                                format!("{d}才转为正式党员")
+                            });
+                            cx.report(
+                                rule,
+                                set,
+                                format!(
+                                    "{}{}在{}（{date}）时不是正式党员（{when}）",
+                                    role_zh(*role),
+                                    person.name,
+                                    step_name(step)
+                                ),
+                                vec![date],
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Check::BeforeLeaving { step: s, months } if *s == step && first_time => {
+            let Some(leaves) = subject.leaves_on else {
+                return;
+            };
+            let limit = sub_months(leaves, *months);
+            if date > limit {
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{date}）在预计离校（{leaves}）前{months}个月内",
+                        step_name(step)
+                    ),
+                    vec![date, leaves],
+                );
+            }
+        }
+        Check::Periodic {
+            step: s,
+            from,
+            until,
+            months,
+        } if *s == step => {
+            // The gap that ends at this recording.
+            let Some(start) = subject.first(*from) else {
+                return;
+            };
+            let stop = subject.first(*until).unwrap_or(NaiveDate::MAX);
+            if date <= start || date > stop {
+                return;
+            }
+            let previous = subject
+                .steps
+                .iter()
+                .filter(|r| r.step == *s && r.date < date && r.date > start)
+                .map(|r| r.date)
+                .max()
+                .unwrap_or(start);
+            if date > add_months(previous, *months) {
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{date}）距上次（{previous}）超过{months}个月",
+                        step_name(step)
+                    ),
+                    vec![previous, date],
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_pending(cx: &mut Context<'_>, rule: &Rule, set: &RuleSet, end: NaiveDate) {
+    let subject = cx.subject;
+    match &rule.check {
+        // A step that is due but not recorded yet (the talk after an application, an approval
+        // after the meeting) is overdue once its deadline has passed.
+        Check::MaxInterval { from, to, months } if subject.first(*to).is_none() => {
+            let Some(start) = subject.first(*from) else {
+                return;
+            };
+            let deadline = add_months(start, *months);
+            if end > deadline {
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "{}（{start}）后应在{deadline}前完成{}，至今未记录",
+                        step_name(*from),
+                        step_name(*to)
+                    ),
+                    vec![start, deadline],
+                );
+            }
+        }
+        // The gap after the last recording, up to the next stage or today.
+        Check::Periodic {
+            step,
+            from,
+            until,
+            months,
+        } => {
+            let Some(start) = subject.first(*from) else {
+                return;
+            };
+            let stop = subject.first(*until).map_or(end, |d| d.min(end));
+            let last = subject
+                .steps
+                .iter()
+                .filter(|r| r.step == *step && r.date > start && r.date <= stop)
+                .map(|r| r.date)
+                .max()
+                .unwrap_or(start);
+            let due = add_months(last, *months);
+            if stop > due {
+                cx.report(
+                    rule,
+                    set,
+                    format!(
+                        "上次{}（{last}）后应在{due}前再次进行，至{stop}未记录",
+                        step_name(*step)
+                    ),
+                    vec![last, due],
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn role_zh(role: crate::people::PersonRole) -> &'static str {
+    use crate::people::PersonRole;
+    match role {
+        PersonRole::Talker => "谈话人",
+        PersonRole::Contact => "培养联系人",
+        PersonRole::Introducer => "入党介绍人",
+        PersonRole::Approver => "审批人",
+        PersonRole::Other => "相关人员",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::people::PersonRole;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn subject(steps: &[(u8, &str)]) -> Subject {
+        Subject {
+            member_id: 1,
+            name: "欧阳喆".to_string(),
+            birth_date: Some(date("2004-02-29")),
+            steps: steps
+                .iter()
+                .map(|(step, d)| StepRecord {
+                    step: *step,
+                    date: date(d),
+                    people: Vec::new(),
+                })
+                .collect(),
+            ..Subject::default()
+        }
+    }
+
+    fn rules_found(subject: &Subject, as_of: &str) -> Vec<String> {
+        let book = RuleBook::default();
+        let mut rules: Vec<String> = check_subject(subject, &book, &HashMap::new(), date(as_of))
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    }
+
+    #[rstest]
+    // The talk: within one calendar month of the application, to the day.
+    #[case(&[(1, "2024-01-31"), (2, "2024-02-29")], "2024-03-10", &[])]
+    #[case(&[(1, "2024-01-31"), (2, "2024-03-01")], "2024-03-10", &["talk_within_one_month"])]
+    #[case(&[(1, "2024-03-01"), (2, "2024-04-01")], "2024-05-01", &[])]
+    #[case(&[(1, "2024-03-01"), (2, "2024-04-02")], "2024-05-01", &["talk_within_one_month"])]
+    // No talk recorded: overdue only once the month has passed.
+    #[case(&[(1, "2024-03-01")], "2024-04-01", &[])]
+    #[case(&[(1, "2024-03-01")], "2024-04-02", &["talk_within_one_month"])]
+    // Under 18 on the day of the application (born 2004-02-29: 18 on 2022-02-28).
+    #[case(&[(1, "2022-02-27"), (2, "2022-03-01")], "2022-03-10", &["applicant_min_age"])]
+    #[case(&[(1, "2022-02-28"), (2, "2022-03-01")], "2022-03-10", &[])]
+    fn application_and_talk(
+        #[case] steps: &[(u8, &str)],
+        #[case] as_of: &str,
+        #[case] expected: &[&str],
+    ) {
+        assert_eq!(rules_found(&subject(steps), as_of), expected);
+    }
+
+    fn activist(step7: &str) -> Vec<(u8, String)> {
+        vec![
+            (1, "2022-09-20".into()),
+            (2, "2022-10-01".into()),
+            (3, "2023-02-28".into()),
+            (6, "2023-08-20".into()),
+            (6, "2024-02-10".into()),
+            (7, step7.into()),
+        ]
+    }
+
+    #[rstest]
+    // Exactly one year as activist is enough; one day less is not.
+    #[case("2024-02-28", &[])]
+    #[case("2024-02-27", &["activist_at_least_one_year"])]
+    fn activist_for_a_year(#[case] step7: &str, #[case] expected: &[&str]) {
+        let steps = activist(step7);
+        let steps: Vec<(u8, &str)> = steps.iter().map(|(s, d)| (*s, d.as_str())).collect();
+        assert_eq!(rules_found(&subject(&steps), "2024-03-01"), expected);
+    }
+
+    #[rstest]
+    // Reviews at most six months apart while an activist; the gap up to today counts too.
+    #[case(&[(1, "2023-01-05"), (2, "2023-01-20"), (3, "2023-03-31"), (6, "2023-09-30")], "2024-03-30", &[])]
+    #[case(&[(1, "2023-01-05"), (2, "2023-01-20"), (3, "2023-03-31"), (6, "2023-09-30")], "2024-04-01", &["activist_review_every_six_months"])]
+    #[case(&[(1, "2023-01-05"), (2, "2023-01-20"), (3, "2023-03-31"), (6, "2023-10-01")], "2023-12-01", &["activist_review_every_six_months"])]
+    fn activist_reviews(
+        #[case] steps: &[(u8, &str)],
+        #[case] as_of: &str,
+        #[case] expected: &[&str],
+    ) {
+        assert_eq!(rules_found(&subject(steps), as_of), expected);
+    }
+
+    #[test]
+    fn a_step_before_its_prerequisite_is_blocked() {
+        let found = check_subject(
+            &subject(&[(1, "2024-03-01"), (2, "2024-03-10"), (3, "2024-03-05")]),
+            &RuleBook::default(),
+            &HashMap::new(),
+            date("2024-03-20"),
+        );
+        let order = found.iter().find(|f| f.rule == "step_order").unwrap();
+        assert_eq!(order.severity, Severity::Block);
+        assert!(
+            order
+                .message
+                .contains("第3步「推荐和确定入党积极分子」（2024-03-05）早于它的前一步第2步"),
+            "{}",
+            order.message
+        );
+        assert_eq!(order.source, "《发展党员工作细则》第二章至第五章");
+    }
+
+    #[rstest]
+    // Approval within three months warns after that, and blocks after six.
+    #[case("2025-06-15", &[])]
+    #[case("2025-06-16", &["admission_approved_within_three_months"])]
+    #[case("2025-09-16", &["admission_approved_within_six_months", "admission_approved_within_three_months"])]
+    fn admission_approval(#[case] approved: &str, #[case] expected: &[&str]) {
+        let mut s = subject(&[]);
+        s.steps = [1, 2, 3, 6, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17]
+            .iter()
+            .zip([
+                "2022-09-20",
+                "2022-10-01",
+                "2023-01-10",
+                "2023-07-01",
+                "2023-12-20",
+                "2024-01-20",
+                "2024-01-25",
+                "2024-02-01",
+                "2024-02-20",
+                "2024-03-01",
+                "2024-03-20",
+                "2024-03-25",
+                "2024-03-28",
+                "2025-03-15",
+                approved,
+            ])
+            .map(|(step, d)| StepRecord {
+                step: *step,
+                date: date(d),
+                people: Vec::new(),
+            })
+            .collect();
+        s.steps.sort_by_key(|r| r.date);
+        let mut found = rules_found(&s, "2025-09-20");
+        found.retain(|r| r != "two_introducers");
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(found, expected);
+    }
+
+    #[rstest]
+    // Probation is a year from the general meeting; a leap day rolls to the 28th.
+    #[case("2024-02-29", "2025-02-28", &[])]
+    #[case("2024-02-29", "2025-02-27", &["probation_one_year"])]
+    fn probation(#[case] admitted: &str, #[case] conversion: &str, #[case] expected: &[&str]) {
+        let s = Subject {
+            steps: vec![
+                StepRecord {
+                    step: 15,
+                    date: date(admitted),
+                    people: vec![],
+                },
+                StepRecord {
+                    step: 23,
+                    date: date(conversion),
+                    people: vec![],
+                },
+            ],
+            ..subject(&[])
+        };
+        let found: Vec<String> = check_subject(
+            &s,
+            &RuleBook::default(),
+            &HashMap::new(),
+            date("2025-03-01"),
+        )
+        .into_iter()
+        .filter(|f| f.rule == "probation_one_year")
+        .map(|f| f.rule)
+        .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn introducers_must_be_two_full_members_on_the_day() {
+        let person = |name: &str, id: i64| EventPerson {
+            role: PersonRole::Introducer,
+            name: name.to_string(),
+            member_id: Some(id),
+        };
+        let s = Subject {
+            steps: vec![StepRecord {
+                step: 9,
+                date: date("2024-05-01"),
+                people: vec![person("张三", 10), person("李四", 11)],
+            }],
+            ..subject(&[])
+        };
+        let since = HashMap::from([(10, date("2010-07-01")), (11, date("2024-05-02"))]);
+        let found: Vec<Finding> =
+            check_subject(&s, &RuleBook::default(), &since, date("2024-06-01"))
+                .into_iter()
+                .filter(|f| f.rule == "two_introducers")
+                .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("李四"), "{}", found[0].message);
+
+        let alone = Subject {
+            steps: vec![StepRecord {
+                people: vec![person("张三", 10)],
+                ..s.steps[0].clone()
+            }],
+            ..s
+        };
+        let found = check_subject(&alone, &RuleBook::default(), &since, date("2024-06-01"));
+        assert!(
+            found.iter().any(|f| f.rule == "two_introducers"
+                && f.message.contains("记录了1名入党介绍人，应为2名"))
+        );
+    }
+
+    #[rstest]
+    // Graduation on 2026-06-30: the general meeting may be held up to 2026-03-30.
+    #[case("2026-03-30", &[])]
+    #[case("2026-03-31", &["no_admission_before_leaving"])]
+    fn admission_before_leaving(#[case] meeting: &str, #[case] expected: &[&str]) {
+        let s = Subject {
+            leaves_on: Some(date("2026-06-30")),
+            steps: vec![StepRecord {
+                step: 15,
+                date: date(meeting),
+                people: vec![],
+            }],
+            ..subject(&[])
+        };
+        let found: Vec<String> = check_subject(
+            &s,
+            &RuleBook::default(),
+            &HashMap::new(),
+            date("2026-04-01"),
+        )
+        .into_iter()
+        .filter(|f| f.rule == "no_admission_before_leaving")
+        .map(|f| f.rule)
+        .collect();
+        assert_eq!(found, expected);
+    }
+}
