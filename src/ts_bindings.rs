@@ -9,6 +9,7 @@ use ts_rs::{Config, TS};
 
 use crate::archive::ArchiveInfo;
 use crate::error::ApiError;
+use crate::lifecycle::{Finding, Severity, StepInfo, StepOutcome, StepRequest};
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
@@ -39,6 +40,11 @@ fn bindings() -> BTreeMap<String, String> {
     render::<MemberSummary>(&cfg, &mut files);
     render::<MemberPage>(&cfg, &mut files);
     render::<MemberDetail>(&cfg, &mut files);
+    render::<Severity>(&cfg, &mut files);
+    render::<Finding>(&cfg, &mut files);
+    render::<StepInfo>(&cfg, &mut files);
+    render::<StepRequest>(&cfg, &mut files);
+    render::<StepOutcome>(&cfg, &mut files);
     files
 }
 

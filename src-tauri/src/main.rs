@@ -33,6 +33,10 @@ fn main() {
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::archive::archive_info,
+            commands::lifecycle::lifecycle_steps,
+            commands::lifecycle::lifecycle_check_member,
+            commands::lifecycle::lifecycle_preview_step,
+            commands::lifecycle::lifecycle_add_step,
             commands::org::org_branches,
             commands::members::member_list,
             commands::members::member_show,

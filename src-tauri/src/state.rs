@@ -36,13 +36,26 @@ impl AppState {
         T: Send + 'static,
         E: ErrorCode,
     {
+        self.run_mut(move |archive, actor| job(archive, actor))
+            .await
+    }
+
+    /// Like `run`, for jobs that write.
+    pub async fn run_mut<T, E>(
+        &self,
+        job: impl FnOnce(&mut Archive, &Actor) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
         let archive = self.archive.clone()?;
         let actor = self.actor.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let archive = archive
+            let mut archive = archive
                 .lock()
                 .map_err(|_| internal("the archive lock was poisoned"))?;
-            job(&archive, &actor).map_err(|err| ApiError::from_error(&err))
+            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
         })
         .await
         .map_err(|err| internal(&err.to_string()))?

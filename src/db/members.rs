@@ -346,14 +346,17 @@ pub(crate) struct SubjectRow {
     pub branch_id: Option<i64>,
 }
 
-/// Every member with their development steps (date order) and the people named at each: three
-/// sequential scans, joined in memory.
-pub(crate) fn subjects(conn: &Connection) -> rusqlite::Result<Vec<SubjectRow>> {
+/// Members (all, or only `only`) with their development steps (date order) and the people named
+/// at each: three sequential scans, joined in memory.
+pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result<Vec<SubjectRow>> {
     let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT event_id, role, name, member_id FROM event_person ORDER BY event_id, position",
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.event_id, p.role, p.name, p.member_id FROM event_person p
+           JOIN member_event e ON e.id = p.event_id
+          WHERE ?1 IS NULL OR e.member_id = ?1
+          ORDER BY p.event_id, p.position",
     )?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map([only], |row| {
         let role: String = row.get(1)?;
         Ok((
             row.get::<_, i64>(0)?,
@@ -371,10 +374,11 @@ pub(crate) fn subjects(conn: &Connection) -> rusqlite::Result<Vec<SubjectRow>> {
 
     let mut members: Vec<SubjectRow> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT id, name, birth_date, expected_graduation, branch_id FROM member ORDER BY id",
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, birth_date, expected_graduation, branch_id FROM member
+          WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map([only], |row| {
         Ok(SubjectRow {
             subject: Subject {
                 member_id: row.get(0)?,
@@ -393,10 +397,11 @@ pub(crate) fn subjects(conn: &Connection) -> rusqlite::Result<Vec<SubjectRow>> {
         members.push(row);
     }
 
-    let mut stmt = conn.prepare(
-        "SELECT member_id, id, kind, step, date FROM member_event ORDER BY member_id, date, id",
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, id, kind, step, date FROM member_event
+          WHERE ?1 IS NULL OR member_id = ?1 ORDER BY member_id, date, id",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([only])?;
     while let Some(row) = rows.next()? {
         let Some(&at) = index.get(&row.get::<_, i64>(0)?) else {
             continue;

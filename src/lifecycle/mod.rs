@@ -10,14 +10,17 @@ pub mod rules;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use check::Finding;
 pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity};
 
 use crate::actor::Actor;
 use crate::archive::Archive;
-use crate::db;
+use crate::db::{self, members::SubjectRow};
 use crate::error::ErrorCode;
+use crate::people::{EventKind, EventPerson, STEPS, Stage, step_info};
 
 /// Which members to check, and the day to check them on.
 #[derive(Debug, Clone)]
@@ -28,22 +31,89 @@ pub struct CheckRequest {
     pub as_of: NaiveDate,
 }
 
+/// A development step to record for a member.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StepRequest {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    /// 1–25 as numbered in domain.md.
+    pub step: u8,
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    /// The talker, contacts, introducers... named at this step.
+    pub people: Vec<EventPerson>,
+    pub note: Option<String>,
+}
+
+/// A recorded step and the (non-blocking) findings it brought.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepOutcome {
+    #[ts(type = "number")]
+    pub event_id: i64,
+    pub findings: Vec<Finding>,
+}
+
+/// One of the 25 steps, for pickers.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepInfo {
+    pub number: u8,
+    pub zh: String,
+    pub en: String,
+    /// The stage a member is in once the step is recorded.
+    pub stage_after: Stage,
+}
+
+/// Steps that are recorded more than once in a normal file (the half-yearly activist review,
+/// the probation reviews); any other step is recorded once.
+const REPEATABLE_STEPS: [u8; 2] = [6, 21];
+
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
     #[error("no member with id {0}")]
     MemberNotFound(i64),
+    #[error("step {0} is not one of the 25 development steps")]
+    NoSuchStep(u8),
+    #[error("a step cannot be recorded for a day after today ({date} is after {today})")]
+    FutureDate { date: NaiveDate, today: NaiveDate },
+    #[error(
+        "step {step} is already recorded for this member (on {date}); correcting a recorded step \
+         is not supported yet"
+    )]
+    AlreadyRecorded { step: u8, date: NaiveDate },
+    #[error("the step was not recorded, it breaks {}: {}", findings.len(), blocking_messages(findings))]
+    Blocked { findings: Vec<Finding> },
     #[error(transparent)]
     Rules(#[from] RuleError),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
 
+fn blocking_messages(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Block)
+        .map(|f| format!("{}（{}，{}）", f.message, f.rule_title, f.source))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 impl ErrorCode for LifecycleError {
     fn code(&self) -> &'static str {
         match self {
             LifecycleError::MemberNotFound(_) => "member_not_found",
+            LifecycleError::NoSuchStep(_) => "invalid_argument",
+            LifecycleError::FutureDate { .. } => "invalid_argument",
+            LifecycleError::AlreadyRecorded { .. } => "step_already_recorded",
+            LifecycleError::Blocked { .. } => "step_blocked",
             LifecycleError::Rules(err) => err.code(),
             LifecycleError::Db(_) => "database",
+        }
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            LifecycleError::Blocked { findings } => serde_json::json!({ "findings": findings }),
+            _ => serde_json::Value::Null,
         }
     }
 }
@@ -64,8 +134,25 @@ pub fn check(
     let book = rule_book(archive, actor)?;
     // Introducers and contacts may be any member of the archive, so every timeline is loaded
     // to know when each member became a full member.
-    let subjects = db::members::subjects(archive.conn())?;
-    let full_member_since: HashMap<i64, NaiveDate> = subjects
+    let subjects = db::members::subjects(archive.conn(), None)?;
+    let full_member_since = full_member_dates(&subjects);
+    if let Some(id) = request.member_id
+        && !subjects.iter().any(|s| s.subject.member_id == id)
+    {
+        return Err(LifecycleError::MemberNotFound(id));
+    }
+    let findings = subjects
+        .iter()
+        .filter(|s| request.member_id.is_none_or(|id| s.subject.member_id == id))
+        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
+        .collect();
+    Ok(findings)
+}
+
+/// The day each of these members became a full member, if they have.
+fn full_member_dates(subjects: &[SubjectRow]) -> HashMap<i64, NaiveDate> {
+    subjects
         .iter()
         .filter_map(|s| {
             let joined = s
@@ -80,19 +167,138 @@ pub fn check(
                 crate::people::full_member_date(joined, max_step)?,
             ))
         })
-        .collect();
-    if let Some(id) = request.member_id
-        && !subjects.iter().any(|s| s.subject.member_id == id)
-    {
-        return Err(LifecycleError::MemberNotFound(id));
-    }
-    let findings = subjects
+        .collect()
+}
+
+/// The 25 steps in order.
+pub fn steps() -> Vec<StepInfo> {
+    STEPS
         .iter()
-        .filter(|s| request.member_id.is_none_or(|id| s.subject.member_id == id))
-        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
-        .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
-        .collect();
-    Ok(findings)
+        .map(|s| StepInfo {
+            number: s.number,
+            zh: s.zh.to_string(),
+            en: s.en.to_string(),
+            stage_after: s.stage_after,
+        })
+        .collect()
+}
+
+/// What recording `request` would add to the member's findings, without recording it. `as_of` is
+/// today.
+pub fn preview_step(
+    archive: &Archive,
+    actor: &Actor,
+    request: &StepRequest,
+    as_of: NaiveDate,
+) -> Result<Vec<Finding>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    let subject = load_subject(archive, request.member_id)?;
+    validate(&subject, request, as_of)?;
+    new_findings(archive, &book, subject, request, as_of)
+}
+
+/// Records a development step unless it breaks a blocking rule; returns the warnings it brought.
+pub fn add_step(
+    archive: &mut Archive,
+    actor: &Actor,
+    request: &StepRequest,
+    as_of: NaiveDate,
+) -> Result<StepOutcome, LifecycleError> {
+    let findings = preview_step(archive, actor, request, as_of)?;
+    if findings.iter().any(|f| f.severity == Severity::Block) {
+        return Err(LifecycleError::Blocked { findings });
+    }
+    let event = db::members::NewEvent {
+        member_id: request.member_id,
+        kind: EventKind::Step,
+        step: Some(request.step),
+        date: request.date,
+        note: request.note.clone().filter(|n| !n.trim().is_empty()),
+        people: request
+            .people
+            .iter()
+            .filter(|p| !p.name.trim().is_empty())
+            .map(|p| (p.role, p.name.trim().to_string(), p.member_id))
+            .collect(),
+    };
+    let event_id = db::with_tx(archive.conn_mut(), |tx| {
+        db::members::insert_event(tx, &event, actor.name())
+    })?;
+    Ok(StepOutcome { event_id, findings })
+}
+
+fn load_subject(archive: &Archive, member_id: i64) -> Result<Subject, LifecycleError> {
+    db::members::subjects(archive.conn(), Some(member_id))?
+        .pop()
+        .map(|row| row.subject)
+        .ok_or(LifecycleError::MemberNotFound(member_id))
+}
+
+fn validate(
+    subject: &Subject,
+    request: &StepRequest,
+    as_of: NaiveDate,
+) -> Result<(), LifecycleError> {
+    step_info(request.step).ok_or(LifecycleError::NoSuchStep(request.step))?;
+    if request.date > as_of {
+        return Err(LifecycleError::FutureDate {
+            date: request.date,
+            today: as_of,
+        });
+    }
+    if !REPEATABLE_STEPS.contains(&request.step)
+        && let Some(done) = subject.steps.iter().find(|r| r.step == request.step)
+    {
+        return Err(LifecycleError::AlreadyRecorded {
+            step: request.step,
+            date: done.date,
+        });
+    }
+    Ok(())
+}
+
+/// The findings the member's file has with the step that it did not have without it.
+fn new_findings(
+    archive: &Archive,
+    book: &RuleBook,
+    mut subject: Subject,
+    request: &StepRequest,
+    as_of: NaiveDate,
+) -> Result<Vec<Finding>, LifecycleError> {
+    let mut people_ids: Vec<i64> = request.people.iter().filter_map(|p| p.member_id).collect();
+    people_ids.extend(
+        subject
+            .steps
+            .iter()
+            .flat_map(|r| r.people.iter().filter_map(|p| p.member_id)),
+    );
+    people_ids.sort_unstable();
+    people_ids.dedup();
+    let mut people = Vec::new();
+    for id in people_ids {
+        people.extend(db::members::subjects(archive.conn(), Some(id))?);
+    }
+    let full_member_since = full_member_dates(&people);
+
+    let before = check::check_subject(&subject, book, &full_member_since, as_of);
+    let position = subject.steps.partition_point(|r| r.date <= request.date);
+    subject.steps.insert(
+        position,
+        StepRecord {
+            step: request.step,
+            date: request.date,
+            people: request.people.clone(),
+        },
+    );
+    let after = check::check_subject(&subject, book, &full_member_since, as_of);
+    Ok(after
+        .into_iter()
+        .filter(|f| {
+            !before
+                .iter()
+                .any(|b| b.rule == f.rule && b.message == f.message)
+        })
+        .collect())
 }
 
 pub(crate) use check::{StepRecord, Subject};

@@ -308,7 +308,7 @@ pub struct MemberPage {
     pub rows: Vec<MemberSummary>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EventPerson {
     pub role: PersonRole,
     pub name: String,

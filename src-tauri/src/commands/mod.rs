@@ -1,5 +1,6 @@
 //! One file per backend area, each command named `<area>_<verb>` after the core function it calls.
 
 pub mod archive;
+pub mod lifecycle;
 pub mod members;
 pub mod org;
