@@ -12,9 +12,9 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
-use dangan::lifecycle::{self, CheckRequest, Severity};
+use dangan::lifecycle::{self, CheckRequest, Severity, StepRequest};
 use dangan::org;
-use dangan::people::{self, MemberQuery, Stage};
+use dangan::people::{self, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
 
@@ -46,6 +46,9 @@ enum Command {
     /// Branches (党支部): list.
     #[command(subcommand)]
     Branch(BranchCommand),
+    /// Development steps: record one (checked against the rules) or list a member's.
+    #[command(subcommand)]
+    Step(StepCommand),
     /// Check members' files against the development rules (dates, order, people).
     Check(CheckArgs),
     /// The rule sets the checks use.
@@ -62,6 +65,38 @@ struct CheckArgs {
     #[arg(long)]
     branch: Option<String>,
     /// The day to check on, YYYY-MM-DD (default: today): what is due by then and missing is overdue.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum StepCommand {
+    /// Record step STEP (1-25) for member MEMBER; refused if it breaks a blocking rule.
+    Add(StepAddArgs),
+    /// A member's timeline, in date order.
+    List {
+        member: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Args)]
+struct StepAddArgs {
+    member: i64,
+    step: u8,
+    /// The day the step happened, YYYY-MM-DD.
+    #[arg(long)]
+    date: NaiveDate,
+    /// The people involved, as ROLE:NAME or ROLE:NAME:MEMBER_ID, comma-separated; roles are
+    /// talker, contact, introducer, approver, other.
+    #[arg(long, value_delimiter = ',', value_parser = parse_person)]
+    people: Vec<EventPerson>,
+    #[arg(long)]
+    note: Option<String>,
+    /// Today, YYYY-MM-DD (default: the system date): steps after it are refused.
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
     #[command(flatten)]
@@ -130,6 +165,31 @@ enum BranchCommand {
     List(JsonFlag),
 }
 
+fn parse_person(text: &str) -> Result<EventPerson, String> {
+    let mut parts = text.splitn(3, ':');
+    let role = parts.next().unwrap_or_default();
+    let role = PersonRole::from_code(role.trim()).ok_or_else(|| {
+        format!(
+            "unknown role {role:?} in {text:?}; one of talker, contact, introducer, approver, other"
+        )
+    })?;
+    let name = parts.next().map(str::trim).filter(|n| !n.is_empty());
+    let name = name.ok_or_else(|| format!("{text:?} has no name: write ROLE:NAME"))?;
+    let member_id = match parts.next() {
+        Some(id) => Some(
+            id.trim()
+                .parse::<i64>()
+                .map_err(|_| format!("{id:?} is not a member id"))?,
+        ),
+        None => None,
+    };
+    Ok(EventPerson {
+        role,
+        name: name.to_string(),
+        member_id,
+    })
+}
+
 fn parse_stage(text: &str) -> Result<Stage, String> {
     Stage::from_code(text).ok_or_else(|| {
         let codes: Vec<_> = Stage::ALL.iter().map(|s| s.as_code()).collect();
@@ -154,10 +214,11 @@ impl<E: ErrorCode> From<E> for Failure {
 
 impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
-    /// 4: what was asked for does not exist.
+    /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
+            "step_blocked" => 5,
             "archive_missing" | "member_not_found" | "branch_not_found" => 4,
             "branch_ambiguous" | "invalid_argument" => 2,
             _ => 1,
@@ -288,6 +349,45 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ));
                 }
                 text.trim_end().to_string()
+            })
+        }
+        Command::Step(StepCommand::Add(args)) => {
+            let mut archive = Archive::open_existing(&dir)?;
+            let request = StepRequest {
+                member_id: args.member,
+                step: args.step,
+                date: args.date,
+                people: args.people,
+                note: args.note,
+            };
+            let as_of = args.as_of.unwrap_or_else(today);
+            let outcome = lifecycle::add_step(&mut archive, &actor, &request, as_of)?;
+            print(args.output.json, &outcome, || {
+                let mut text = format!(
+                    "recorded step {} as event {}",
+                    request.step, outcome.event_id
+                );
+                for f in &outcome.findings {
+                    text.push_str(&format!(
+                        "\n提醒: {}（{}，{}）",
+                        f.message, f.rule_title, f.source
+                    ));
+                }
+                text
+            })
+        }
+        Command::Step(StepCommand::List { member, output }) => {
+            let archive = Archive::open_existing(&dir)?;
+            let events = people::show(&archive, &actor, member)?.events;
+            print(output.json, &events, || {
+                events
+                    .iter()
+                    .map(|e| {
+                        let step = e.step.map(|s| format!("第{s}步 ")).unwrap_or_default();
+                        format!("{}  {step}{}", e.date, e.title_zh)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })
         }
         Command::Check(args) => {

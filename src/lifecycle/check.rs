@@ -83,6 +83,24 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn report(&mut self, rule: &Rule, set: &RuleSet, message: String, dates: Vec<NaiveDate>) {
+        self.push(rule, set, rule.severity, message, dates);
+    }
+
+    /// A step missing past its deadline is always a warning: `block` stops a step from being
+    /// recorded, and refusing the next step because an earlier one is late would leave the file
+    /// stuck.
+    fn overdue(&mut self, rule: &Rule, set: &RuleSet, message: String, dates: Vec<NaiveDate>) {
+        self.push(rule, set, Severity::Warn, message, dates);
+    }
+
+    fn push(
+        &mut self,
+        rule: &Rule,
+        set: &RuleSet,
+        severity: Severity,
+        message: String,
+        dates: Vec<NaiveDate>,
+    ) {
         self.findings.push(Finding {
             member_id: self.subject.member_id,
             name: self.subject.name.clone(),
@@ -90,7 +108,7 @@ impl Context<'_> {
             rule_title: rule.title.clone(),
             rule_set: set.id.clone(),
             source: rule.source.clone(),
-            severity: rule.severity,
+            severity,
             message,
             dates,
         });
@@ -338,7 +356,7 @@ fn check_pending(cx: &mut Context<'_>, rule: &Rule, set: &RuleSet, end: NaiveDat
             };
             let deadline = add_months(start, *months);
             if end > deadline {
-                cx.report(
+                cx.overdue(
                     rule,
                     set,
                     format!(
@@ -370,7 +388,7 @@ fn check_pending(cx: &mut Context<'_>, rule: &Rule, set: &RuleSet, end: NaiveDat
                 .unwrap_or(start);
             let due = add_months(last, *months);
             if stop > due {
-                cx.report(
+                cx.overdue(
                     rule,
                     set,
                     format!(

@@ -80,7 +80,7 @@ pub enum LifecycleError {
          is not supported yet"
     )]
     AlreadyRecorded { step: u8, date: NaiveDate },
-    #[error("the step was not recorded, it breaks {}: {}", findings.len(), blocking_messages(findings))]
+    #[error("the step was not recorded: {}", blocking_messages(findings))]
     Blocked { findings: Vec<Finding> },
     #[error(transparent)]
     Rules(#[from] RuleError),
@@ -302,3 +302,146 @@ fn new_findings(
 }
 
 pub(crate) use check::{StepRecord, Subject};
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::db::members::{NewMember, insert_member};
+    use crate::people::PersonRole;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn archive_with_one_member() -> (tempfile::TempDir, Archive, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path().join("a")).unwrap();
+        let member = NewMember {
+            name: "上官堃".to_string(),
+            birth_date: Some(date("2001-03-01")),
+            expected_graduation: Some(date("2027-06-30")),
+            ..NewMember::default()
+        };
+        let id = insert_member(archive.conn(), &member).unwrap();
+        (dir, archive, id)
+    }
+
+    fn request(member_id: i64, step: u8, on: NaiveDate, people: usize) -> StepRequest {
+        let role = match step {
+            5 => PersonRole::Contact,
+            9 => PersonRole::Introducer,
+            _ => PersonRole::Talker,
+        };
+        let names = ["甲", "乙", "丙"];
+        StepRequest {
+            member_id,
+            step,
+            date: on,
+            people: names[..people]
+                .iter()
+                .map(|n| EventPerson {
+                    role,
+                    name: n.to_string(),
+                    member_id: None,
+                })
+                .collect(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_blocked_step_is_not_written_and_a_warned_one_is() {
+        let (_dir, mut archive, id) = archive_with_one_member();
+        let actor = Actor::local_admin();
+        let today = date("2026-11-24");
+        add_step(
+            &mut archive,
+            &actor,
+            &request(id, 1, date("2024-03-01"), 0),
+            today,
+        )
+        .unwrap();
+        // Activist before the talk: the order rule blocks it.
+        let err = add_step(
+            &mut archive,
+            &actor,
+            &request(id, 3, date("2024-05-01"), 0),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "step_blocked");
+        let LifecycleError::Blocked { findings } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(findings.iter().any(|f| f.rule == "step_order"));
+        // A late talk is recorded, with its warning.
+        let outcome = add_step(
+            &mut archive,
+            &actor,
+            &request(id, 2, date("2024-04-10"), 1),
+            today,
+        )
+        .unwrap();
+        assert_eq!(outcome.findings.len(), 1);
+        assert_eq!(outcome.findings[0].rule, "talk_within_one_month");
+        let steps: Vec<u8> = load_subject(&archive, id)
+            .unwrap()
+            .steps
+            .iter()
+            .map(|s| s.step)
+            .collect();
+        assert_eq!(steps, [1, 2]);
+        // The preview of a step in the future or recorded twice says why.
+        let err = preview_step(
+            &archive,
+            &actor,
+            &request(id, 3, date("2026-12-01"), 0),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_argument");
+        let err = preview_step(
+            &archive,
+            &actor,
+            &request(id, 2, date("2024-04-11"), 0),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "step_already_recorded");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Whatever steps are offered, in whatever order and with whatever dates and people,
+        /// the file the core accepted satisfies every blocking rule.
+        #[test]
+        fn accepted_steps_never_break_a_blocking_rule(
+            moves in prop::collection::vec((-2i8..=2, 0u64..=250, 0usize..=3), 1..90)
+        ) {
+            let (_dir, mut archive, id) = archive_with_one_member();
+            let actor = Actor::local_admin();
+            let today = date("2026-11-24");
+            // A walk around the furthest step accepted so far: mostly forward, sometimes back or
+            // skipping ahead, with gaps from none to over a year.
+            let mut furthest: i8 = 0;
+            let mut on = date("2019-06-01");
+            for (delta, gap, people) in moves {
+                let step = (furthest + delta).clamp(1, 25);
+                on = (on + chrono::Days::new(gap)).min(today);
+                let offered = request(id, step.unsigned_abs(), on, people);
+                if add_step(&mut archive, &actor, &offered, today).is_ok() {
+                    furthest = furthest.max(step);
+                }
+            }
+            let subject = load_subject(&archive, id).unwrap();
+            let findings =
+                check::check_subject(&subject, &RuleBook::default(), &HashMap::new(), today);
+            let blocking: Vec<&Finding> =
+                findings.iter().filter(|f| f.severity == Severity::Block).collect();
+            prop_assert!(blocking.is_empty(), "{:?}\n{:?}", blocking, subject.steps);
+        }
+    }
+}

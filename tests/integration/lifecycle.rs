@@ -109,3 +109,88 @@ fn rules_list_names_every_rule_with_its_source() {
             .all(|r| r["source"].is_string() && r["severity"].is_string())
     );
 }
+
+/// An activist whose step 3 is more than a year old and who has no step 7 yet.
+fn seasoned_activist(temp: &TempArchive) -> (String, chrono::NaiveDate) {
+    let activists = json(temp.dangan(&["member", "list", "--stage", "activist", "--json"]));
+    for row in activists.as_array().unwrap() {
+        let id = row["id"].as_i64().unwrap().to_string();
+        let steps = json(temp.dangan(&["step", "list", &id, "--json"]));
+        let activist_on = steps
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["step"] == 3)
+            .map(|e| {
+                chrono::NaiveDate::parse_from_str(e["date"].as_str().unwrap(), "%Y-%m-%d").unwrap()
+            });
+        if let Some(on) = activist_on
+            && on < crate::util::as_of() - chrono::Days::new(400)
+        {
+            return (id, on);
+        }
+    }
+    panic!("the demo has no activist of more than a year");
+}
+
+#[test]
+fn step_add_refuses_a_blocking_step_and_records_an_allowed_one() {
+    let temp = TempArchive::demo(600);
+    let (id, activist_on) = seasoned_activist(&temp);
+    let too_early = (activist_on + chrono::Days::new(300)).to_string();
+    temp.dangan(&[
+        "step", "add", &id, "7", "--date", &too_early, "--as-of", AS_OF,
+    ])
+    .assert()
+    .code(5)
+    .stderr(predicates::str::contains("至少应满12个月"));
+    let before = json(temp.dangan(&["step", "list", &id, "--json"]));
+    assert!(
+        before.as_array().unwrap().iter().all(|e| e["step"] != 7),
+        "a refused step was written"
+    );
+
+    let a_year_on = activist_on
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap()
+        .to_string();
+    let outcome = json(temp.dangan(&[
+        "step",
+        "add",
+        &id,
+        "7",
+        "--date",
+        &a_year_on,
+        "--people",
+        "other:党支部书记",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    assert!(outcome["event_id"].as_i64().unwrap() > 0);
+    assert!(
+        outcome["findings"].as_array().unwrap().is_empty(),
+        "{outcome}"
+    );
+    let after = json(temp.dangan(&["step", "list", &id, "--json"]));
+    let target = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["step"] == 7)
+        .unwrap();
+    assert_eq!(target["date"], a_year_on.as_str());
+    assert_eq!(target["people"][0]["name"], "党支部书记");
+    let member = json(temp.dangan(&["member", "show", &id, "--json"]));
+    assert_eq!(member["stage"], "development_target");
+
+    temp.dangan(&[
+        "step", "add", &id, "7", "--date", &a_year_on, "--as-of", AS_OF,
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicates::str::contains("already recorded"));
+    temp.dangan(&["step", "add", &id, "26", "--date", &a_year_on])
+        .assert()
+        .code(2);
+}

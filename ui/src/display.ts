@@ -3,6 +3,7 @@
 import type { EventKind } from "@/generated/EventKind";
 import type { EventPerson } from "@/generated/EventPerson";
 import type { PersonRole } from "@/generated/PersonRole";
+import type { Severity } from "@/generated/Severity";
 import type { Stage } from "@/generated/Stage";
 
 export type TagType = "primary" | "success" | "info" | "warning" | "danger";
@@ -85,4 +86,19 @@ export function groupPeopleByRole(people: readonly EventPerson[]): PeopleGroup[]
   return [...groups.entries()]
     .sort(([a], [b]) => ROLE_ORDER[a] - ROLE_ORDER[b])
     .map(([role, names]) => ({ role, names }));
+}
+
+/** Tag colour per finding severity: a blocking finding is an error, a warning a reminder. */
+const SEVERITY_TAG_TYPES: Record<Severity, TagType> = {
+  block: "danger",
+  warn: "warning",
+};
+
+export function severityTagType(severity: Severity): TagType {
+  return SEVERITY_TAG_TYPES[severity];
+}
+
+/** el-alert type per finding severity. */
+export function severityAlertType(severity: Severity): "error" | "warning" {
+  return severity === "block" ? "error" : "warning";
 }
