@@ -107,6 +107,12 @@ struct StepAddArgs {
 enum RulesCommand {
     /// List the rule sets and their rules with sources.
     List(JsonFlag),
+    /// Load a local rule set (TOML) that tightens the national rules.
+    Load {
+        file: PathBuf,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -434,6 +440,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                 }
                 text.trim_end().to_string()
+            })
+        }
+        Command::Rules(RulesCommand::Load { file, output }) => {
+            let archive = Archive::open_existing(&dir)?;
+            let text = std::fs::read_to_string(&file).map_err(|err| Failure {
+                code: "io",
+                message: format!("{}: {err}", file.display()),
+            })?;
+            let name = file.display().to_string();
+            let set = lifecycle::load_rule_set(&archive, &actor, &text, &name)?;
+            print(output.json, &set, || {
+                format!(
+                    "loaded {} ({} rules) in force from {}",
+                    set.id,
+                    set.rules.len(),
+                    set.effective_from
+                )
             })
         }
         Command::Branch(BranchCommand::List(out)) => {

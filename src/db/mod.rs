@@ -6,6 +6,7 @@
 
 pub(crate) mod members;
 pub(crate) mod org;
+pub(crate) mod rules;
 
 use std::fs;
 use std::io::Read;
@@ -22,6 +23,7 @@ use crate::archive::ArchiveError;
 pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0001_org_and_members.sql"),
     include_str!("migrations/0002_member_events.sql"),
+    include_str!("migrations/0003_rule_sets.sql"),
 ];
 
 /// The schema version this program writes and understands.

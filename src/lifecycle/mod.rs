@@ -118,10 +118,35 @@ impl ErrorCode for LifecycleError {
     }
 }
 
-/// The rule sets the archive checks against: the national baseline (local sets are not stored
-/// in the archive yet).
-pub fn rule_book(_archive: &Archive, _actor: &Actor) -> Result<RuleBook, LifecycleError> {
-    Ok(RuleBook::default())
+/// The rule sets the archive checks against: the national baseline and the local sets loaded
+/// into this archive.
+pub fn rule_book(archive: &Archive, _actor: &Actor) -> Result<RuleBook, LifecycleError> {
+    let mut book = RuleBook::default();
+    for stored in db::rules::all(archive.conn())? {
+        book.add_local(RuleSet::from_toml(&stored.toml, &stored.file_name)?)?;
+    }
+    Ok(book)
+}
+
+/// Loads a local rule set (TOML text; `file_name` names it in errors) after checking that it only
+/// tightens the national rules. Its rules then apply to steps dated from its `effective_from`.
+pub fn load_rule_set(
+    archive: &Archive,
+    actor: &Actor,
+    text: &str,
+    file_name: &str,
+) -> Result<RuleSet, LifecycleError> {
+    let set = RuleSet::from_toml(text, file_name)?;
+    if set.kind != RuleSetKind::Local {
+        return Err(RuleError::NotLocal { set: set.id }.into());
+    }
+    if db::rules::exists(archive.conn(), &set.id)? {
+        return Err(RuleError::AlreadyLoaded { set: set.id }.into());
+    }
+    let mut book = rule_book(archive, actor)?;
+    book.add_local(set.clone())?;
+    db::rules::insert(archive.conn(), &set, text, file_name, actor.name())?;
+    Ok(set)
 }
 
 /// Runs every rule over the members the request selects and returns the findings, member by

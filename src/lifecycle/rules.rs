@@ -108,6 +108,12 @@ pub enum RuleError {
         rule: String,
         reason: String,
     },
+    #[error(
+        "rule set {set} is not a local set (kind = \"local\"); national sets ship with the program"
+    )]
+    NotLocal { set: String },
+    #[error("a rule set with id {set} is already loaded; give a new version a new id")]
+    AlreadyLoaded { set: String },
 }
 
 impl ErrorCode for RuleError {
@@ -117,6 +123,8 @@ impl ErrorCode for RuleError {
             RuleError::Loosens { .. } => "rule_loosens_baseline",
             RuleError::DifferentCheck { .. } => "rule_check_mismatch",
             RuleError::Invalid { .. } => "rule_invalid",
+            RuleError::NotLocal { .. } => "rule_set_not_local",
+            RuleError::AlreadyLoaded { .. } => "rule_set_exists",
         }
     }
 }

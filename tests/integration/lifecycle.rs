@@ -194,3 +194,77 @@ fn step_add_refuses_a_blocking_step_and_records_an_allowed_one() {
         .assert()
         .code(2);
 }
+
+const LOCAL_SET: &str = r#"
+id = "demo-university-2025"
+title = "示范大学发展党员工作实施细则"
+kind = "local"
+effective_from = "2025-01-01"
+source = "示大党发〔2024〕12号"
+
+[[rule]]
+id = "activist_at_least_one_year"
+title = "入党积极分子培养考察满一年半方可列为发展对象"
+source = "示大党发〔2024〕12号 第八条"
+severity = "block"
+check = "min_interval"
+from = 3
+to = 7
+months = 18
+"#;
+
+#[test]
+fn a_local_rule_set_tightens_the_checks_from_its_date() {
+    let temp = TempArchive::demo(2000);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local.toml");
+    std::fs::write(&file, LOCAL_SET).unwrap();
+    let file = file.to_str().unwrap();
+
+    let loaded = json(temp.dangan(&["rules", "load", file, "--json"]));
+    assert_eq!(loaded["id"], "demo-university-2025");
+    let sets = json(temp.dangan(&["rules", "list", "--json"]));
+    assert_eq!(sets.as_array().unwrap().len(), 2);
+
+    let findings = json(temp.dangan(&["check", "--as-of", AS_OF, "--json"]));
+    let local: Vec<_> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_set"] == "demo-university-2025")
+        .collect();
+    assert!(!local.is_empty(), "the stricter local rule found nothing");
+    for finding in local {
+        assert_eq!(finding["source"], "示大党发〔2024〕12号 第八条");
+        // Only steps dated from the local set's effective date are held to it.
+        assert!(
+            finding["dates"][1].as_str().unwrap() >= "2025-01-01",
+            "{finding}"
+        );
+    }
+
+    temp.dangan(&["rules", "load", file])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("already loaded"));
+}
+
+#[test]
+fn a_rule_set_that_loosens_or_does_not_parse_is_refused() {
+    let temp = TempArchive::demo(10);
+    let dir = tempfile::tempdir().unwrap();
+    let loose = dir.path().join("loose.toml");
+    std::fs::write(&loose, LOCAL_SET.replace("months = 18", "months = 6")).unwrap();
+    temp.dangan(&["rules", "load", loose.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("6 months is less than 12"));
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "id = \"x\"\nkind = ").unwrap();
+    temp.dangan(&["rules", "load", broken.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("broken.toml"));
+    let sets = json(temp.dangan(&["rules", "list", "--json"]));
+    assert_eq!(sets.as_array().unwrap().len(), 1, "nothing was stored");
+}
