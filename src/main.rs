@@ -49,11 +49,27 @@ enum Command {
     /// Development steps: record one (checked against the rules) or list a member's.
     #[command(subcommand)]
     Step(StepCommand),
+    /// Plan a member's remaining steps (earliest dates, deadlines, graduation conflicts); without
+    /// MEMBER, list every member with a step that cannot happen before they leave.
+    Plan(PlanArgs),
     /// Check members' files against the development rules (dates, order, people).
     Check(CheckArgs),
     /// The rule sets the checks use.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    member: Option<i64>,
+    /// With no MEMBER: only this branch (an id, a unique name, or college/branch).
+    #[arg(long)]
+    branch: Option<String>,
+    /// The day to plan from, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -395,6 +411,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .collect::<Vec<_>>()
                     .join("\n")
             })
+        }
+        Command::Plan(args) => {
+            let archive = Archive::open_existing(&dir)?;
+            let as_of = args.as_of.unwrap_or_else(today);
+            let describe = |plan: &lifecycle::Plan| {
+                let mut text = format!("{} {}", plan.member_id, plan.name);
+                for step in &plan.steps {
+                    let latest = step
+                        .latest
+                        .map(|d| format!("，最迟{d}"))
+                        .unwrap_or_default();
+                    text.push_str(&format!(
+                        "\n  第{}步 {}  最早{}{latest}",
+                        step.step, step.title_zh, step.earliest
+                    ));
+                }
+                for conflict in &plan.conflicts {
+                    text.push_str(&format!(
+                        "\n  ！{}（{}）",
+                        conflict.message, conflict.source
+                    ));
+                }
+                text
+            };
+            match args.member {
+                Some(id) => {
+                    let plan = lifecycle::plan(&archive, &actor, id, as_of)?;
+                    print(args.output.json, &plan, || describe(&plan))
+                }
+                None => {
+                    let branch_id = match &args.branch {
+                        Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
+                        None => None,
+                    };
+                    let plans = lifecycle::plan_conflicts(&archive, &actor, branch_id, as_of)?;
+                    print(args.output.json, &plans, || {
+                        let mut text: Vec<String> = plans.iter().map(describe).collect();
+                        text.push(format!(
+                            "{} members cannot finish a step before they leave",
+                            plans.len()
+                        ));
+                        text.join("\n")
+                    })
+                }
+            }
         }
         Command::Check(args) => {
             let archive = Archive::open_existing(&dir)?;

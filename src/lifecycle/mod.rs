@@ -5,6 +5,7 @@
 //! `people`) and does not print anything (the doors do).
 
 mod check;
+mod plan;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use check::Finding;
+pub use plan::{Plan, PlanConflict, PlannedStep};
 pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity};
 
 use crate::actor::Actor;
@@ -173,6 +175,35 @@ pub fn check(
         .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
         .collect();
     Ok(findings)
+}
+
+/// The member's remaining steps: the earliest day each can happen, deadlines, and the steps that
+/// cannot happen before they leave the school.
+pub fn plan(
+    archive: &Archive,
+    actor: &Actor,
+    member_id: i64,
+    as_of: NaiveDate,
+) -> Result<Plan, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    Ok(plan::plan(&load_subject(archive, member_id)?, &book, as_of))
+}
+
+/// The plans of every member (of a branch, if given) that has a step that cannot happen before
+/// they leave: the list a counselor needs a year ahead.
+pub fn plan_conflicts(
+    archive: &Archive,
+    actor: &Actor,
+    branch_id: Option<i64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Plan>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    Ok(db::members::subjects(archive.conn(), None)?
+        .iter()
+        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .map(|s| plan::plan(&s.subject, &book, as_of))
+        .filter(|plan| !plan.conflicts.is_empty())
+        .collect())
 }
 
 /// The day each of these members became a full member, if they have.

@@ -268,3 +268,44 @@ fn a_rule_set_that_loosens_or_does_not_parse_is_refused() {
     let sets = json(temp.dangan(&["rules", "list", "--json"]));
     assert_eq!(sets.as_array().unwrap().len(), 1, "nothing was stored");
 }
+
+#[test]
+fn plan_gives_earliest_dates_and_flags_students_who_leave_too_soon() {
+    let temp = TempArchive::demo(600);
+    let (id, activist_on) = seasoned_activist(&temp);
+    let plan = json(temp.dangan(&["plan", &id, "--as-of", AS_OF, "--json"]));
+    assert_eq!(plan["member_id"].as_i64().unwrap().to_string(), id);
+    let steps = plan["steps"].as_array().unwrap();
+    let target = steps.iter().find(|s| s["step"] == 7).unwrap();
+    let a_year_on = activist_on
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap();
+    assert!(target["earliest"].as_str().unwrap() >= a_year_on.to_string().as_str());
+    assert!(target["earliest"].as_str().unwrap() >= AS_OF);
+    assert!(
+        steps.iter().all(|s| s["step"] != 3),
+        "recorded steps are not planned again"
+    );
+
+    let flagged = json(temp.dangan(&["plan", "--as-of", AS_OF, "--json"]));
+    let flagged = flagged.as_array().unwrap();
+    assert!(
+        !flagged.is_empty(),
+        "the demo has graduating students who cannot finish"
+    );
+    for plan in flagged {
+        let leaves = plan["leaves_on"].as_str().unwrap();
+        assert!(leaves >= AS_OF, "{plan}");
+        for conflict in plan["conflicts"].as_array().unwrap() {
+            assert!(
+                [
+                    "no_admission_before_leaving",
+                    "probation_one_year",
+                    "step_order"
+                ]
+                .contains(&conflict["rule"].as_str().unwrap())
+            );
+            assert!(conflict["message"].as_str().unwrap().contains(leaves));
+        }
+    }
+}

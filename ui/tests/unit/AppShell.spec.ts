@@ -13,6 +13,12 @@ import { BRANCHES, detail, mountWithPlugins, summary } from "./helpers";
 vi.mock("@/api/archive", () => ({ archiveInfo: vi.fn() }));
 vi.mock("@/api/members", () => ({ memberList: vi.fn(), memberShow: vi.fn() }));
 vi.mock("@/api/org", () => ({ orgBranches: vi.fn() }));
+vi.mock("@/api/lifecycle", () => ({
+  lifecycleSteps: vi.fn(async () => []),
+  lifecycleCheckMember: vi.fn(async () => []),
+  lifecyclePreviewStep: vi.fn(async () => []),
+  lifecycleAddStep: vi.fn(),
+}));
 
 const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];
 

@@ -1,12 +1,22 @@
-// The member detail page against a fake api layer: basic information and the timeline.
+// The member detail page against a fake api layer: basic information, the rule check, the
+// timeline, and recording a step.
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { lifecycleCheckMember, lifecycleSteps } from "@/api/lifecycle";
 import { memberShow } from "@/api/members";
+import MemberDetailStepDialog from "@/components/MemberDetailStepDialog.vue";
+import { resetLifecycleStepsState } from "@/composables/useLifecycleSteps";
 import type { MemberEvent } from "@/generated/MemberEvent";
 import MemberDetailView from "@/views/MemberDetailView.vue";
-import { detail, mountWithPlugins } from "./helpers";
+import { detail, finding, mountWithPlugins } from "./helpers";
 
 vi.mock("@/api/members", () => ({ memberList: vi.fn(), memberShow: vi.fn() }));
+vi.mock("@/api/lifecycle", () => ({
+  lifecycleSteps: vi.fn(),
+  lifecycleCheckMember: vi.fn(),
+  lifecyclePreviewStep: vi.fn(),
+  lifecycleAddStep: vi.fn(),
+}));
 
 const EVENTS: MemberEvent[] = [
   {
@@ -61,7 +71,10 @@ const EVENTS: MemberEvent[] = [
 ];
 
 beforeEach(() => {
+  resetLifecycleStepsState();
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail({ events: EVENTS }));
+  vi.mocked(lifecycleCheckMember).mockReset().mockResolvedValue([]);
+  vi.mocked(lifecycleSteps).mockReset().mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -174,5 +187,62 @@ describe("MemberDetailView", () => {
     await wrapper.find(".el-page-header__back").trigger("click");
     await flushPromises();
     expect(router.currentRoute.value.fullPath).toBe("/members");
+  });
+
+  it("says 未发现问题 when the rule check finds nothing", async () => {
+    const { wrapper } = await mountDetail();
+    expect(lifecycleCheckMember).toHaveBeenCalledWith(7);
+    const section = wrapper.find('[data-testid="member-findings"]');
+    expect(section.text()).toContain("规则检查");
+    expect(section.find('[data-testid="findings-none"]').text()).toBe("未发现问题");
+    expect(section.findAll('[data-testid="finding"]')).toHaveLength(0);
+  });
+
+  it("lists the findings of the rule check with their severity, rule and source", async () => {
+    vi.mocked(lifecycleCheckMember).mockResolvedValue([
+      finding(),
+      finding({
+        rule: "two_introducers",
+        rule_title: "发展对象应当有两名正式党员作入党介绍人",
+        source: "《发展党员工作细则》第十四条",
+        severity: "block",
+        message: "第9步「确定入党介绍人」（2024-12-11）记录了0名入党介绍人，应为2名",
+      }),
+    ]);
+    const { wrapper } = await mountDetail();
+    const section = wrapper.find('[data-testid="member-findings"]');
+    expect(section.find('[data-testid="findings-none"]').exists()).toBe(false);
+    const items = section.findAll('[data-testid="finding"]');
+    expect(items.map((item) => item.attributes("data-severity"))).toEqual(["warn", "block"]);
+    expect(items[0]!.find(".el-tag").text()).toBe("提醒");
+    expect(items[0]!.find(".el-tag").classes()).toContain("el-tag--warning");
+    expect(items[0]!.text()).toContain("至今未记录");
+    expect(items[0]!.text()).toContain("收到入党申请书后一个月内派人谈话 · 《发展党员工作细则》第六条");
+    expect(items[1]!.find(".el-tag").text()).toBe("错误");
+    expect(items[1]!.find(".el-tag").classes()).toContain("el-tag--danger");
+    expect(items[1]!.text()).toContain("记录了0名入党介绍人");
+  });
+
+  it("opens the step dialog, and after a save reloads the file and the check", async () => {
+    const { wrapper } = await mountDetail();
+    expect(wrapper.findComponent(MemberDetailStepDialog).props("modelValue")).toBe(false);
+    await wrapper.find('[data-testid="add-step-button"]').trigger("click");
+    await flushPromises();
+    const dialog = wrapper.findComponent(MemberDetailStepDialog);
+    expect(dialog.props("modelValue")).toBe(true);
+    expect(wrapper.find('[data-testid="step-dialog"]').isVisible()).toBe(true);
+
+    vi.mocked(memberShow).mockResolvedValue(detail({ events: EVENTS.slice(0, 2) }));
+    vi.mocked(lifecycleCheckMember).mockResolvedValue([finding()]);
+    dialog.vm.$emit("saved", { event_id: 12, findings: [finding()] });
+    dialog.vm.$emit("update:modelValue", false);
+    await flushPromises();
+
+    expect(memberShow).toHaveBeenCalledTimes(2);
+    expect(lifecycleCheckMember).toHaveBeenCalledTimes(2);
+    expect(wrapper.findAll('[data-testid="timeline-item"]')).toHaveLength(2);
+    expect(wrapper.findAll('[data-testid="finding"]')).toHaveLength(1);
+    expect(document.body.querySelector(".el-message")?.textContent).toContain("已记录，有 1 条提醒");
+    expect(wrapper.findComponent(MemberDetailStepDialog).props("modelValue")).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { archiveInfo } from "@/api/archive";
 import { isApiError, NO_BACKEND, toApiError } from "@/api/errors";
+import { lifecycleAddStep, lifecycleCheckMember, lifecyclePreviewStep, lifecycleSteps } from "@/api/lifecycle";
 import { memberList, memberShow } from "@/api/members";
 import { orgBranches } from "@/api/org";
 
@@ -18,18 +19,41 @@ describe("api wrappers", () => {
   it("call the backend commands with camelCase argument names", async () => {
     tauri.invoke.mockResolvedValue("ok");
     const query = { text: "张", branch_id: 3, stage: "activist" as const, offset: 100, limit: 50 };
+    const request = {
+      member_id: 42,
+      step: 2,
+      date: "2026-11-20",
+      people: [{ role: "talker" as const, name: "王老师", member_id: null }],
+      note: null,
+    };
 
     await archiveInfo();
     await orgBranches();
     await memberList(query);
     await memberShow(42);
+    await lifecycleSteps();
+    await lifecycleCheckMember(42);
+    await lifecyclePreviewStep(request);
+    await lifecycleAddStep(request);
 
     expect(tauri.invoke.mock.calls).toEqual([
       ["archive_info", undefined],
       ["org_branches", undefined],
       ["member_list", { query }],
       ["member_show", { id: 42 }],
+      ["lifecycle_steps", undefined],
+      ["lifecycle_check_member", { id: 42 }],
+      ["lifecycle_preview_step", { request }],
+      ["lifecycle_add_step", { request }],
     ]);
+  });
+
+  it("pass a step_blocked rejection on with its findings", async () => {
+    const error = { code: "step_blocked", message: "blocked", details: { findings: [] } };
+    tauri.invoke.mockRejectedValue(error);
+    await expect(
+      lifecycleAddStep({ member_id: 1, step: 3, date: "2026-11-20", people: [], note: null }),
+    ).rejects.toEqual(error);
   });
 
   it("reject with the backend's ApiError as it is", async () => {

@@ -3,6 +3,7 @@ import { flushPromises, mount } from "@vue/test-utils";
 import ElementPlus from "element-plus";
 import type { Component } from "vue";
 import type { BranchOption } from "@/generated/BranchOption";
+import type { Finding } from "@/generated/Finding";
 import type { MemberDetail } from "@/generated/MemberDetail";
 import type { MemberSummary } from "@/generated/MemberSummary";
 import { createAppI18n, type AppLocale } from "@/i18n";
@@ -72,6 +73,21 @@ export function detail(overrides: Partial<MemberDetail> = {}): MemberDetail {
     joined_date: "2024-06-20",
     full_member_date: null,
     events: [],
+    ...overrides,
+  };
+}
+
+export function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    member_id: 7,
+    name: "张晓燕",
+    rule: "talk_within_one_month",
+    rule_title: "收到入党申请书后一个月内派人谈话",
+    rule_set: "national-2014",
+    source: "《发展党员工作细则》第六条",
+    severity: "warn",
+    message: "第1步「递交入党申请书」（2026-09-01）后应在2026-10-01前完成第2步「党组织派人谈话」，至今未记录",
+    dates: ["2026-09-01", "2026-10-01"],
     ...overrides,
   };
 }
