@@ -158,6 +158,10 @@ impl Archive {
         self.root.join(DB_FILE)
     }
 
+    pub fn files_dir(&self) -> PathBuf {
+        self.root.join(FILES_DIR)
+    }
+
     pub fn backups_dir(&self) -> PathBuf {
         self.root.join(BACKUPS_DIR)
     }

@@ -12,6 +12,7 @@ pub mod actor;
 pub mod archive;
 mod db;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod lifecycle;
 pub mod org;

@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
-use dangan::lifecycle::{self, CheckRequest, Severity, StepRequest};
+use dangan::lifecycle::{self, CheckRequest, Evidence, Severity, StepRequest};
 use dangan::org;
 use dangan::people::{self, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
@@ -52,6 +52,12 @@ enum Command {
     /// Plan a member's remaining steps (earliest dates, deadlines, graduation conflicts); without
     /// MEMBER, list every member with a step that cannot happen before they leave.
     Plan(PlanArgs),
+    /// The archive materials of a member in dossier order: which are on file, which are missing.
+    Materials {
+        member: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
     /// Check members' files against the development rules (dates, order, people).
     Check(CheckArgs),
     /// The rule sets the checks use.
@@ -112,6 +118,13 @@ struct StepAddArgs {
     people: Vec<EventPerson>,
     #[arg(long)]
     note: Option<String>,
+    /// A file to attach as evidence (a scan, a document); may be given several times.
+    #[arg(long, value_name = "FILE")]
+    evidence: Vec<PathBuf>,
+    /// Which archive material the evidence is (default: the first material of the step); see
+    /// `dangan materials MEMBER`.
+    #[arg(long, value_name = "ID", requires = "evidence")]
+    material: Option<String>,
     /// Today, YYYY-MM-DD (default: the system date): steps after it are refused.
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
@@ -383,7 +396,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 note: args.note,
             };
             let as_of = args.as_of.unwrap_or_else(today);
-            let outcome = lifecycle::add_step(&mut archive, &actor, &request, as_of)?;
+            let evidence: Vec<Evidence> = args
+                .evidence
+                .into_iter()
+                .map(|path| Evidence {
+                    path,
+                    material: args.material.clone(),
+                })
+                .collect();
+            let outcome = lifecycle::add_step_with_evidence(
+                &mut archive,
+                &actor,
+                &request,
+                &evidence,
+                as_of,
+            )?;
             print(args.output.json, &outcome, || {
                 let mut text = format!(
                     "recorded step {} as event {}",
@@ -456,6 +483,36 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     })
                 }
             }
+        }
+        Command::Materials { member, output } => {
+            let archive = Archive::open_existing(&dir)?;
+            let statuses = lifecycle::materials(&archive, &actor, member)?;
+            print(output.json, &statuses, || {
+                statuses
+                    .iter()
+                    .map(|s| {
+                        let state = if s.missing {
+                            "缺"
+                        } else if !s.files.is_empty() {
+                            "有"
+                        } else if s.due {
+                            "—"
+                        } else {
+                            " "
+                        };
+                        let required = if s.material.required { "*" } else { " " };
+                        let files: Vec<&str> =
+                            s.files.iter().map(|f| f.file_name.as_str()).collect();
+                        format!(
+                            "[{state}]{required} 第{}步 {}  {}",
+                            s.material.step,
+                            s.material.title,
+                            files.join("、")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
         }
         Command::Check(args) => {
             let archive = Archive::open_existing(&dir)?;

@@ -4,6 +4,7 @@
 //! per-table files (`org`, `members`) and get plain domain values back. This module knows nothing
 //! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
 
+pub(crate) mod attachments;
 pub(crate) mod members;
 pub(crate) mod org;
 pub(crate) mod rules;
@@ -24,6 +25,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0001_org_and_members.sql"),
     include_str!("migrations/0002_member_events.sql"),
     include_str!("migrations/0003_rule_sets.sql"),
+    include_str!("migrations/0004_attachments.sql"),
 ];
 
 /// The schema version this program writes and understands.

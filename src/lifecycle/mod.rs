@@ -5,6 +5,7 @@
 //! `people`) and does not print anything (the doors do).
 
 mod check;
+pub mod materials;
 mod plan;
 pub mod rules;
 
@@ -15,12 +16,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use check::Finding;
+pub use materials::{Material, MaterialStatus};
 pub use plan::{Plan, PlanConflict, PlannedStep};
 pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity};
 
 use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::db::{self, members::SubjectRow};
+use crate::documents::{self, DocumentError};
 use crate::error::ErrorCode;
 use crate::people::{EventKind, EventPerson, STEPS, Stage, step_info};
 
@@ -45,6 +48,14 @@ pub struct StepRequest {
     /// The talker, contacts, introducers... named at this step.
     pub people: Vec<EventPerson>,
     pub note: Option<String>,
+}
+
+/// A file to attach to a step as evidence, and which archive material it is (by default the first
+/// material of the step).
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub path: std::path::PathBuf,
+    pub material: Option<String>,
 }
 
 /// A recorded step and the (non-blocking) findings it brought.
@@ -84,8 +95,12 @@ pub enum LifecycleError {
     AlreadyRecorded { step: u8, date: NaiveDate },
     #[error("the step was not recorded: {}", blocking_messages(findings))]
     Blocked { findings: Vec<Finding> },
+    #[error("{0:?} is not an archive material; `dangan materials MEMBER` lists them")]
+    NoSuchMaterial(String),
     #[error(transparent)]
     Rules(#[from] RuleError),
+    #[error(transparent)]
+    Document(#[from] DocumentError),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -107,7 +122,9 @@ impl ErrorCode for LifecycleError {
             LifecycleError::FutureDate { .. } => "invalid_argument",
             LifecycleError::AlreadyRecorded { .. } => "step_already_recorded",
             LifecycleError::Blocked { .. } => "step_blocked",
+            LifecycleError::NoSuchMaterial(_) => "invalid_argument",
             LifecycleError::Rules(err) => err.code(),
+            LifecycleError::Document(err) => err.code(),
             LifecycleError::Db(_) => "database",
         }
     }
@@ -260,9 +277,33 @@ pub fn add_step(
     request: &StepRequest,
     as_of: NaiveDate,
 ) -> Result<StepOutcome, LifecycleError> {
+    add_step_with_evidence(archive, actor, request, &[], as_of)
+}
+
+/// Like `add_step`, with files attached to the step as evidence. The files are stored first
+/// (content-addressed, so a failure leaves at most an unreferenced copy); the event, its people
+/// and its attachments are then written in one transaction.
+pub fn add_step_with_evidence(
+    archive: &mut Archive,
+    actor: &Actor,
+    request: &StepRequest,
+    evidence: &[Evidence],
+    as_of: NaiveDate,
+) -> Result<StepOutcome, LifecycleError> {
     let findings = preview_step(archive, actor, request, as_of)?;
     if findings.iter().any(|f| f.severity == Severity::Block) {
         return Err(LifecycleError::Blocked { findings });
+    }
+    let mut attachments = Vec::new();
+    for item in evidence {
+        let material = match &item.material {
+            Some(id) if !materials::exists(id) => {
+                return Err(LifecycleError::NoSuchMaterial(id.clone()));
+            }
+            Some(id) => Some(id.clone()),
+            None => materials::default_for_step(request.step),
+        };
+        attachments.push(documents::store(archive, &item.path, material)?);
     }
     let event = db::members::NewEvent {
         member_id: request.member_id,
@@ -278,9 +319,27 @@ pub fn add_step(
             .collect(),
     };
     let event_id = db::with_tx(archive.conn_mut(), |tx| {
-        db::members::insert_event(tx, &event, actor.name())
+        let event_id = db::members::insert_event(tx, &event, actor.name())?;
+        for attachment in &attachments {
+            db::attachments::insert_blob(tx, &attachment.sha256, attachment.size)?;
+            db::attachments::link(tx, event_id, attachment, actor.name())?;
+        }
+        Ok::<_, rusqlite::Error>(event_id)
     })?;
     Ok(StepOutcome { event_id, findings })
+}
+
+/// The archive materials in dossier order, with the member's files for each and which required
+/// ones are missing.
+pub fn materials(
+    archive: &Archive,
+    _actor: &Actor,
+    member_id: i64,
+) -> Result<Vec<MaterialStatus>, LifecycleError> {
+    let subject = load_subject(archive, member_id)?;
+    let steps: Vec<u8> = subject.steps.iter().map(|r| r.step).collect();
+    let attachments = db::attachments::of_member(archive.conn(), member_id)?;
+    Ok(materials::status(&steps, &attachments))
 }
 
 fn load_subject(archive: &Archive, member_id: i64) -> Result<Subject, LifecycleError> {

@@ -309,3 +309,98 @@ fn plan_gives_earliest_dates_and_flags_students_who_leave_too_soon() {
         }
     }
 }
+
+#[test]
+fn evidence_is_stored_once_by_hash_and_fills_the_materials_checklist() {
+    let temp = TempArchive::demo(600);
+    let (id, activist_on) = seasoned_activist(&temp);
+    let before = json(temp.dangan(&["materials", &id, "--json"]));
+    let letter = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["material"]["id"] == "application_letter")
+        .unwrap();
+    assert_eq!(letter["due"], true);
+    assert_eq!(letter["missing"], true, "the demo files no scans");
+
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("发展对象备案表.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 scanned").unwrap();
+    let a_year_on = activist_on
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap()
+        .to_string();
+    let scan_path = scan.to_str().unwrap();
+    json(temp.dangan(&[
+        "step", "add", &id, "7", "--date", &a_year_on, "--as-of", AS_OF, "--json",
+    ]));
+    json(temp.dangan(&[
+        "step",
+        "add",
+        &id,
+        "8",
+        "--date",
+        &a_year_on,
+        "--evidence",
+        scan_path,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    let after = json(temp.dangan(&["materials", &id, "--json"]));
+    let filing = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["material"]["id"] == "target_filing")
+        .unwrap();
+    assert_eq!(filing["files"][0]["file_name"], "发展对象备案表.pdf");
+    let sha = filing["files"][0]["sha256"].as_str().unwrap();
+    let stored = temp.root.join("files").join(&sha[..2]).join(sha);
+    assert_eq!(std::fs::read(stored).unwrap(), b"%PDF-1.4 scanned");
+
+    // An unknown material or an unreadable file is refused and nothing is recorded.
+    let next = (activist_on
+        .checked_add_months(chrono::Months::new(13))
+        .unwrap())
+    .to_string();
+    temp.dangan(&[
+        "step",
+        "add",
+        &id,
+        "9",
+        "--date",
+        &next,
+        "--people",
+        "introducer:甲,introducer:乙",
+        "--evidence",
+        scan_path,
+        "--material",
+        "nonsense",
+        "--as-of",
+        AS_OF,
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("nonsense"));
+    temp.dangan(&[
+        "step",
+        "add",
+        &id,
+        "9",
+        "--date",
+        &next,
+        "--people",
+        "introducer:甲,introducer:乙",
+        "--evidence",
+        "/no/such/扫描件.pdf",
+        "--as-of",
+        AS_OF,
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicates::str::contains("扫描件.pdf"));
+    let steps = json(temp.dangan(&["step", "list", &id, "--json"]));
+    assert!(steps.as_array().unwrap().iter().all(|e| e["step"] != 9));
+}
