@@ -7,6 +7,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ APP = Path(os.environ.get("DANGAN_APP", ROOT / "target/debug/dangan-app"))
 CLI = Path(os.environ.get("DANGAN_CLI", ROOT / "target/debug/dangan"))
 SHOTS = ROOT / "target/e2e"
 DEMO_MEMBERS = int(os.environ.get("DANGAN_E2E_MEMBERS", "20000"))
+# The demo is consistent as of this day. The app checks against the real today, so the demo is
+# dated two months back: then applicants exist whose talk (step 2) is more than a month overdue,
+# which test_add_step_with_a_warning needs (a demo as of today has none).
+DEMO_AS_OF = os.environ.get("DANGAN_E2E_AS_OF") or (date.today() - timedelta(days=60)).isoformat()
 
 
 def free_port() -> int:
@@ -43,7 +48,7 @@ def demo_archive():
     archive = folder / "archive"
     subprocess.run(
         [str(CLI), "--archive", str(archive), "demo", "--members", str(DEMO_MEMBERS),
-         "--seed", "1", "--as-of", "2026-11-24"],
+         "--seed", "1", "--as-of", DEMO_AS_OF],
         check=True,
     )
     yield archive

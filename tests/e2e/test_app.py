@@ -1,13 +1,22 @@
-"""The real window: the member list in Chinese, search, and a member's timeline."""
+"""The real window: the member list in Chinese, search, a member's timeline, and recording a
+development step that the rules warn about."""
 
+import json
 import re
+import subprocess
 import time
+from datetime import date, timedelta
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import DEMO_MEMBERS, SHOTS
+from conftest import CLI, DEMO_MEMBERS, SHOTS
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -76,3 +85,158 @@ def test_member_list_search_and_timeline(driver):
     assert re.search(r"\d{4}-\d{2}-\d{2}", first), first
     driver.save_screenshot(str(SHOTS / "member-detail.png"))
     assert total is not None
+
+
+def cli_json(demo_archive, *args: str):
+    out = subprocess.run(
+        [str(CLI), "--archive", str(demo_archive), *args, "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def applicant_awaiting_talk(demo_archive, today: date) -> tuple[dict, date]:
+    """An applicant whose file is exactly one step 1, at least 45 days old, and that step's date."""
+    applicants = cli_json(demo_archive, "member", "list", "--stage", "applicant")
+    for row in applicants[:500]:
+        member = cli_json(demo_archive, "member", "show", str(row["id"]))
+        events = member["events"]
+        if len(events) != 1 or events[0]["kind"] != "step" or events[0]["step"] != 1:
+            continue
+        applied = date.fromisoformat(events[0]["date"])
+        if applied <= today - timedelta(days=45) and member["student_no"]:
+            return member, applied
+    raise AssertionError(
+        f"no applicant with only step 1 dated 45+ days before {today} among the first "
+        f"{min(len(applicants), 500)} of {len(applicants)} (is the demo dated back? see DEMO_AS_OF)"
+    )
+
+
+def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
+    """Clicks once the element is there and takes the click (popups fade in)."""
+
+    def attempt(d):
+        try:
+            element = d.find_element(*locator)
+            if not element.is_displayed():
+                return False
+            element.click()
+            return True
+        except (ElementNotInteractableException, ElementClickInterceptedException):
+            return False
+
+    wait.until(attempt)
+
+
+def dialog_open(driver) -> bool:
+    return any(el.is_displayed() for el in driver.find_elements(*by_testid("step-dialog")))
+
+
+def replace_text(element, text: str) -> None:
+    """Types text over whatever an input holds (clear() bypasses Vue's input events)."""
+    element.click()
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.BACKSPACE)
+    element.send_keys(text)
+
+
+def close_date_panel(driver) -> None:
+    """The date picker's panel stays open after typing and covers the fields below it; a click on
+    the dialog's title closes it (Escape would close the dialog too)."""
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="step-dialog"] .el-dialog__title').click()
+
+
+def test_add_step_with_a_warning(driver, demo_archive):
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+    today = date.today()  # the app's "today" is the real one, as here
+    member, applied = applicant_awaiting_talk(demo_archive, today)
+    talk_day = (applied + timedelta(days=40)).isoformat()
+
+    # Find the member by student number from the list page (tauri:// cannot be driver.get).
+    click_when_ready(wait, by_testid("nav-members"))
+    search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
+    replace_text(search, member["student_no"])
+    wait.until(lambda d: settled(d) and table_names(d) == [member["name"]])
+    driver.find_elements(*by_testid("member-name-cell"))[0].click()
+    wait.until(lambda d: member["name"] in d.find_element(*by_testid("member-name")).text)
+    wait.until(lambda d: len(d.find_elements(*by_testid("timeline-item"))) == 1)
+    wait.until(
+        lambda d: d.find_element(*by_testid("member-findings")).get_attribute("data-loading")
+        == "false"
+    )
+
+    # Open the dialog and choose step 2, 党组织派人谈话.
+    click_when_ready(wait, by_testid("add-step-button"))
+    wait.until(lambda d: dialog_open(d))
+    click_when_ready(wait, by_testid("step-select"))
+    click_when_ready(wait, (By.CSS_SELECTOR, '[data-testid="step-option"][data-step="2"]'))
+    wait.until(lambda d: d.find_element(*by_testid("step-select")).get_attribute("data-value") == "2")
+    assert "党组织派人谈话" in driver.find_element(*by_testid("step-select")).text
+
+    names = driver.find_elements(*by_testid("person-name"))
+    assert names, "step 2 offers a talker row"
+    replace_text(names[0], "王老师")
+
+    # A talk dated before the application is too early: the preview shows the blocking rule.
+    too_early = (applied - timedelta(days=5)).isoformat()
+    date_input = driver.find_element(By.CSS_SELECTOR, '[data-testid="step-date"] input')
+    replace_text(date_input, too_early)
+    date_input.send_keys(Keys.ENTER)
+    wait.until(lambda d: d.find_element(*by_testid("step-date")).get_attribute("data-value") == too_early)
+    close_date_panel(driver)
+    early = wait.until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR,
+            '[data-testid="step-preview"][data-state="done"] '
+            '[data-testid="preview-finding"][data-severity="block"]',
+        )
+        or None
+    )
+    assert any("早于" in item.text for item in early), [item.text for item in early]
+    driver.save_screenshot(str(SHOTS / "add-step-too-early.png"))
+
+    # Type the date 40 days after the application: more than the month the rule allows.
+    date_input = driver.find_element(By.CSS_SELECTOR, '[data-testid="step-date"] input')
+    replace_text(date_input, talk_day)
+    date_input.send_keys(Keys.ENTER)
+    wait.until(lambda d: d.find_element(*by_testid("step-date")).get_attribute("data-value") == talk_day)
+    close_date_panel(driver)
+
+    # The preview warns (and does not block) that the talk came later than a month.
+    def preview_warning(d):
+        preview = d.find_element(*by_testid("step-preview"))
+        if preview.get_attribute("data-state") != "done":
+            return None
+        warnings = [
+            item for item in preview.find_elements(*by_testid("preview-finding"))
+            if item.get_attribute("data-severity") == "warn" and re.search("[一1]个月", item.text)
+        ]
+        return warnings or None
+
+    wait.until(preview_warning)
+    blocking = driver.find_elements(By.CSS_SELECTOR, '[data-testid="preview-finding"][data-severity="block"]')
+    assert not blocking, [item.text for item in blocking]
+    driver.save_screenshot(str(SHOTS / "add-step.png"))
+
+    # Save: the dialog closes, the timeline grows, and the check now shows the warning.
+    click_when_ready(wait, by_testid("step-save"))
+    wait.until(lambda d: any("已记录" in m.text for m in d.find_elements(By.CSS_SELECTOR, ".el-message")))
+    wait.until(lambda d: not dialog_open(d))
+    items = wait.until(lambda d: (i := d.find_elements(*by_testid("timeline-item"))) and len(i) == 2 and i)
+    assert "党组织派人谈话" in items[1].text, items[1].text
+    assert talk_day in items[1].text, items[1].text
+
+    def recorded_warning(d):
+        section = d.find_element(*by_testid("member-findings"))
+        if section.get_attribute("data-loading") != "false":
+            return None
+        found = [
+            item for item in section.find_elements(*by_testid("finding"))
+            if item.get_attribute("data-severity") == "warn"
+            and re.search("[一1]个月", item.text)
+            and talk_day in item.text
+        ]
+        return found or None
+
+    wait.until(recorded_warning)
+    driver.save_screenshot(str(SHOTS / "add-step-saved.png"))

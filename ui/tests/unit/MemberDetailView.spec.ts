@@ -2,7 +2,7 @@
 // timeline, and recording a step.
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { lifecycleCheckMember, lifecycleSteps } from "@/api/lifecycle";
+import { lifecycleCheckMember, lifecyclePreviewStep, lifecycleSteps } from "@/api/lifecycle";
 import { memberShow } from "@/api/members";
 import MemberDetailStepDialog from "@/components/MemberDetailStepDialog.vue";
 import { resetLifecycleStepsState } from "@/composables/useLifecycleSteps";
@@ -75,6 +75,7 @@ beforeEach(() => {
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail({ events: EVENTS }));
   vi.mocked(lifecycleCheckMember).mockReset().mockResolvedValue([]);
   vi.mocked(lifecycleSteps).mockReset().mockResolvedValue([]);
+  vi.mocked(lifecyclePreviewStep).mockReset().mockResolvedValue([]);
 });
 
 afterEach(() => {
