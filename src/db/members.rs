@@ -178,30 +178,40 @@ pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<MemberD
     .optional()
 }
 
-/// The member's events in date order (ties in the order they were recorded), with the people.
-pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<MemberEvent>> {
-    let mut people_stmt = conn.prepare_cached(
+/// The people named at each event, of one member or of all, in the order they were named.
+fn people_by_event(
+    conn: &Connection,
+    member_id: Option<i64>,
+) -> rusqlite::Result<HashMap<i64, Vec<EventPerson>>> {
+    // The filter is left out rather than written `?1 IS NULL OR …`, so that one member's query
+    // uses the index; `member_id` then binds no parameter or one.
+    let filter = if member_id.is_some() {
+        "WHERE e.member_id = ?1"
+    } else {
+        ""
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.event_id, p.role, p.name, p.member_id FROM event_person p
            JOIN member_event e ON e.id = p.event_id
-          WHERE e.member_id = ?1
-          ORDER BY p.event_id, p.position",
-    )?;
+          {filter}
+          ORDER BY p.event_id, p.position"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(member_id))?;
     let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
-    let rows = people_stmt.query_map([member_id], |row| {
+    while let Some(row) = rows.next()? {
         let role: String = row.get(1)?;
-        Ok((
-            row.get::<_, i64>(0)?,
-            EventPerson {
-                role: PersonRole::from_code(&role).unwrap_or(PersonRole::Other),
-                name: row.get(2)?,
-                member_id: row.get(3)?,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (event_id, person) = row?;
-        people.entry(event_id).or_default().push(person);
+        people.entry(row.get(0)?).or_default().push(EventPerson {
+            role: PersonRole::from_code(&role).unwrap_or(PersonRole::Other),
+            name: row.get(2)?,
+            member_id: row.get(3)?,
+        });
     }
+    Ok(people)
+}
+
+/// The member's events in date order (ties in the order they were recorded), with the people.
+pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<MemberEvent>> {
+    let mut people = people_by_event(conn, Some(member_id))?;
 
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, step, date, note FROM member_event
@@ -349,36 +359,21 @@ pub(crate) struct SubjectRow {
 /// Members (all, or only `only`) with their development steps (date order) and the people named
 /// at each: three sequential scans, joined in memory.
 pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result<Vec<SubjectRow>> {
-    let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.event_id, p.role, p.name, p.member_id FROM event_person p
-           JOIN member_event e ON e.id = p.event_id
-          WHERE ?1 IS NULL OR e.member_id = ?1
-          ORDER BY p.event_id, p.position",
-    )?;
-    let rows = stmt.query_map([only], |row| {
-        let role: String = row.get(1)?;
-        Ok((
-            row.get::<_, i64>(0)?,
-            EventPerson {
-                role: PersonRole::from_code(&role).unwrap_or(PersonRole::Other),
-                name: row.get(2)?,
-                member_id: row.get(3)?,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (event_id, person) = row?;
-        people.entry(event_id).or_default().push(person);
-    }
+    let mut people = people_by_event(conn, only)?;
+    // The filter is left out of the statement rather than written `?1 IS NULL OR …`, so that one
+    // member's queries use the indexes; `only` then binds no parameter or one.
+    let (member_filter, event_filter) = match only {
+        Some(_) => ("WHERE id = ?1", "WHERE member_id = ?1"),
+        None => ("", ""),
+    };
 
     let mut members: Vec<SubjectRow> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, name, birth_date, expected_graduation, branch_id FROM member
-          WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([only], |row| {
+          {member_filter} ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(only), |row| {
         Ok(SubjectRow {
             subject: Subject {
                 member_id: row.get(0)?,
@@ -397,11 +392,11 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
         members.push(row);
     }
 
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT member_id, id, kind, step, date FROM member_event
-          WHERE ?1 IS NULL OR member_id = ?1 ORDER BY member_id, date, id",
-    )?;
-    let mut rows = stmt.query([only])?;
+          {event_filter} ORDER BY member_id, date, id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(only))?;
     while let Some(row) = rows.next()? {
         let Some(&at) = index.get(&row.get::<_, i64>(0)?) else {
             continue;
