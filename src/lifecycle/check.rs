@@ -639,6 +639,89 @@ mod tests {
     }
 
     #[rstest]
+    // One or two contacts who are full members; none, or three, is a warning.
+    #[case(&[], &["contacts_are_full_members"])]
+    #[case(&["甲"], &[])]
+    #[case(&["甲", "乙"], &[])]
+    #[case(&["甲", "乙", "丙"], &["contacts_are_full_members"])]
+    fn contacts(#[case] names: &[&str], #[case] expected: &[&str]) {
+        let people = names
+            .iter()
+            .map(|n| EventPerson {
+                role: PersonRole::Contact,
+                name: n.to_string(),
+                member_id: None,
+            })
+            .collect();
+        let s = Subject {
+            steps: vec![StepRecord {
+                step: 5,
+                date: date("2024-05-01"),
+                people,
+            }],
+            ..subject(&[])
+        };
+        let found: Vec<String> = check_subject(
+            &s,
+            &RuleBook::default(),
+            &HashMap::new(),
+            date("2024-05-02"),
+        )
+        .into_iter()
+        .filter(|f| f.rule.starts_with("contacts"))
+        .map(|f| f.rule)
+        .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[rstest]
+    // Conversion approved within three months of the meeting (a month end rolls back: 11-30 +
+    // 3 months = 02-28), blocked after six; a missing approval past its deadline is only a warning.
+    #[case(Some("2026-02-28"), "2026-03-01", &[])]
+    #[case(Some("2026-03-01"), "2026-03-02", &["conversion_approved_within_three_months"])]
+    #[case(Some("2026-06-01"), "2026-06-02", &["conversion_approved_within_six_months", "conversion_approved_within_three_months"])]
+    #[case(None, "2026-03-01", &["conversion_approved_within_three_months"])]
+    fn conversion_approval(
+        #[case] approved: Option<&str>,
+        #[case] as_of: &str,
+        #[case] expected: &[&str],
+    ) {
+        let mut steps = vec![StepRecord {
+            step: 23,
+            date: date("2025-11-30"),
+            people: vec![],
+        }];
+        if let Some(day) = approved {
+            steps.push(StepRecord {
+                step: 24,
+                date: date(day),
+                people: vec![],
+            });
+        }
+        let s = Subject {
+            steps,
+            ..subject(&[])
+        };
+        let findings = check_subject(&s, &RuleBook::default(), &HashMap::new(), date(as_of));
+        let mut found: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule.starts_with("conversion_approved"))
+            .collect();
+        found.sort_by(|a, b| a.rule.cmp(&b.rule));
+        assert_eq!(
+            found.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+            expected
+        );
+        if approved.is_none() {
+            assert!(
+                found
+                    .iter()
+                    .all(|f| f.severity == Severity::Warn && f.message.contains("至今未记录"))
+            );
+        }
+    }
+
+    #[rstest]
     // Graduation on 2026-06-30: the general meeting may be held up to 2026-03-30.
     #[case("2026-03-30", &[])]
     #[case("2026-03-31", &["no_admission_before_leaving"])]
