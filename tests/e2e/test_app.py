@@ -133,8 +133,18 @@ def dialog_open(driver) -> bool:
 
 
 def replace_text(element, text: str) -> None:
-    """Types text over whatever an input holds (clear() bypasses Vue's input events)."""
-    element.click()
+    """Types text over whatever an input holds (clear() bypasses Vue's input events). The click
+    that focuses it is retried while a closing popup (a select's dropdown, a date panel) still
+    covers it."""
+
+    def focus(_driver) -> bool:
+        try:
+            element.click()
+            return True
+        except (ElementNotInteractableException, ElementClickInterceptedException):
+            return False
+
+    WebDriverWait(element.parent, 10, poll_frequency=0.1).until(focus)
     element.send_keys(Keys.CONTROL, "a")
     element.send_keys(Keys.BACKSPACE)
     element.send_keys(text)
@@ -143,7 +153,8 @@ def replace_text(element, text: str) -> None:
 def close_date_panel(driver) -> None:
     """The date picker's panel stays open after typing and covers the fields below it; a click on
     the dialog's title closes it (Escape would close the dialog too)."""
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="step-dialog"] .el-dialog__title').click()
+    title = (By.CSS_SELECTOR, '[data-testid="step-dialog"] .el-dialog__title')
+    click_when_ready(WebDriverWait(driver, 10), title)
 
 
 def test_add_step_with_a_warning(driver, demo_archive):
@@ -157,7 +168,7 @@ def test_add_step_with_a_warning(driver, demo_archive):
     search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
     replace_text(search, member["student_no"])
     wait.until(lambda d: settled(d) and table_names(d) == [member["name"]])
-    driver.find_elements(*by_testid("member-name-cell"))[0].click()
+    click_when_ready(wait, by_testid("member-name-cell"))
     wait.until(lambda d: member["name"] in d.find_element(*by_testid("member-name")).text)
     wait.until(lambda d: len(d.find_elements(*by_testid("timeline-item"))) == 1)
     wait.until(
