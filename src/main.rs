@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
-use dangan::lifecycle::{self, CheckRequest, Evidence, Severity, StepRequest};
+use dangan::lifecycle::{self, CheckRequest, Evidence, Severity, StepCorrection, StepRequest};
 use dangan::org;
 use dangan::people::{self, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
@@ -97,6 +97,9 @@ struct CheckArgs {
 enum StepCommand {
     /// Record step STEP (1-25) for member MEMBER; refused if it breaks a blocking rule.
     Add(StepAddArgs),
+    /// Correct a recorded step (EVENT is its id in `step list`): the corrected step is recorded
+    /// as a new event that supersedes the old one, which is kept.
+    Correct(StepCorrectArgs),
     /// A member's timeline, in date order.
     List {
         member: i64,
@@ -126,6 +129,24 @@ struct StepAddArgs {
     #[arg(long, value_name = "ID", requires = "evidence")]
     material: Option<String>,
     /// Today, YYYY-MM-DD (default: the system date): steps after it are refused.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+struct StepCorrectArgs {
+    event: i64,
+    /// The corrected date, YYYY-MM-DD.
+    #[arg(long)]
+    date: NaiveDate,
+    /// The people involved, as in `step add` (the correction replaces them all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_person)]
+    people: Vec<EventPerson>,
+    /// Why the record is corrected.
+    #[arg(long)]
+    note: Option<String>,
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
     #[command(flatten)]
@@ -254,6 +275,7 @@ impl Failure {
         match self.code {
             "schema_too_new" => 3,
             "step_blocked" => 5,
+            "event_not_found" => 4,
             "archive_missing" | "member_not_found" | "branch_not_found" => 4,
             "branch_ambiguous" | "invalid_argument" => 2,
             _ => 1,
@@ -425,6 +447,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 text
             })
         }
+        Command::Step(StepCommand::Correct(args)) => {
+            let mut archive = Archive::open_existing(&dir)?;
+            let correction = StepCorrection {
+                date: args.date,
+                people: args.people,
+                note: args.note,
+            };
+            let as_of = args.as_of.unwrap_or_else(today);
+            let outcome =
+                lifecycle::correct_step(&mut archive, &actor, args.event, &correction, as_of)?;
+            print(args.output.json, &outcome, || {
+                let mut text = format!(
+                    "event {} corrected by event {}",
+                    args.event, outcome.event_id
+                );
+                for f in &outcome.findings {
+                    text.push_str(&format!(
+                        "\n提醒: {}（{}，{}）",
+                        f.message, f.rule_title, f.source
+                    ));
+                }
+                text
+            })
+        }
         Command::Step(StepCommand::List { member, output }) => {
             let archive = Archive::open_existing(&dir)?;
             let events = people::show(&archive, &actor, member)?.events;
@@ -433,7 +479,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .iter()
                     .map(|e| {
                         let step = e.step.map(|s| format!("第{s}步 ")).unwrap_or_default();
-                        format!("{}  {step}{}", e.date, e.title_zh)
+                        format!("{}\t{}  {step}{}", e.id, e.date, e.title_zh)
                     })
                     .collect::<Vec<_>>()
                     .join("\n")

@@ -27,9 +27,9 @@ const MEMBER_PROGRESS: &str = "
     SELECT m.id, m.name, m.sex, m.student_no, m.branch_id, b.name AS branch, m.college,
            m.class_name, m.id_number, b.parent_id AS college_unit,
            (SELECT max(e.step) FROM member_event e
-             WHERE e.member_id = m.id AND e.kind = 'step') AS max_step,
+             WHERE e.member_id = m.id AND e.kind = 'step' AND e.superseded_by IS NULL) AS max_step,
            (SELECT e.kind FROM member_event e
-             WHERE e.member_id = m.id AND e.kind <> 'step'
+             WHERE e.member_id = m.id AND e.kind <> 'step' AND e.superseded_by IS NULL
              ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
       FROM member m
       LEFT JOIN org_unit b ON b.id = m.branch_id";
@@ -215,7 +215,7 @@ pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<
 
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, step, date, note FROM member_event
-          WHERE member_id = ?1 ORDER BY date, id",
+          WHERE member_id = ?1 AND superseded_by IS NULL ORDER BY date, id",
     )?;
     let events = stmt
         .query_map([member_id], |row| {
@@ -363,7 +363,7 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
     // The filter is left out of the statement rather than written `?1 IS NULL OR …`, so that one
     // member's queries use the indexes; `only` then binds no parameter or one.
     let (member_filter, event_filter) = match only {
-        Some(_) => ("WHERE id = ?1", "WHERE member_id = ?1"),
+        Some(_) => ("WHERE id = ?1", "AND member_id = ?1"),
         None => ("", ""),
     };
 
@@ -394,7 +394,7 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
 
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT member_id, id, kind, step, date FROM member_event
-          {event_filter} ORDER BY member_id, date, id"
+          WHERE superseded_by IS NULL {event_filter} ORDER BY member_id, date, id"
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(only))?;
     while let Some(row) = rows.next()? {
@@ -417,4 +417,26 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
         }
     }
     Ok(members)
+}
+
+/// The member, step and date of a current (not superseded) event.
+pub(crate) fn current_event(
+    conn: &Connection,
+    event_id: i64,
+) -> rusqlite::Result<Option<(i64, Option<u8>, NaiveDate)>> {
+    conn.query_row(
+        "SELECT member_id, step, date FROM member_event WHERE id = ?1 AND superseded_by IS NULL",
+        [event_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()
+}
+
+/// Marks `old` as superseded by `new`: the only change ever made to a recorded event.
+pub(crate) fn supersede(conn: &Connection, old: i64, new: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE member_event SET superseded_by = ?2 WHERE id = ?1",
+        params![old, new],
+    )?;
+    Ok(())
 }

@@ -26,6 +26,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0002_member_events.sql"),
     include_str!("migrations/0003_rule_sets.sql"),
     include_str!("migrations/0004_attachments.sql"),
+    include_str!("migrations/0005_corrections.sql"),
 ];
 
 /// The schema version this program writes and understands.

@@ -58,6 +58,16 @@ pub struct Evidence {
     pub material: Option<String>,
 }
 
+/// What a correction of a recorded step says instead: the date, the people, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StepCorrection {
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    pub people: Vec<EventPerson>,
+    /// The reason for the correction.
+    pub note: Option<String>,
+}
+
 /// A recorded step and the (non-blocking) findings it brought.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StepOutcome {
@@ -95,6 +105,10 @@ pub enum LifecycleError {
     AlreadyRecorded { step: u8, date: NaiveDate },
     #[error("the step was not recorded: {}", blocking_messages(findings))]
     Blocked { findings: Vec<Finding> },
+    #[error("no current event with id {0} (it does not exist, or was already corrected)")]
+    EventNotFound(i64),
+    #[error("event {0} is not a development step; only steps can be corrected")]
+    NotAStep(i64),
     #[error("{0:?} is not an archive material; `dangan materials MEMBER` lists them")]
     NoSuchMaterial(String),
     #[error(transparent)]
@@ -123,6 +137,8 @@ impl ErrorCode for LifecycleError {
             LifecycleError::AlreadyRecorded { .. } => "step_already_recorded",
             LifecycleError::Blocked { .. } => "step_blocked",
             LifecycleError::NoSuchMaterial(_) => "invalid_argument",
+            LifecycleError::EventNotFound(_) => "event_not_found",
+            LifecycleError::NotAStep(_) => "invalid_argument",
             LifecycleError::Rules(err) => err.code(),
             LifecycleError::Document(err) => err.code(),
             LifecycleError::Db(_) => "database",
@@ -305,19 +321,7 @@ pub fn add_step_with_evidence(
         };
         attachments.push(documents::store(archive, &item.path, material)?);
     }
-    let event = db::members::NewEvent {
-        member_id: request.member_id,
-        kind: EventKind::Step,
-        step: Some(request.step),
-        date: request.date,
-        note: request.note.clone().filter(|n| !n.trim().is_empty()),
-        people: request
-            .people
-            .iter()
-            .filter(|p| !p.name.trim().is_empty())
-            .map(|p| (p.role, p.name.trim().to_string(), p.member_id))
-            .collect(),
-    };
+    let event = new_event(request);
     let event_id = db::with_tx(archive.conn_mut(), |tx| {
         let event_id = db::members::insert_event(tx, &event, actor.name())?;
         for attachment in &attachments {
@@ -376,26 +380,16 @@ fn validate(
 fn new_findings(
     archive: &Archive,
     book: &RuleBook,
-    mut subject: Subject,
+    subject: Subject,
     request: &StepRequest,
     as_of: NaiveDate,
 ) -> Result<Vec<Finding>, LifecycleError> {
-    let mut people_ids: Vec<i64> = request.people.iter().filter_map(|p| p.member_id).collect();
-    people_ids.extend(
-        subject
-            .steps
-            .iter()
-            .flat_map(|r| r.people.iter().filter_map(|p| p.member_id)),
-    );
-    people_ids.sort_unstable();
-    people_ids.dedup();
-    let mut people = Vec::new();
-    for id in people_ids {
-        people.extend(db::members::subjects(archive.conn(), Some(id))?);
-    }
-    let full_member_since = full_member_dates(&people);
+    let mut after = subject.clone();
+    insert_record(&mut after, request);
+    findings_added(archive, book, &subject, &after, as_of)
+}
 
-    let before = check::check_subject(&subject, book, &full_member_since, as_of);
+fn insert_record(subject: &mut Subject, request: &StepRequest) {
     let position = subject.steps.partition_point(|r| r.date <= request.date);
     subject.steps.insert(
         position,
@@ -405,15 +399,104 @@ fn new_findings(
             people: request.people.clone(),
         },
     );
-    let after = check::check_subject(&subject, book, &full_member_since, as_of);
-    Ok(after
+}
+
+/// The findings of `after` that `before` does not have.
+fn findings_added(
+    archive: &Archive,
+    book: &RuleBook,
+    before: &Subject,
+    after: &Subject,
+    as_of: NaiveDate,
+) -> Result<Vec<Finding>, LifecycleError> {
+    let mut people_ids: Vec<i64> = [before, after]
+        .iter()
+        .flat_map(|s| {
+            s.steps
+                .iter()
+                .flat_map(|r| r.people.iter().filter_map(|p| p.member_id))
+        })
+        .collect();
+    people_ids.sort_unstable();
+    people_ids.dedup();
+    let mut people = Vec::new();
+    for id in people_ids {
+        people.extend(db::members::subjects(archive.conn(), Some(id))?);
+    }
+    let full_member_since = full_member_dates(&people);
+    let old = check::check_subject(before, book, &full_member_since, as_of);
+    let new = check::check_subject(after, book, &full_member_since, as_of);
+    Ok(new
         .into_iter()
         .filter(|f| {
-            !before
-                .iter()
+            !old.iter()
                 .any(|b| b.rule == f.rule && b.message == f.message)
         })
         .collect())
+}
+
+/// Corrects a recorded step: records the corrected step as a new event and marks the old one as
+/// superseded by it (history is kept, nothing is edited in place), unless the corrected file would
+/// break a blocking rule it did not break before.
+pub fn correct_step(
+    archive: &mut Archive,
+    actor: &Actor,
+    event_id: i64,
+    correction: &StepCorrection,
+    as_of: NaiveDate,
+) -> Result<StepOutcome, LifecycleError> {
+    let (member_id, step, old_date) = db::members::current_event(archive.conn(), event_id)?
+        .ok_or(LifecycleError::EventNotFound(event_id))?;
+    let step = step.ok_or(LifecycleError::NotAStep(event_id))?;
+    let book = rule_book(archive, actor)?;
+    let before = load_subject(archive, member_id)?;
+    let mut after = before.clone();
+    if let Some(at) = after
+        .steps
+        .iter()
+        .position(|r| r.step == step && r.date == old_date)
+    {
+        after.steps.remove(at);
+    }
+    let request = StepRequest {
+        member_id,
+        step,
+        date: correction.date,
+        people: correction.people.clone(),
+        note: correction.note.clone(),
+    };
+    validate(&after, &request, as_of)?;
+    insert_record(&mut after, &request);
+    let findings = findings_added(archive, &book, &before, &after, as_of)?;
+    if findings.iter().any(|f| f.severity == Severity::Block) {
+        return Err(LifecycleError::Blocked { findings });
+    }
+    let event = new_event(&request);
+    let new_id = db::with_tx(archive.conn_mut(), |tx| {
+        let new_id = db::members::insert_event(tx, &event, actor.name())?;
+        db::members::supersede(tx, event_id, new_id)?;
+        Ok::<_, rusqlite::Error>(new_id)
+    })?;
+    Ok(StepOutcome {
+        event_id: new_id,
+        findings,
+    })
+}
+
+fn new_event(request: &StepRequest) -> db::members::NewEvent {
+    db::members::NewEvent {
+        member_id: request.member_id,
+        kind: EventKind::Step,
+        step: Some(request.step),
+        date: request.date,
+        note: request.note.clone().filter(|n| !n.trim().is_empty()),
+        people: request
+            .people
+            .iter()
+            .filter(|p| !p.name.trim().is_empty())
+            .map(|p| (p.role, p.name.trim().to_string(), p.member_id))
+            .collect(),
+    }
 }
 
 pub(crate) use check::{StepRecord, Subject};

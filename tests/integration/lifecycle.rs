@@ -404,3 +404,90 @@ fn evidence_is_stored_once_by_hash_and_fills_the_materials_checklist() {
     let steps = json(temp.dangan(&["step", "list", &id, "--json"]));
     assert!(steps.as_array().unwrap().iter().all(|e| e["step"] != 9));
 }
+
+#[test]
+fn a_correction_supersedes_the_event_and_keeps_it() {
+    let temp = TempArchive::demo(2000);
+    let planted = temp
+        .demo
+        .as_ref()
+        .unwrap()
+        .planted
+        .iter()
+        .find(|p| p.rule == "talk_within_one_month")
+        .unwrap();
+    let id = planted.member_id.to_string();
+    let steps = json(temp.dangan(&["step", "list", &id, "--json"]));
+    let applied = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["step"] == 1)
+        .unwrap()["date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let talk = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["step"] == 2)
+        .unwrap();
+    let talk_id = talk["id"].as_i64().unwrap().to_string();
+    let applied = chrono::NaiveDate::parse_from_str(&applied, "%Y-%m-%d").unwrap();
+    let right_day = (applied + chrono::Days::new(20)).to_string();
+
+    // A correction that would put the talk before the application is refused.
+    let wrong_day = (applied - chrono::Days::new(3)).to_string();
+    temp.dangan(&[
+        "step", "correct", &talk_id, "--date", &wrong_day, "--as-of", AS_OF,
+    ])
+    .assert()
+    .code(5);
+
+    let outcome = json(temp.dangan(&[
+        "step",
+        "correct",
+        &talk_id,
+        "--date",
+        &right_day,
+        "--people",
+        "talker:王老师",
+        "--note",
+        "按谈话记录原件更正日期",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    let new_id = outcome["event_id"].as_i64().unwrap();
+    let after = json(temp.dangan(&["step", "list", &id, "--json"]));
+    let talks: Vec<_> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["step"] == 2)
+        .collect();
+    assert_eq!(talks.len(), 1, "only the current talk is on the timeline");
+    assert_eq!(talks[0]["id"], new_id);
+    assert_eq!(talks[0]["date"], right_day.as_str());
+    assert_eq!(talks[0]["note"], "按谈话记录原件更正日期");
+    let findings = json(temp.dangan(&["check", "--member", &id, "--as-of", AS_OF, "--json"]));
+    assert!(findings.as_array().unwrap().is_empty(), "{findings}");
+
+    // The old record is still in the archive, pointing to its correction.
+    let conn = crate::util::raw_connection(&temp.db_path());
+    let superseded_by: i64 = conn
+        .query_row(
+            "SELECT superseded_by FROM member_event WHERE id = ?1",
+            [talk_id.parse::<i64>().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(superseded_by, new_id);
+    temp.dangan(&[
+        "step", "correct", &talk_id, "--date", &right_day, "--as-of", AS_OF,
+    ])
+    .assert()
+    .code(4)
+    .stderr(predicates::str::contains("already corrected"));
+}
