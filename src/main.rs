@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{self, CheckRequest, Evidence, Severity, StepCorrection, StepRequest};
 use dangan::org;
-use dangan::people::{self, EventPerson, MemberQuery, PersonRole, Stage};
+use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
 
@@ -52,6 +52,10 @@ enum Command {
     /// Plan a member's remaining steps (earliest dates, deadlines, graduation conflicts); without
     /// MEMBER, list every member with a step that cannot happen before they leave.
     Plan(PlanArgs),
+    /// Changes of status: leaving (transfer out, disqualification, withdrawal, death) or a
+    /// transfer in.
+    #[command(subcommand)]
+    Status(StatusCommand),
     /// The archive materials of a member in dossier order: which are on file, which are missing.
     Materials {
         member: i64,
@@ -133,6 +137,24 @@ struct StepAddArgs {
     as_of: Option<NaiveDate>,
     #[command(flatten)]
     output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum StatusCommand {
+    /// Record KIND for MEMBER: transferred_out, transferred_in, disqualified, withdrawn or deceased.
+    Add {
+        member: i64,
+        #[arg(value_parser = parse_event_kind)]
+        kind: EventKind,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +265,12 @@ fn parse_person(text: &str) -> Result<EventPerson, String> {
         role,
         name: name.to_string(),
         member_id,
+    })
+}
+
+fn parse_event_kind(text: &str) -> Result<EventKind, String> {
+    EventKind::from_code(text).ok_or_else(|| {
+        format!("unknown status {text:?}; one of transferred_out, transferred_in, disqualified, withdrawn, deceased")
     })
 }
 
@@ -469,6 +497,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ));
                 }
                 text
+            })
+        }
+        Command::Status(StatusCommand::Add {
+            member,
+            kind,
+            date,
+            note,
+            as_of,
+            output,
+        }) => {
+            let mut archive = Archive::open_existing(&dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let event_id =
+                lifecycle::record_status(&mut archive, &actor, member, kind, date, note, as_of)?;
+            let stage = people::show(&archive, &actor, member)?.stage;
+            let result = serde_json::json!({ "event_id": event_id, "stage": stage });
+            print(output.json, &result, || {
+                format!(
+                    "recorded {} as event {event_id}; stage now {}",
+                    kind.as_code(),
+                    stage.zh()
+                )
             })
         }
         Command::Step(StepCommand::List { member, output }) => {

@@ -105,6 +105,14 @@ pub enum LifecycleError {
     AlreadyRecorded { step: u8, date: NaiveDate },
     #[error("the step was not recorded: {}", blocking_messages(findings))]
     Blocked { findings: Vec<Finding> },
+    #[error(
+        "{0:?} is not a change of status (one of transferred_in, transferred_out, disqualified, withdrawn, deceased)"
+    )]
+    NotAStatus(String),
+    #[error("the member already left on {0} (a transfer in brings them back)")]
+    AlreadyLeft(NaiveDate),
+    #[error("a change of status cannot come before the member's last recorded step ({0})")]
+    BeforeLastStep(NaiveDate),
     #[error("no current event with id {0} (it does not exist, or was already corrected)")]
     EventNotFound(i64),
     #[error("event {0} is not a development step; only steps can be corrected")]
@@ -138,6 +146,9 @@ impl ErrorCode for LifecycleError {
             LifecycleError::Blocked { .. } => "step_blocked",
             LifecycleError::NoSuchMaterial(_) => "invalid_argument",
             LifecycleError::EventNotFound(_) => "event_not_found",
+            LifecycleError::NotAStatus(_) => "invalid_argument",
+            LifecycleError::AlreadyLeft(_) => "member_already_left",
+            LifecycleError::BeforeLastStep(_) => "invalid_argument",
             LifecycleError::NotAStep(_) => "invalid_argument",
             LifecycleError::Rules(err) => err.code(),
             LifecycleError::Document(err) => err.code(),
@@ -481,6 +492,47 @@ pub fn correct_step(
         event_id: new_id,
         findings,
     })
+}
+
+/// Records a change of status: leaving (transfer out, disqualification, withdrawal, death) or
+/// a transfer in (an arrival, or a return after leaving). Returns the event's id.
+pub fn record_status(
+    archive: &mut Archive,
+    actor: &Actor,
+    member_id: i64,
+    kind: EventKind,
+    date: NaiveDate,
+    note: Option<String>,
+    as_of: NaiveDate,
+) -> Result<i64, LifecycleError> {
+    if kind == EventKind::Step {
+        return Err(LifecycleError::NotAStatus(kind.as_code().to_string()));
+    }
+    if date > as_of {
+        return Err(LifecycleError::FutureDate { date, today: as_of });
+    }
+    let subject = load_subject(archive, member_id)?;
+    if let Some(last) = subject.steps.last().map(|r| r.date)
+        && date < last
+    {
+        return Err(LifecycleError::BeforeLastStep(last));
+    }
+    if let Some(left) = subject.left_on
+        && kind != EventKind::TransferredIn
+    {
+        return Err(LifecycleError::AlreadyLeft(left));
+    }
+    let event = db::members::NewEvent {
+        member_id,
+        kind,
+        step: None,
+        date,
+        note: note.filter(|n| !n.trim().is_empty()),
+        people: Vec::new(),
+    };
+    Ok(db::with_tx(archive.conn_mut(), |tx| {
+        db::members::insert_event(tx, &event, actor.name())
+    })?)
 }
 
 fn new_event(request: &StepRequest) -> db::members::NewEvent {

@@ -491,3 +491,85 @@ fn a_correction_supersedes_the_event_and_keeps_it() {
     .code(4)
     .stderr(predicates::str::contains("already corrected"));
 }
+
+#[test]
+fn status_changes_move_a_member_out_and_back() {
+    let temp = TempArchive::demo(600);
+    let full = json(temp.dangan(&["member", "list", "--stage", "full_member", "--json"]));
+    let id = full[0]["id"].as_i64().unwrap().to_string();
+    let out = json(temp.dangan(&[
+        "status",
+        "add",
+        &id,
+        "transferred_out",
+        "--date",
+        AS_OF,
+        "--note",
+        "调往外校工作，组织关系转出",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    assert_eq!(out["stage"], "transferred_out");
+    temp.dangan(&[
+        "status",
+        "add",
+        &id,
+        "withdrawn",
+        "--date",
+        AS_OF,
+        "--as-of",
+        AS_OF,
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicates::str::contains("already left"));
+    let back = json(temp.dangan(&[
+        "status",
+        "add",
+        &id,
+        "transferred_in",
+        "--date",
+        AS_OF,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    assert_eq!(back["stage"], "full_member");
+    temp.dangan(&[
+        "status",
+        "add",
+        &id,
+        "deceased",
+        "--date",
+        "2099-01-01",
+        "--as-of",
+        AS_OF,
+    ])
+    .assert()
+    .code(2);
+    temp.dangan(&[
+        "status",
+        "add",
+        &id,
+        "deceased",
+        "--date",
+        "2001-01-01",
+        "--as-of",
+        AS_OF,
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("last recorded step"));
+    temp.dangan(&["status", "add", &id, "step", "--date", AS_OF])
+        .assert()
+        .code(2);
+    let listed = json(temp.dangan(&["member", "list", "--stage", "full_member", "--json"]));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"].as_i64().unwrap().to_string() == id)
+    );
+}
