@@ -8,8 +8,12 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::archive::ArchiveInfo;
+use crate::documents::AttachmentRef;
 use crate::error::ApiError;
-use crate::lifecycle::{Finding, Severity, StepInfo, StepOutcome, StepRequest};
+use crate::lifecycle::{
+    Finding, Material, MaterialStatus, Plan, PlanConflict, PlannedStep, Severity, StepInfo,
+    StepOutcome, StepRequest,
+};
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
@@ -45,6 +49,12 @@ fn bindings() -> BTreeMap<String, String> {
     render::<StepInfo>(&cfg, &mut files);
     render::<StepRequest>(&cfg, &mut files);
     render::<StepOutcome>(&cfg, &mut files);
+    render::<Plan>(&cfg, &mut files);
+    render::<PlannedStep>(&cfg, &mut files);
+    render::<PlanConflict>(&cfg, &mut files);
+    render::<Material>(&cfg, &mut files);
+    render::<MaterialStatus>(&cfg, &mut files);
+    render::<AttachmentRef>(&cfg, &mut files);
     files
 }
 

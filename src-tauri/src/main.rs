@@ -37,6 +37,8 @@ fn main() {
             commands::lifecycle::lifecycle_check_member,
             commands::lifecycle::lifecycle_preview_step,
             commands::lifecycle::lifecycle_add_step,
+            commands::lifecycle::lifecycle_plan,
+            commands::lifecycle::lifecycle_materials,
             commands::org::org_branches,
             commands::members::member_list,
             commands::members::member_show,

@@ -1,5 +1,7 @@
 use dangan::ApiError;
-use dangan::lifecycle::{self, CheckRequest, Finding, StepInfo, StepOutcome, StepRequest};
+use dangan::lifecycle::{
+    self, CheckRequest, Finding, MaterialStatus, Plan, StepInfo, StepOutcome, StepRequest,
+};
 use tauri::State;
 
 use crate::state::AppState;
@@ -46,5 +48,22 @@ pub async fn lifecycle_add_step(
 ) -> Result<StepOutcome, ApiError> {
     state
         .run_mut(move |archive, actor| lifecycle::add_step(archive, actor, &request, today()))
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_plan(state: State<'_, AppState>, id: i64) -> Result<Plan, ApiError> {
+    state
+        .run(move |archive, actor| lifecycle::plan(archive, actor, id, today()))
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_materials(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<MaterialStatus>, ApiError> {
+    state
+        .run(move |archive, actor| lifecycle::materials(archive, actor, id))
         .await
 }
