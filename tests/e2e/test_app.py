@@ -251,3 +251,29 @@ def test_add_step_with_a_warning(driver, demo_archive):
 
     wait.until(recorded_warning)
     driver.save_screenshot(str(SHOTS / "add-step-saved.png"))
+
+    # Below the timeline: the plan of the remaining steps and the materials checklist. The
+    # application letter is required and no scan was filed, so it is missing.
+    materials = wait.until(lambda d: d.find_element(*by_testid("member-materials")))
+    rows = wait.until(lambda d: d.find_elements(*by_testid("material-row")) or None)
+    states = {row.get_attribute("data-material"): row.get_attribute("data-state") for row in rows}
+    assert states.get("application_letter") == "missing", states
+    assert states.get("volunteer_form") == "not_due", states
+    plan = wait.until(
+        lambda d: (el := d.find_element(*by_testid("member-plan"))) and "第3步" in el.text and el
+    )
+    # WebKit's element screenshots ignore scrolled containers: scroll the page's own scroller.
+    scroll_into_view = """
+        let el = arguments[0];
+        for (let box = el.parentElement; box; box = box.parentElement) {
+            if (box.scrollHeight > box.clientHeight + 1) {
+                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
+                    + box.scrollTop - 16;
+                break;
+            }
+        }
+    """
+    driver.execute_script(scroll_into_view, plan)
+    driver.save_screenshot(str(SHOTS / "member-plan.png"))
+    driver.execute_script(scroll_into_view, materials)
+    driver.save_screenshot(str(SHOTS / "member-materials.png"))

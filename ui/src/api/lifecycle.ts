@@ -1,6 +1,9 @@
 // Typed wrappers for the development-process commands (`lifecycle_*`): the step catalogue, the
-// rule check of one member, and recording a step (or previewing what recording it would find).
+// rule check of one member, recording a step (or previewing what recording it would find), the
+// plan of a member's remaining steps, and which archive materials the member's file holds.
 import type { Finding } from "@/generated/Finding";
+import type { MaterialStatus } from "@/generated/MaterialStatus";
+import type { Plan } from "@/generated/Plan";
 import type { StepInfo } from "@/generated/StepInfo";
 import type { StepOutcome } from "@/generated/StepOutcome";
 import type { StepRequest } from "@/generated/StepRequest";
@@ -27,4 +30,17 @@ export function lifecyclePreviewStep(request: StepRequest): Promise<Finding[]> {
  */
 export function lifecycleAddStep(request: StepRequest): Promise<StepOutcome> {
   return call<StepOutcome>("lifecycle_add_step", { request });
+}
+
+/**
+ * The member's remaining steps with their earliest and latest dates, and the steps that cannot
+ * happen before the member leaves the school.
+ */
+export function lifecyclePlan(id: number): Promise<Plan> {
+  return call<Plan>("lifecycle_plan", { id });
+}
+
+/** Every archive material in dossier order, with whether it is due, on file, or missing. */
+export function lifecycleMaterials(id: number): Promise<MaterialStatus[]> {
+  return call<MaterialStatus[]>("lifecycle_materials", { id });
 }

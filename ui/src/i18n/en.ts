@@ -59,6 +59,33 @@ const en: MessageSchema = {
     none: "No problems found",
     rule: "{title} · {source}",
   },
+  plan: {
+    title: "Development plan",
+    leavesOn: "Expected to leave: {date}",
+    noSteps: "No steps left to do",
+    column: {
+      step: "Step",
+      earliest: "Earliest",
+      latest: "Latest",
+    },
+  },
+  materials: {
+    title: "Archive materials",
+    required: "Required",
+    noRows: "No archive materials",
+    column: {
+      material: "Material",
+      step: "Step",
+      state: "State",
+      files: "Files",
+    },
+    state: {
+      filed: "Filed",
+      missing: "Missing",
+      due: "To be filed",
+      not_due: "Step not reached",
+    },
+  },
   stepDialog: {
     open: "Record a development step",
     title: "Record a development step",

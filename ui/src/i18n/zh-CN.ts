@@ -57,6 +57,33 @@ const zhCN = {
     none: "未发现问题",
     rule: "{title} · {source}",
   },
+  plan: {
+    title: "发展计划",
+    leavesOn: "预计离校：{date}",
+    noSteps: "没有待完成的步骤",
+    column: {
+      step: "步骤",
+      earliest: "最早日期",
+      latest: "最迟日期",
+    },
+  },
+  materials: {
+    title: "档案材料",
+    required: "必备",
+    noRows: "没有档案材料",
+    column: {
+      material: "材料",
+      step: "所属步骤",
+      state: "状态",
+      files: "文件",
+    },
+    state: {
+      filed: "已归档",
+      missing: "缺失",
+      due: "待归档",
+      not_due: "未到此步",
+    },
+  },
   stepDialog: {
     open: "记录发展步骤",
     title: "记录发展步骤",

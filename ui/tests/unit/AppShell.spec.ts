@@ -18,6 +18,15 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleCheckMember: vi.fn(async () => []),
   lifecyclePreviewStep: vi.fn(async () => []),
   lifecycleAddStep: vi.fn(),
+  lifecyclePlan: vi.fn(async () => ({
+    member_id: 7,
+    name: "张晓燕",
+    as_of: "2026-09-01",
+    leaves_on: null,
+    steps: [],
+    conflicts: [],
+  })),
+  lifecycleMaterials: vi.fn(async () => []),
 }));
 
 const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];

@@ -1,14 +1,20 @@
 // The member detail page against a fake api layer: basic information, the rule check, the
-// timeline, and recording a step.
+// timeline, the plan of the remaining steps, the archive materials, and recording a step.
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { lifecycleCheckMember, lifecyclePreviewStep, lifecycleSteps } from "@/api/lifecycle";
+import {
+  lifecycleCheckMember,
+  lifecycleMaterials,
+  lifecyclePlan,
+  lifecyclePreviewStep,
+  lifecycleSteps,
+} from "@/api/lifecycle";
 import { memberShow } from "@/api/members";
 import MemberDetailStepDialog from "@/components/MemberDetailStepDialog.vue";
 import { resetLifecycleStepsState } from "@/composables/useLifecycleSteps";
 import type { MemberEvent } from "@/generated/MemberEvent";
 import MemberDetailView from "@/views/MemberDetailView.vue";
-import { detail, finding, mountWithPlugins } from "./helpers";
+import { detail, finding, materialStatus, mountWithPlugins, plan, plannedStep } from "./helpers";
 
 vi.mock("@/api/members", () => ({ memberList: vi.fn(), memberShow: vi.fn() }));
 vi.mock("@/api/lifecycle", () => ({
@@ -16,6 +22,8 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleCheckMember: vi.fn(),
   lifecyclePreviewStep: vi.fn(),
   lifecycleAddStep: vi.fn(),
+  lifecyclePlan: vi.fn(),
+  lifecycleMaterials: vi.fn(),
 }));
 
 const EVENTS: MemberEvent[] = [
@@ -70,12 +78,67 @@ const EVENTS: MemberEvent[] = [
   },
 ];
 
+const PLAN = plan({
+  leaves_on: "2027-06-30",
+  steps: [
+    plannedStep({
+      step: 19,
+      title_zh: "接收预备党员",
+      title_en: "Admitted as probationary member",
+      earliest: "2026-09-01",
+      earliest_rule: null,
+      latest: "2026-11-30",
+      latest_rule: "admission_within_three_months",
+    }),
+    plannedStep({
+      step: 23,
+      title_zh: "预备党员转正",
+      title_en: "Became full member",
+      earliest: "2027-09-01",
+      earliest_rule: "probation_one_year",
+    }),
+  ],
+  conflicts: [
+    {
+      step: 23,
+      rule: "probation_one_year",
+      source: "《中国共产党章程》第七条",
+      message: "第23步「预备党员转正」最早在2027-09-01，晚于预计离校日期2027-06-30",
+    },
+  ],
+});
+
+const MATERIALS = [
+  materialStatus({
+    material: { id: "application_letter", title: "入党申请书", step: 1, required: true },
+    due: true,
+    files: [
+      { sha256: "a".repeat(64), file_name: "申请书.pdf", material: "application_letter", size: 1024 },
+      { sha256: "b".repeat(64), file_name: "申请书附页.pdf", material: "application_letter", size: 512 },
+    ],
+  }),
+  materialStatus({
+    material: { id: "talk_record", title: "谈话记录", step: 2, required: true },
+    due: true,
+    missing: true,
+  }),
+  materialStatus({
+    material: { id: "thought_report", title: "思想汇报", step: 5, required: false },
+    due: true,
+  }),
+  materialStatus({
+    material: { id: "admission_application", title: "入党志愿书", step: 17, required: true },
+  }),
+];
+
 beforeEach(() => {
   resetLifecycleStepsState();
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail({ events: EVENTS }));
   vi.mocked(lifecycleCheckMember).mockReset().mockResolvedValue([]);
   vi.mocked(lifecycleSteps).mockReset().mockResolvedValue([]);
   vi.mocked(lifecyclePreviewStep).mockReset().mockResolvedValue([]);
+  vi.mocked(lifecyclePlan).mockReset().mockResolvedValue(plan());
+  vi.mocked(lifecycleMaterials).mockReset().mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -224,7 +287,115 @@ describe("MemberDetailView", () => {
     expect(items[1]!.text()).toContain("记录了0名入党介绍人");
   });
 
-  it("opens the step dialog, and after a save reloads the file and the check", async () => {
+  it("shows the plan's conflicts and remaining steps with their dates", async () => {
+    vi.mocked(lifecyclePlan).mockResolvedValue(PLAN);
+    const { wrapper } = await mountDetail();
+    expect(lifecyclePlan).toHaveBeenCalledWith(7);
+    const section = wrapper.find('[data-testid="member-plan"]');
+    expect(section.find("h3").text()).toBe("发展计划");
+    expect(section.find('[data-testid="plan-leaves-on"]').text()).toBe("预计离校：2027-06-30");
+
+    const conflicts = section.findAll('[data-testid="plan-conflict"]');
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.find(".el-alert").classes()).toContain("el-alert--error");
+    expect(conflicts[0]!.attributes("data-step")).toBe("23");
+    expect(conflicts[0]!.text()).toContain("晚于预计离校日期2027-06-30");
+    expect(conflicts[0]!.find(".member-detail-plan__source").text()).toBe("《中国共产党章程》第七条");
+
+    const headers = section.findAll("thead th").map((th) => th.text());
+    expect(headers).toEqual(["步骤", "最早日期", "最迟日期"]);
+    const rows = section.findAll("tbody tr.el-table__row");
+    expect(rows.map((row) => row.findAll("td").map((td) => td.text()))).toEqual([
+      ["第19步接收预备党员", "2026-09-01", "2026-11-30"],
+      ["第23步预备党员转正", "2027-09-01", "—"],
+    ]);
+    expect(rows.map((row) => row.find('[data-testid="plan-step-title"]').text())).toEqual([
+      "接收预备党员",
+      "预备党员转正",
+    ]);
+    expect(section.find('[data-testid="plan-none"]').exists()).toBe(false);
+  });
+
+  it("uses the English step titles in the plan", async () => {
+    vi.mocked(lifecyclePlan).mockResolvedValue(PLAN);
+    const { wrapper } = await mountDetail("en");
+    const steps = wrapper.findAll('[data-testid="plan-step"]');
+    expect(steps.map((step) => step.find(".el-tag").text())).toEqual(["Step 19", "Step 23"]);
+    expect(steps.map((step) => step.find('[data-testid="plan-step-title"]').text())).toEqual([
+      "Admitted as probationary member",
+      "Became full member",
+    ]);
+    expect(wrapper.find('[data-testid="plan-leaves-on"]').text()).toBe("Expected to leave: 2027-06-30");
+  });
+
+  it("says 没有待完成的步骤 when the plan has no steps, and hides the leaving date when unknown", async () => {
+    const { wrapper } = await mountDetail();
+    const section = wrapper.find('[data-testid="member-plan"]');
+    expect(section.find('[data-testid="plan-none"]').text()).toContain("没有待完成的步骤");
+    expect(section.findAll('[data-testid="plan-conflict"]')).toHaveLength(0);
+    expect(section.find('[data-testid="plan-leaves-on"]').exists()).toBe(false);
+    expect(section.find(".el-table").exists()).toBe(false);
+  });
+
+  it("shows the ApiError when the plan cannot be worked out, and retries", async () => {
+    vi.mocked(lifecyclePlan).mockRejectedValueOnce({ code: "db_locked", message: "档案库被占用", details: null });
+    const { wrapper } = await mountDetail();
+    const section = wrapper.find('[data-testid="member-plan"]');
+    expect(section.find('[data-testid="error-alert"]').text()).toContain("档案库被占用");
+    await section.find('[data-testid="error-alert"] button').trigger("click");
+    await flushPromises();
+    expect(lifecyclePlan).toHaveBeenCalledTimes(2);
+    expect(wrapper.find('[data-testid="member-plan"] [data-testid="error-alert"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="plan-none"]').exists()).toBe(true);
+  });
+
+  it("lists the archive materials in the order given with their four states", async () => {
+    vi.mocked(lifecycleMaterials).mockResolvedValue(MATERIALS);
+    const { wrapper } = await mountDetail();
+    expect(lifecycleMaterials).toHaveBeenCalledWith(7);
+    const section = wrapper.find('[data-testid="member-materials"]');
+    expect(section.find("h3").text()).toBe("档案材料");
+    expect(section.findAll("thead th").map((th) => th.text())).toEqual(["材料", "所属步骤", "状态", "文件"]);
+
+    const rows = section.findAll('[data-testid="material-row"]');
+    expect(rows.map((row) => row.attributes("data-state"))).toEqual(["filed", "missing", "due", "not_due"]);
+    expect(rows.map((row) => row.find('[data-testid="material-title"]').text())).toEqual([
+      "入党申请书",
+      "谈话记录",
+      "思想汇报",
+      "入党志愿书",
+    ]);
+    expect(rows.map((row) => row.find('[data-testid="material-required"]').exists())).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    expect(rows[0]!.find('[data-testid="material-required"]').text()).toBe("必备");
+
+    const cells = section.findAll("tbody tr.el-table__row").map((row) => row.findAll("td"));
+    expect(cells.map((row) => row[1]!.text())).toEqual(["第1步", "第2步", "第5步", "第17步"]);
+    const state = (index: number) => cells[index]![2]!.find('[data-testid="material-state"]');
+    expect(state(0).text()).toBe("已归档");
+    expect(state(0).classes()).toContain("el-tag--success");
+    expect(state(1).text()).toBe("缺失");
+    expect(state(1).classes()).toContain("el-tag--danger");
+    expect(state(2).text()).toBe("待归档");
+    expect(state(2).classes()).toContain("el-tag--info");
+    expect(state(3).text()).toBe("未到此步");
+    expect(state(3).classes()).not.toContain("el-tag");
+    expect(cells.map((row) => row[3]!.text())).toEqual(["申请书.pdf、申请书附页.pdf", "—", "—", "—"]);
+  });
+
+  it("labels the material states in English", async () => {
+    vi.mocked(lifecycleMaterials).mockResolvedValue(MATERIALS);
+    const { wrapper } = await mountDetail("en");
+    const states = wrapper.findAll('[data-testid="material-state"]').map((state) => state.text());
+    expect(states).toEqual(["Filed", "Missing", "To be filed", "Step not reached"]);
+    expect(wrapper.find('[data-testid="material-files"]').text()).toBe("申请书.pdf, 申请书附页.pdf");
+  });
+
+  it("opens the step dialog, and after a save reloads the file, the check, the plan and the materials", async () => {
     const { wrapper } = await mountDetail();
     expect(wrapper.findComponent(MemberDetailStepDialog).props("modelValue")).toBe(false);
     await wrapper.find('[data-testid="add-step-button"]').trigger("click");
@@ -235,12 +406,19 @@ describe("MemberDetailView", () => {
 
     vi.mocked(memberShow).mockResolvedValue(detail({ events: EVENTS.slice(0, 2) }));
     vi.mocked(lifecycleCheckMember).mockResolvedValue([finding()]);
+    vi.mocked(lifecyclePlan).mockResolvedValue(PLAN);
+    vi.mocked(lifecycleMaterials).mockResolvedValue(MATERIALS);
     dialog.vm.$emit("saved", { event_id: 12, findings: [finding()] });
     dialog.vm.$emit("update:modelValue", false);
     await flushPromises();
 
     expect(memberShow).toHaveBeenCalledTimes(2);
     expect(lifecycleCheckMember).toHaveBeenCalledTimes(2);
+    expect(lifecyclePlan).toHaveBeenCalledTimes(2);
+    expect(lifecycleMaterials).toHaveBeenCalledTimes(2);
+    expect(wrapper.findAll('[data-testid="plan-step"]')).toHaveLength(2);
+    expect(wrapper.findAll('[data-testid="plan-conflict"]')).toHaveLength(1);
+    expect(wrapper.findAll('[data-testid="material-row"]')).toHaveLength(4);
     expect(wrapper.findAll('[data-testid="timeline-item"]')).toHaveLength(2);
     expect(wrapper.findAll('[data-testid="finding"]')).toHaveLength(1);
     expect(document.body.querySelector(".el-message")?.textContent).toContain("已记录，有 1 条提醒");

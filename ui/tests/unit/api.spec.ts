@@ -3,7 +3,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { archiveInfo } from "@/api/archive";
 import { isApiError, NO_BACKEND, toApiError } from "@/api/errors";
-import { lifecycleAddStep, lifecycleCheckMember, lifecyclePreviewStep, lifecycleSteps } from "@/api/lifecycle";
+import {
+  lifecycleAddStep,
+  lifecycleCheckMember,
+  lifecycleMaterials,
+  lifecyclePlan,
+  lifecyclePreviewStep,
+  lifecycleSteps,
+} from "@/api/lifecycle";
 import { memberList, memberShow } from "@/api/members";
 import { orgBranches } from "@/api/org";
 
@@ -35,6 +42,8 @@ describe("api wrappers", () => {
     await lifecycleCheckMember(42);
     await lifecyclePreviewStep(request);
     await lifecycleAddStep(request);
+    await lifecyclePlan(42);
+    await lifecycleMaterials(42);
 
     expect(tauri.invoke.mock.calls).toEqual([
       ["archive_info", undefined],
@@ -45,6 +54,8 @@ describe("api wrappers", () => {
       ["lifecycle_check_member", { id: 42 }],
       ["lifecycle_preview_step", { request }],
       ["lifecycle_add_step", { request }],
+      ["lifecycle_plan", { id: 42 }],
+      ["lifecycle_materials", { id: 42 }],
     ]);
   });
 

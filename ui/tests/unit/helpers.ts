@@ -4,8 +4,11 @@ import ElementPlus from "element-plus";
 import type { Component } from "vue";
 import type { BranchOption } from "@/generated/BranchOption";
 import type { Finding } from "@/generated/Finding";
+import type { MaterialStatus } from "@/generated/MaterialStatus";
 import type { MemberDetail } from "@/generated/MemberDetail";
 import type { MemberSummary } from "@/generated/MemberSummary";
+import type { Plan } from "@/generated/Plan";
+import type { PlannedStep } from "@/generated/PlannedStep";
 import { createAppI18n, type AppLocale } from "@/i18n";
 import { createAppRouter } from "@/router";
 
@@ -90,4 +93,34 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     dates: ["2026-09-01", "2026-10-01"],
     ...overrides,
   };
+}
+
+export function plannedStep(overrides: Partial<PlannedStep> & Pick<PlannedStep, "step">): PlannedStep {
+  return {
+    title_zh: "",
+    title_en: "",
+    earliest: "2026-09-01",
+    earliest_rule: null,
+    latest: null,
+    latest_rule: null,
+    ...overrides,
+  };
+}
+
+export function plan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    member_id: 7,
+    name: "张晓燕",
+    as_of: "2026-09-01",
+    leaves_on: null,
+    steps: [],
+    conflicts: [],
+    ...overrides,
+  };
+}
+
+export function materialStatus(
+  overrides: Partial<MaterialStatus> & Pick<MaterialStatus, "material">,
+): MaterialStatus {
+  return { due: false, files: [], missing: false, ...overrides };
 }
