@@ -382,10 +382,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Member(MemberCommand::List(args)) => {
             let archive = Archive::open_existing(&dir)?;
-            let branch_id = match &args.branch {
-                Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
-                None => None,
-            };
+            let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let query = MemberQuery {
                 text: args.search,
                 branch_id,
@@ -462,17 +459,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 as_of,
             )?;
             print(args.output.json, &outcome, || {
-                let mut text = format!(
+                let header = format!(
                     "recorded step {} as event {}",
                     request.step, outcome.event_id
                 );
-                for f in &outcome.findings {
-                    text.push_str(&format!(
-                        "\n提醒: {}（{}，{}）",
-                        f.message, f.rule_title, f.source
-                    ));
-                }
-                text
+                with_warnings(header, &outcome.findings)
             })
         }
         Command::Step(StepCommand::Correct(args)) => {
@@ -486,17 +477,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let outcome =
                 lifecycle::correct_step(&mut archive, &actor, args.event, &correction, as_of)?;
             print(args.output.json, &outcome, || {
-                let mut text = format!(
+                let header = format!(
                     "event {} corrected by event {}",
                     args.event, outcome.event_id
                 );
-                for f in &outcome.findings {
-                    text.push_str(&format!(
-                        "\n提醒: {}（{}，{}）",
-                        f.message, f.rule_title, f.source
-                    ));
-                }
-                text
+                with_warnings(header, &outcome.findings)
             })
         }
         Command::Status(StatusCommand::Add {
@@ -564,10 +549,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     print(args.output.json, &plan, || describe(&plan))
                 }
                 None => {
-                    let branch_id = match &args.branch {
-                        Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
-                        None => None,
-                    };
+                    let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
                     let plans = lifecycle::plan_conflicts(&archive, &actor, branch_id, as_of)?;
                     print(args.output.json, &plans, || {
                         let mut text: Vec<String> = plans.iter().map(describe).collect();
@@ -612,10 +594,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Check(args) => {
             let archive = Archive::open_existing(&dir)?;
-            let branch_id = match &args.branch {
-                Some(text) => Some(org::find_branch(&archive, &actor, text)?.id),
-                None => None,
-            };
+            let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let request = CheckRequest {
                 member_id: args.member,
                 branch_id,
@@ -685,6 +664,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
     }
+}
+
+/// The branch a `--branch` argument names, if one was given.
+fn branch_id(archive: &Archive, actor: &Actor, text: Option<&str>) -> Result<Option<i64>, Failure> {
+    match text {
+        Some(text) => Ok(Some(org::find_branch(archive, actor, text)?.id)),
+        None => Ok(None),
+    }
+}
+
+/// `header`, then one line per warning a step brought.
+fn with_warnings(header: String, findings: &[lifecycle::Finding]) -> String {
+    let mut text = header;
+    for f in findings {
+        text.push_str(&format!(
+            "\n提醒: {}（{}，{}）",
+            f.message, f.rule_title, f.source
+        ));
+    }
+    text
 }
 
 fn today() -> NaiveDate {
