@@ -203,18 +203,24 @@ pub fn check(
     request: &CheckRequest,
 ) -> Result<Vec<Finding>, LifecycleError> {
     let book = rule_book(archive, actor)?;
+    if let Some(id) = request.member_id {
+        // One member (the member page asks on every visit): load their timeline and only the
+        // timelines of the people named in it.
+        let subject = load_subject(archive, id)?;
+        let full_member_since = full_member_dates_of_people(archive, &[&subject])?;
+        return Ok(check::check_subject(
+            &subject,
+            &book,
+            &full_member_since,
+            request.as_of,
+        ));
+    }
     // Introducers and contacts may be any member of the archive, so every timeline is loaded
-    // to know when each member became a full member.
+    // once to know when each member became a full member.
     let subjects = db::members::subjects(archive.conn(), None)?;
     let full_member_since = full_member_dates(&subjects);
-    if let Some(id) = request.member_id
-        && !subjects.iter().any(|s| s.subject.member_id == id)
-    {
-        return Err(LifecycleError::MemberNotFound(id));
-    }
     let findings = subjects
         .iter()
-        .filter(|s| request.member_id.is_none_or(|id| s.subject.member_id == id))
         .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
         .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
         .collect();
@@ -248,6 +254,28 @@ pub fn plan_conflicts(
         .map(|s| plan::plan(&s.subject, &book, as_of))
         .filter(|plan| !plan.conflicts.is_empty())
         .collect())
+}
+
+/// The day each person named in these timelines became a full member, if they have.
+fn full_member_dates_of_people(
+    archive: &Archive,
+    subjects: &[&Subject],
+) -> Result<HashMap<i64, NaiveDate>, LifecycleError> {
+    let mut ids: Vec<i64> = subjects
+        .iter()
+        .flat_map(|s| {
+            s.steps
+                .iter()
+                .flat_map(|r| r.people.iter().filter_map(|p| p.member_id))
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut people = Vec::new();
+    for id in ids {
+        people.extend(db::members::subjects(archive.conn(), Some(id))?);
+    }
+    Ok(full_member_dates(&people))
 }
 
 /// The day each of these members became a full member, if they have.
@@ -420,21 +448,7 @@ fn findings_added(
     after: &Subject,
     as_of: NaiveDate,
 ) -> Result<Vec<Finding>, LifecycleError> {
-    let mut people_ids: Vec<i64> = [before, after]
-        .iter()
-        .flat_map(|s| {
-            s.steps
-                .iter()
-                .flat_map(|r| r.people.iter().filter_map(|p| p.member_id))
-        })
-        .collect();
-    people_ids.sort_unstable();
-    people_ids.dedup();
-    let mut people = Vec::new();
-    for id in people_ids {
-        people.extend(db::members::subjects(archive.conn(), Some(id))?);
-    }
-    let full_member_since = full_member_dates(&people);
+    let full_member_since = full_member_dates_of_people(archive, &[before, after])?;
     let old = check::check_subject(before, book, &full_member_since, as_of);
     let new = check::check_subject(after, book, &full_member_since, as_of);
     Ok(new
