@@ -209,6 +209,8 @@ struct Draft {
 struct DraftEvent {
     kind: EventKind,
     step: Option<u8>,
+    /// For a probation extension.
+    months: Option<u8>,
     date: NaiveDate,
     people: Vec<(PersonRole, String, Option<i64>)>,
     note: Option<String>,
@@ -343,13 +345,14 @@ impl<'a> Generator<'a> {
             .events
             .iter()
             .rev()
-            .find(|e| e.kind != EventKind::Step)
+            .find(|e| !matches!(e.kind, EventKind::Step | EventKind::ProbationExtended))
             .map(|e| e.kind);
         for event in draft.events {
             let new = NewEvent {
                 member_id: id,
                 kind: event.kind,
                 step: event.step,
+                months: event.months,
                 date: event.date,
                 note: event.note,
                 people: event.people,
@@ -548,6 +551,7 @@ impl<'a> Generator<'a> {
             events.push(DraftEvent {
                 kind: EventKind::TransferredOut,
                 step: None,
+                months: None,
                 date: left,
                 people: vec![],
                 note: None,
@@ -655,19 +659,33 @@ impl<'a> Generator<'a> {
             (24, 23, (20, 80)),
             (25, 24, (5, 20)),
         ];
+        // A few probationers are not converted when the year ends: the branch extends their
+        // probation by half a year or a year (延长预备期), and the conversion follows it.
+        let extension: u8 = match cap >= 23 && self.rng.random_bool(0.03) {
+            true if self.rng.random_bool(0.7) => 6,
+            true => 12,
+            false => 0,
+        };
         let mut step_dates = vec![(1u8, applied)];
         for (step, from, (lo, hi)) in plan {
-            // The conversion meeting comes after the probation year, counted in months.
-            let base = if step == 23 {
-                dates[15]
-                    .checked_add_months(Months::new(12))
-                    .unwrap_or(dates[15])
-            } else {
-                dates[usize::from(from)]
+            let base = match step {
+                // The conversion meeting comes after the probation, counted in months.
+                23 => dates[15]
+                    .checked_add_months(Months::new(12 + u32::from(extension)))
+                    .unwrap_or(dates[15]),
+                // The application for conversion is handed in again after an extension.
+                22 => dates[15]
+                    .checked_add_months(Months::new(u32::from(extension)))
+                    .unwrap_or(dates[15]),
+                _ => dates[usize::from(from)],
             };
             dates[usize::from(step)] = base + Days::new(self.rng.random_range(lo..=hi));
             step_dates.push((step, dates[usize::from(step)]));
         }
+        let extended_on = dates[15]
+            .checked_add_months(Months::new(12))
+            .map(|end| end + Days::new(self.rng.random_range(0..=15)))
+            .filter(|on| extension > 0 && *on <= cutoff);
         // Activist reviews every six months until the member becomes a development target, or for
         // as long as they stay an activist.
         let reviews_until = if cap >= 7 { dates[7] } else { cutoff };
@@ -690,10 +708,25 @@ impl<'a> Generator<'a> {
             events.push(DraftEvent {
                 kind: EventKind::Step,
                 step: Some(step),
+                months: None,
                 date,
                 people,
                 note: None,
             });
+        }
+        if let Some(on) = extended_on {
+            let at = events.partition_point(|e| e.date <= on);
+            events.insert(
+                at,
+                DraftEvent {
+                    kind: EventKind::ProbationExtended,
+                    step: None,
+                    months: Some(extension),
+                    date: on,
+                    people: Vec::new(),
+                    note: Some("支部大会决定延长预备期".to_string()),
+                },
+            );
         }
         events
     }

@@ -12,7 +12,9 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
-use dangan::lifecycle::{self, CheckRequest, Evidence, Severity, StepCorrection, StepRequest};
+use dangan::lifecycle::{
+    self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
+};
 use dangan::org;
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
@@ -56,6 +58,9 @@ enum Command {
     /// transfer in.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Probation (预备期): extend it (延长预备期) by the months the branch meeting decided.
+    #[command(subcommand)]
+    Probation(ProbationCommand),
     /// The archive materials of a member in dossier order: which are on file, which are missing.
     Materials {
         member: i64,
@@ -146,6 +151,26 @@ enum StatusCommand {
         member: i64,
         #[arg(value_parser = parse_event_kind)]
         kind: EventKind,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProbationCommand {
+    /// Extend MEMBER's probation by MONTHS (the national rule: 6 to 12, once); refused if it
+    /// breaks a blocking rule. The earliest conversion meeting moves back by as much.
+    Extend {
+        member: i64,
+        #[arg(long)]
+        months: u8,
+        /// The day the branch meeting decided it, YYYY-MM-DD.
         #[arg(long)]
         date: NaiveDate,
         #[arg(long)]
@@ -504,6 +529,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     kind.as_code(),
                     stage.zh()
                 )
+            })
+        }
+        Command::Probation(ProbationCommand::Extend {
+            member,
+            months,
+            date,
+            note,
+            as_of,
+            output,
+        }) => {
+            let mut archive = Archive::open_existing(&dir)?;
+            let request = ExtensionRequest {
+                member_id: member,
+                date,
+                months,
+                note,
+            };
+            let as_of = as_of.unwrap_or_else(today);
+            let outcome = lifecycle::extend_probation(&mut archive, &actor, &request, as_of)?;
+            print(output.json, &outcome, || {
+                let header = format!(
+                    "extended the probation by {months} months as event {}",
+                    outcome.event_id
+                );
+                with_warnings(header, &outcome.findings)
             })
         }
         Command::Step(StepCommand::List { member, output }) => {

@@ -11,8 +11,8 @@ use crate::archive::ArchiveInfo;
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
-    Finding, Material, MaterialStatus, Plan, PlanConflict, PlannedStep, Severity, StepInfo,
-    StepOutcome, StepRequest,
+    ExtensionRequest, Finding, Material, MaterialStatus, Plan, PlanConflict, PlannedStep, Severity,
+    StepInfo, StepOutcome, StepRequest,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
@@ -49,6 +49,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<StepInfo>(&cfg, &mut files);
     render::<StepRequest>(&cfg, &mut files);
     render::<StepOutcome>(&cfg, &mut files);
+    render::<ExtensionRequest>(&cfg, &mut files);
     render::<Plan>(&cfg, &mut files);
     render::<PlannedStep>(&cfg, &mut files);
     render::<PlanConflict>(&cfg, &mut files);

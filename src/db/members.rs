@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::lifecycle::{StepRecord, Subject};
+use crate::lifecycle::{Extension, StepRecord, Subject};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberSummary, PersonRole, Sex,
     Stage, StageSelector, event_titles, id_number,
@@ -29,7 +29,8 @@ const MEMBER_PROGRESS: &str = "
            (SELECT max(e.step) FROM member_event e
              WHERE e.member_id = m.id AND e.kind = 'step' AND e.superseded_by IS NULL) AS max_step,
            (SELECT e.kind FROM member_event e
-             WHERE e.member_id = m.id AND e.kind <> 'step' AND e.superseded_by IS NULL
+             WHERE e.member_id = m.id AND e.kind NOT IN ('step', 'probation_extended')
+               AND e.superseded_by IS NULL
              ORDER BY e.date DESC, e.id DESC LIMIT 1) AS status
       FROM member m
       LEFT JOIN org_unit b ON b.id = m.branch_id";
@@ -214,7 +215,7 @@ pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<
     let mut people = people_by_event(conn, Some(member_id))?;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, step, date, note FROM member_event
+        "SELECT id, kind, step, date, note, months FROM member_event
           WHERE member_id = ?1 AND superseded_by IS NULL ORDER BY date, id",
     )?;
     let events = stmt
@@ -234,6 +235,7 @@ pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<
                 id,
                 kind,
                 step,
+                months: row.get(5)?,
                 stage_of_step,
                 title_zh,
                 title_en,
@@ -305,6 +307,8 @@ pub(crate) struct NewEvent {
     pub member_id: i64,
     pub kind: EventKind,
     pub step: Option<u8>,
+    /// For a probation extension.
+    pub months: Option<u8>,
     pub date: NaiveDate,
     pub note: Option<String>,
     pub people: Vec<(PersonRole, String, Option<i64>)>,
@@ -316,13 +320,14 @@ pub(crate) fn insert_event(
     recorded_by: &str,
 ) -> rusqlite::Result<i64> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO member_event (member_id, kind, step, date, note, recorded_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO member_event (member_id, kind, step, months, date, note, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     stmt.execute(params![
         event.member_id,
         event.kind.as_code(),
         event.step,
+        event.months,
         event.date,
         event.note,
         recorded_by
@@ -382,6 +387,7 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
                 leaves_on: row.get(3)?,
                 left_on: None,
                 steps: Vec::new(),
+                extensions: Vec::new(),
             },
             branch_id: row.get(4)?,
         })
@@ -393,7 +399,7 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
     }
 
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT member_id, id, kind, step, date FROM member_event
+        "SELECT member_id, id, kind, step, date, months FROM member_event
           WHERE superseded_by IS NULL {event_filter} ORDER BY member_id, date, id"
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(only))?;
@@ -410,6 +416,10 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
                 step,
                 date,
                 people: people.remove(&event_id).unwrap_or_default(),
+            }),
+            (Some(EventKind::ProbationExtended), _) => subject.extensions.push(Extension {
+                date,
+                months: row.get::<_, Option<u32>>(5)?.unwrap_or(0),
             }),
             (Some(EventKind::TransferredIn), _) => subject.left_on = None,
             (Some(_), _) => subject.left_on = subject.left_on.or(Some(date)),

@@ -27,6 +27,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0003_rule_sets.sql"),
     include_str!("migrations/0004_attachments.sql"),
     include_str!("migrations/0005_corrections.sql"),
+    include_str!("migrations/0006_probation_extension.sql"),
 ];
 
 /// The schema version this program writes and understands.
@@ -36,8 +37,15 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Byte offset of `user_version` in the SQLite file header (a big-endian u32).
 const USER_VERSION_OFFSET: usize = 60;
 
+/// Each migration must leave every foreign key satisfied: they run with foreign keys off (so that
+/// a table can be rebuilt, see 0006) and `PRAGMA foreign_key_check` runs before they commit.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS_SQL
+            .iter()
+            .map(|sql| M::up(sql).foreign_key_check())
+            .collect(),
+    )
 }
 
 /// Reads the schema version from the file header without opening the database, so that an
@@ -102,7 +110,9 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
     // An archive is one writer at a time; WAL keeps readers (the UI) unblocked meanwhile.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Off while migrating (a rebuilt table would otherwise cascade-delete the rows that point at
+    // it); each migration checks the keys itself before it commits.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
 
     let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > SCHEMA_VERSION {
@@ -124,6 +134,7 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
             to: SCHEMA_VERSION,
             source,
         })?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
 

@@ -25,6 +25,15 @@ pub(crate) struct Subject {
     pub left_on: Option<NaiveDate>,
     /// Development steps in date order.
     pub steps: Vec<StepRecord>,
+    /// Probation extensions (延长预备期) in date order.
+    pub extensions: Vec<Extension>,
+}
+
+/// A probation extension: when the branch meeting decided it, and by how many months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Extension {
+    pub date: NaiveDate,
+    pub months: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +47,20 @@ impl Subject {
     /// The date of the first recording of `step`.
     fn first(&self, step: u8) -> Option<NaiveDate> {
         self.steps.iter().find(|s| s.step == step).map(|s| s.date)
+    }
+
+    /// How many months the probation has been extended by, in all.
+    pub(crate) fn extension_months(&self) -> u32 {
+        self.extension_months_before(NaiveDate::MAX)
+    }
+
+    /// How many months the probation had been extended by on `date`.
+    fn extension_months_before(&self, date: NaiveDate) -> u32 {
+        self.extensions
+            .iter()
+            .filter(|e| e.date <= date)
+            .map(|e| e.months)
+            .sum()
     }
 }
 
@@ -137,6 +160,12 @@ pub(crate) fn check_subject(
             check_recorded(&mut cx, rule, set, record, first_time);
         }
     }
+    // Each probation extension against the rules in force on its date.
+    for (index, extension) in subject.extensions.iter().enumerate() {
+        for (rule, set) in book.rules_at(extension.date) {
+            check_extension(&mut cx, rule, set, index, *extension);
+        }
+    }
     // What is missing or overdue, against the rules in force today.
     let end = [Some(as_of), subject.left_on, subject.leaves_on]
         .into_iter()
@@ -220,20 +249,36 @@ fn check_recorded(
                 );
             }
         }
-        Check::MinInterval { from, to, months } if *to == step && first_time => {
+        Check::MinInterval {
+            from,
+            to,
+            months,
+            extensible,
+        } if *to == step && first_time => {
             let Some(start) = subject.first(*from) else {
                 return;
             };
-            let earliest = add_months(start, *months);
+            let extended = if *extensible {
+                subject.extension_months_before(date)
+            } else {
+                0
+            };
+            let earliest = add_months(start, months + extended);
             if date < earliest {
                 let days = (date - start).num_days();
+                let extension = if extended > 0 {
+                    format!("（含延长预备期{extended}个月）")
+                } else {
+                    String::new()
+                };
                 cx.report(
                     rule,
                     set,
                     format!(
-                        "{}（{date}）距{}（{start}）仅{days}天，至少应满{months}个月（{earliest}起）",
+                        "{}（{date}）距{}（{start}）仅{days}天，至少应满{}个月{extension}（{earliest}起）",
                         step_name(step),
-                        step_name(*from)
+                        step_name(*from),
+                        months + extended
                     ),
                     vec![start, date],
                 );
@@ -342,6 +387,75 @@ fn check_recorded(
             }
         }
         _ => {}
+    }
+}
+
+/// The `index`-th (from 0) probation extension against the rule on extensions.
+fn check_extension(
+    cx: &mut Context<'_>,
+    rule: &Rule,
+    set: &RuleSet,
+    index: usize,
+    extension: Extension,
+) {
+    let Check::ProbationExtension {
+        after,
+        before,
+        min_months,
+        max_months,
+        max_count,
+    } = &rule.check
+    else {
+        return;
+    };
+    let subject = cx.subject;
+    let Extension { date, months } = extension;
+    if months < *min_months || months > *max_months {
+        cx.report(
+            rule,
+            set,
+            format!("延长预备期（{date}）{months}个月，应为{min_months}至{max_months}个月"),
+            vec![date],
+        );
+    }
+    if index >= *max_count {
+        cx.report(
+            rule,
+            set,
+            format!(
+                "第{}次延长预备期（{date}），最多只能延长{max_count}次",
+                index + 1
+            ),
+            vec![date],
+        );
+    }
+    match subject.first(*after) {
+        Some(done) if done <= date => {}
+        Some(done) => cx.report(
+            rule,
+            set,
+            format!("延长预备期（{date}）早于{}（{done}）", step_name(*after)),
+            vec![date, done],
+        ),
+        None => cx.report(
+            rule,
+            set,
+            format!("延长预备期（{date}）之前没有{}", step_name(*after)),
+            vec![date],
+        ),
+    }
+    if let Some(done) = subject.first(*before)
+        && done <= date
+    {
+        cx.report(
+            rule,
+            set,
+            format!(
+                "延长预备期（{date}）不能在{}（{done}）之后",
+                step_name(*before)
+            ),
+            vec![done, date],
+        );
     }
 }
 
@@ -597,6 +711,55 @@ mod tests {
         .filter(|f| f.rule == "probation_one_year")
         .map(|f| f.rule)
         .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[rstest]
+    // Admitted 2024-02-29, approved 2024-04-01; the year ends 2025-02-28.
+    // Extended by six months on the day the year ends: the conversion meeting waits until
+    // 2025-08-29 (18 months after a leap day).
+    #[case(&[("2025-02-28", 6)], "2025-08-29", &[])]
+    #[case(&[("2025-02-28", 6)], "2025-08-28", &["probation_one_year"])]
+    // A year's extension: two years in all.
+    #[case(&[("2025-02-28", 12)], "2026-02-28", &[])]
+    #[case(&[("2025-02-28", 12)], "2026-02-27", &["probation_one_year"])]
+    // Less than half a year, or more than a year, is not allowed.
+    #[case(&[("2025-02-28", 5)], "2025-08-01", &["probation_extension"])]
+    #[case(&[("2025-02-28", 13)], "2026-04-01", &["probation_extension"])]
+    // Only once.
+    #[case(&[("2025-02-28", 6), ("2025-08-20", 6)], "2026-02-28", &["probation_extension"])]
+    // Only during the probation: not before the admission is approved (step 17), not after the
+    // conversion meeting (step 23).
+    #[case(&[("2024-03-15", 6)], "2025-08-29", &["probation_extension"])]
+    #[case(&[("2025-09-01", 6)], "2025-08-29", &["probation_extension"])]
+    fn probation_extension(
+        #[case] extensions: &[(&str, u32)],
+        #[case] conversion: &str,
+        #[case] expected: &[&str],
+    ) {
+        let s = Subject {
+            extensions: extensions
+                .iter()
+                .map(|(d, months)| Extension {
+                    date: date(d),
+                    months: *months,
+                })
+                .collect(),
+            ..subject(&[(15, "2024-02-29"), (17, "2024-04-01"), (23, conversion)])
+        };
+        let mut found: Vec<String> = check_subject(
+            &s,
+            &RuleBook::default(),
+            &HashMap::new(),
+            date("2026-11-24"),
+        )
+        .into_iter()
+        .filter(|f| f.rule.starts_with("probation"))
+        .inspect(|f| assert_eq!(f.severity, Severity::Block, "{}", f.message))
+        .map(|f| f.rule)
+        .collect();
+        found.sort();
+        found.dedup();
         assert_eq!(found, expected);
     }
 

@@ -76,6 +76,19 @@ pub struct StepOutcome {
     pub findings: Vec<Finding>,
 }
 
+/// A probation extension (延长预备期) the branch meeting decided instead of converting the member.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ExtensionRequest {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    /// The day of the decision.
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    /// How many months the probation is extended by (the rules say how many are allowed).
+    pub months: u8,
+    pub note: Option<String>,
+}
+
 /// One of the 25 steps, for pickers.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StepInfo {
@@ -106,9 +119,12 @@ pub enum LifecycleError {
     #[error("the step was not recorded: {}", blocking_messages(findings))]
     Blocked { findings: Vec<Finding> },
     #[error(
-        "{0:?} is not a change of status (one of transferred_in, transferred_out, disqualified, withdrawn, deceased)"
+        "{0:?} is not a change of status (one of transferred_in, transferred_out, disqualified, \
+         withdrawn, deceased; a probation extension is recorded with its months)"
     )]
     NotAStatus(String),
+    #[error("a probation extension of {0} months: give a number of months above 0")]
+    NoMonths(u8),
     #[error("the member already left on {0} (a transfer in brings them back)")]
     AlreadyLeft(NaiveDate),
     #[error("a change of status cannot come before the member's last recorded step ({0})")]
@@ -147,6 +163,7 @@ impl ErrorCode for LifecycleError {
             LifecycleError::NoSuchMaterial(_) => "invalid_argument",
             LifecycleError::EventNotFound(_) => "event_not_found",
             LifecycleError::NotAStatus(_) => "invalid_argument",
+            LifecycleError::NoMonths(_) => "invalid_argument",
             LifecycleError::AlreadyLeft(_) => "member_already_left",
             LifecycleError::BeforeLastStep(_) => "invalid_argument",
             LifecycleError::NotAStep(_) => "invalid_argument",
@@ -292,7 +309,7 @@ fn full_member_dates(subjects: &[SubjectRow]) -> HashMap<i64, NaiveDate> {
             let max_step = s.subject.steps.iter().map(|r| r.step).max();
             Some((
                 s.subject.member_id,
-                crate::people::full_member_date(joined, max_step)?,
+                crate::people::full_member_date(joined, max_step, s.subject.extension_months())?,
             ))
         })
         .collect()
@@ -508,6 +525,68 @@ pub fn correct_step(
     })
 }
 
+/// What recording the probation extension would add to the member's findings, without
+/// recording it.
+pub fn preview_extension(
+    archive: &Archive,
+    actor: &Actor,
+    request: &ExtensionRequest,
+    as_of: NaiveDate,
+) -> Result<Vec<Finding>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    let before = load_subject(archive, request.member_id)?;
+    if request.months == 0 {
+        return Err(LifecycleError::NoMonths(request.months));
+    }
+    if request.date > as_of {
+        return Err(LifecycleError::FutureDate {
+            date: request.date,
+            today: as_of,
+        });
+    }
+    if let Some(left) = before.left_on {
+        return Err(LifecycleError::AlreadyLeft(left));
+    }
+    let mut after = before.clone();
+    let position = after.extensions.partition_point(|e| e.date <= request.date);
+    after.extensions.insert(
+        position,
+        Extension {
+            date: request.date,
+            months: u32::from(request.months),
+        },
+    );
+    findings_added(archive, &book, &before, &after, as_of)
+}
+
+/// Records a probation extension (延长预备期) unless it breaks a blocking rule (too short or too
+/// long, a second one, outside the probation); returns the warnings it brought. The probation,
+/// and with it the earliest conversion meeting and 转为正式党员日期, move back by its months.
+pub fn extend_probation(
+    archive: &mut Archive,
+    actor: &Actor,
+    request: &ExtensionRequest,
+    as_of: NaiveDate,
+) -> Result<StepOutcome, LifecycleError> {
+    let findings = preview_extension(archive, actor, request, as_of)?;
+    if findings.iter().any(|f| f.severity == Severity::Block) {
+        return Err(LifecycleError::Blocked { findings });
+    }
+    let event = db::members::NewEvent {
+        member_id: request.member_id,
+        kind: EventKind::ProbationExtended,
+        step: None,
+        months: Some(request.months),
+        date: request.date,
+        note: request.note.clone().filter(|n| !n.trim().is_empty()),
+        people: Vec::new(),
+    };
+    let event_id = db::with_tx(archive.conn_mut(), |tx| {
+        db::members::insert_event(tx, &event, actor.name())
+    })?;
+    Ok(StepOutcome { event_id, findings })
+}
+
 /// Records a change of status: leaving (transfer out, disqualification, withdrawal, death) or
 /// a transfer in (an arrival, or a return after leaving). Returns the event's id.
 pub fn record_status(
@@ -519,7 +598,7 @@ pub fn record_status(
     note: Option<String>,
     as_of: NaiveDate,
 ) -> Result<i64, LifecycleError> {
-    if kind == EventKind::Step {
+    if matches!(kind, EventKind::Step | EventKind::ProbationExtended) {
         return Err(LifecycleError::NotAStatus(kind.as_code().to_string()));
     }
     if date > as_of {
@@ -540,6 +619,7 @@ pub fn record_status(
         member_id,
         kind,
         step: None,
+        months: None,
         date,
         note: note.filter(|n| !n.trim().is_empty()),
         people: Vec::new(),
@@ -554,6 +634,7 @@ fn new_event(request: &StepRequest) -> db::members::NewEvent {
         member_id: request.member_id,
         kind: EventKind::Step,
         step: Some(request.step),
+        months: None,
         date: request.date,
         note: request.note.clone().filter(|n| !n.trim().is_empty()),
         people: request
@@ -565,7 +646,7 @@ fn new_event(request: &StepRequest) -> db::members::NewEvent {
     }
 }
 
-pub(crate) use check::{StepRecord, Subject};
+pub(crate) use check::{Extension, StepRecord, Subject};
 
 #[cfg(test)]
 mod tests {

@@ -95,9 +95,23 @@ pub(crate) fn plan(subject: &Subject, book: &RuleBook, as_of: NaiveDate) -> Plan
                         }
                     }
                 }
-                Check::MinInterval { from, to, months } if *to == step => {
+                Check::MinInterval {
+                    from,
+                    to,
+                    months,
+                    extensible,
+                } if *to == step => {
                     if let Some(start) = dates[usize::from(*from)] {
-                        later(add_months(start, *months), Some(&rule.id), &mut earliest);
+                        let extended = if *extensible {
+                            subject.extension_months()
+                        } else {
+                            0
+                        };
+                        later(
+                            add_months(start, months + extended),
+                            Some(&rule.id),
+                            &mut earliest,
+                        );
                     }
                 }
                 Check::MinAge { step: s, years } if *s == step => {

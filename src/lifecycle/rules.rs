@@ -65,8 +65,24 @@ pub enum Check {
     MinAge { step: u8, years: u32 },
     /// `to` happens at most `months` after `from`.
     MaxInterval { from: u8, to: u8, months: u32 },
-    /// `to` happens at least `months` after `from`.
-    MinInterval { from: u8, to: u8, months: u32 },
+    /// `to` happens at least `months` after `from`; if `extensible`, plus the months of any
+    /// probation extension recorded.
+    MinInterval {
+        from: u8,
+        to: u8,
+        months: u32,
+        #[serde(default)]
+        extensible: bool,
+    },
+    /// A probation extension (延长预备期) lasts `min_months` to `max_months`, is decided at most
+    /// `max_count` times, and only once step `after` is recorded and before step `before`.
+    ProbationExtension {
+        after: u8,
+        before: u8,
+        min_months: u32,
+        max_months: u32,
+        max_count: usize,
+    },
     /// `step` names between `min` and `max` people in `role`, full members on that date if
     /// `full_members`.
     People {
@@ -175,6 +191,7 @@ impl RuleSet {
                 Check::Periodic {
                     step, from, until, ..
                 } => vec![*step, *from, *until],
+                Check::ProbationExtension { after, before, .. } => vec![*after, *before],
             };
             if let Some(bad) = steps.into_iter().find(|s| !step_ok(*s)) {
                 return Err(invalid(
@@ -186,6 +203,18 @@ impl RuleSet {
                 && min > max
             {
                 return Err(invalid(rule, format!("min {min} is above max {max}")));
+            }
+            if let Check::ProbationExtension {
+                min_months,
+                max_months,
+                ..
+            } = rule.check
+                && (min_months == 0 || min_months > max_months)
+            {
+                return Err(invalid(
+                    rule,
+                    format!("{min_months} to {max_months} months is not a range of extensions"),
+                ));
             }
         }
         Ok(())
@@ -227,13 +256,53 @@ fn loosening(national: &Rule, local: &Rule) -> Result<Option<String>, ()> {
                 from: f1,
                 to: t1,
                 months: n,
+                extensible: n_ext,
             },
             Check::MinInterval {
                 from: f2,
                 to: t2,
                 months: l,
+                extensible: l_ext,
             },
-        ) if (f1, t1) == (f2, t2) => (l < n).then(|| format!("{l} months is less than {n}")),
+        ) if (f1, t1) == (f2, t2) => {
+            if l < n {
+                Some(format!("{l} months is less than {n}"))
+            } else if *n_ext && !l_ext {
+                Some("it no longer adds a probation extension".to_string())
+            } else {
+                None
+            }
+        }
+        (
+            Check::ProbationExtension {
+                after: a1,
+                before: b1,
+                min_months: n_min,
+                max_months: n_max,
+                max_count: n_count,
+            },
+            Check::ProbationExtension {
+                after: a2,
+                before: b2,
+                min_months: l_min,
+                max_months: l_max,
+                max_count: l_count,
+            },
+        ) => {
+            if a2 < a1 || b2 > b1 {
+                Some(format!(
+                    "steps {a2}–{b2} allow a longer window than {a1}–{b1}"
+                ))
+            } else if l_min < n_min {
+                Some(format!("{l_min} months is less than {n_min}"))
+            } else if l_max > n_max {
+                Some(format!("{l_max} months is more than {n_max}"))
+            } else if l_count > n_count {
+                Some(format!("{l_count} extensions is more than {n_count}"))
+            } else {
+                None
+            }
+        }
         (
             Check::People {
                 step: s1,
@@ -458,6 +527,59 @@ mod tests {
             .add_local(RuleSet::from_toml(&lowered, "l.toml").unwrap())
             .unwrap_err();
         assert!(err.to_string().contains("lowers block to warn"), "{err}");
+    }
+
+    #[rstest::rstest]
+    #[case(
+        "after = 17\nbefore = 23\nmin_months = 6\nmax_months = 9\nmax_count = 1",
+        None
+    )]
+    #[case(
+        "after = 17\nbefore = 23\nmin_months = 3\nmax_months = 12\nmax_count = 1",
+        Some("3 months is less than 6")
+    )]
+    #[case(
+        "after = 17\nbefore = 23\nmin_months = 6\nmax_months = 18\nmax_count = 1",
+        Some("18 months is more than 12")
+    )]
+    #[case(
+        "after = 17\nbefore = 23\nmin_months = 6\nmax_months = 12\nmax_count = 2",
+        Some("2 extensions is more than 1")
+    )]
+    #[case(
+        "after = 15\nbefore = 23\nmin_months = 6\nmax_months = 12\nmax_count = 1",
+        Some("longer window")
+    )]
+    fn a_local_extension_rule_may_only_tighten(#[case] body: &str, #[case] refused: Option<&str>) {
+        let mut book = RuleBook::default();
+        let text = local(
+            "2024-09-01",
+            &format!(
+                "[[rule]]\nid = \"probation_extension\"\ntitle = \"延长预备期\"\nsource = \"校规\"\nseverity = \"block\"\ncheck = \"probation_extension\"\n{body}\n"
+            ),
+        );
+        let result = book.add_local(RuleSet::from_toml(&text, "local.toml").unwrap());
+        match refused {
+            None => result.unwrap(),
+            Some(reason) => {
+                let err = result.unwrap_err();
+                assert_eq!(err.code(), "rule_loosens_baseline");
+                assert!(err.to_string().contains(reason), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_local_probation_rule_must_still_count_extensions() {
+        let mut book = RuleBook::default();
+        let text = local(
+            "2024-09-01",
+            "[[rule]]\nid = \"probation_one_year\"\ntitle = \"预备期\"\nsource = \"校规\"\nseverity = \"block\"\ncheck = \"min_interval\"\nfrom = 15\nto = 23\nmonths = 12\n",
+        );
+        let err = book
+            .add_local(RuleSet::from_toml(&text, "local.toml").unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("probation extension"), "{err}");
     }
 
     #[test]

@@ -20,9 +20,10 @@ use crate::error::ErrorCode;
 pub use id_number::{IdNumber, IdNumberError};
 pub use steps::{STEPS, Step, step_info};
 
-/// Probation lasts one year from 入党时间 (domain.md). The lifecycle rule set will make this a
-/// versioned rule (with extensions); until then it is the national baseline.
-const PROBATION: Months = Months::new(12);
+/// Probation lasts one year from 入党时间 (党章第七条), plus any extension recorded; 转为正式党员日期
+/// is derived from it. Whether the conversion meeting waited that long is the rule
+/// `probation_one_year`'s business (lifecycle), which reads its months from the rule set.
+const PROBATION_MONTHS: u32 = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +170,9 @@ pub(crate) enum StageSelector {
 pub enum EventKind {
     /// One of the 25 development steps.
     Step,
+    /// 延长预备期: the branch meeting extends the probation by some months instead of converting
+    /// the member (the rules say how many and how often). Not a change of status.
+    ProbationExtended,
     TransferredIn,
     TransferredOut,
     Disqualified,
@@ -177,8 +181,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Step,
+        EventKind::ProbationExtended,
         EventKind::TransferredIn,
         EventKind::TransferredOut,
         EventKind::Disqualified,
@@ -189,6 +194,7 @@ impl EventKind {
     pub fn as_code(self) -> &'static str {
         match self {
             EventKind::Step => "step",
+            EventKind::ProbationExtended => "probation_extended",
             EventKind::TransferredIn => "transferred_in",
             EventKind::TransferredOut => "transferred_out",
             EventKind::Disqualified => "disqualified",
@@ -210,13 +216,14 @@ impl EventKind {
             EventKind::Disqualified => Some(Stage::Disqualified),
             EventKind::Withdrawn => Some(Stage::Withdrawn),
             EventKind::Deceased => Some(Stage::Deceased),
-            EventKind::Step | EventKind::TransferredIn => None,
+            EventKind::Step | EventKind::ProbationExtended | EventKind::TransferredIn => None,
         }
     }
 
     fn titles(self) -> (&'static str, &'static str) {
         match self {
             EventKind::Step => ("发展步骤", "Development step"),
+            EventKind::ProbationExtended => ("延长预备期", "Probation extended"),
             EventKind::TransferredIn => ("组织关系转入", "Transferred in"),
             EventKind::TransferredOut => ("组织关系转出", "Transferred out"),
             EventKind::Disqualified => ("除名或取消预备党员资格", "Disqualified"),
@@ -325,6 +332,8 @@ pub struct MemberEvent {
     pub kind: EventKind,
     /// 1–25 as numbered in domain.md, for `kind == step`.
     pub step: Option<u8>,
+    /// How many months the probation is extended by, for `kind == probation_extended`.
+    pub months: Option<u8>,
     /// The stage a member is in once this step is recorded.
     pub stage_of_step: Option<Stage>,
     pub title_zh: String,
@@ -458,6 +467,8 @@ struct Progress {
     max_step: Option<u8>,
     latest_status: Option<EventKind>,
     joined_date: Option<NaiveDate>,
+    /// Months the probation was extended by (延长预备期).
+    extension_months: u32,
 }
 
 impl Progress {
@@ -473,6 +484,9 @@ impl Progress {
                     }
                 }
                 (EventKind::Step, None) => {}
+                (EventKind::ProbationExtended, _) => {
+                    progress.extension_months += u32::from(event.months.unwrap_or(0));
+                }
                 (kind, _) => progress.latest_status = Some(kind),
             }
         }
@@ -483,23 +497,25 @@ impl Progress {
         Stage::from_progress(self.max_step, self.latest_status)
     }
 
-    /// Party standing counts from the end of the probation year, once the conversion is approved
-    /// (step 24), even when the conversion meeting was held a little later.
+    /// Party standing counts from the end of the probation (a year, plus any extension), once
+    /// the conversion is approved (step 24), even when the conversion meeting was held later.
     fn full_member_date(&self) -> Option<NaiveDate> {
-        full_member_date(self.joined_date, self.max_step)
+        full_member_date(self.joined_date, self.max_step, self.extension_months)
     }
 }
 
-/// 转为正式党员日期: the end of the probation year that began on 入党时间 (`joined`), once the
-/// conversion has been approved (step 24).
+/// 转为正式党员日期: the end of the probation that began on 入党时间 (`joined`) — a year, plus the
+/// months it was extended by — once the conversion has been approved (step 24).
 pub(crate) fn full_member_date(
     joined: Option<NaiveDate>,
     max_step: Option<u8>,
+    extension_months: u32,
 ) -> Option<NaiveDate> {
     if max_step? < 24 {
         return None;
     }
-    joined?.checked_add_months(PROBATION)
+    // Counted in one go, so that an 18-month probation from a leap day ends on 08-29.
+    joined?.checked_add_months(Months::new(PROBATION_MONTHS + extension_months))
 }
 
 /// Builds a timeline entry's titles from its kind and step.
@@ -601,6 +617,7 @@ mod tests {
             id: 0,
             kind: EventKind::Step,
             step: Some(step),
+            months: None,
             stage_of_step: None,
             title_zh: String::new(),
             title_en: String::new(),
@@ -615,6 +632,21 @@ mod tests {
         let progress = Progress::of(&events);
         assert_eq!(progress.joined_date, Some(date("2024-02-29")));
         assert_eq!(progress.full_member_date(), Some(date("2025-02-28")));
+        assert_eq!(progress.stage(), Stage::FullMember);
+
+        // Extended by six months at the end of the year: standing counts from the new end, and
+        // the extension is not a change of status.
+        events.insert(
+            2,
+            MemberEvent {
+                kind: EventKind::ProbationExtended,
+                step: None,
+                months: Some(6),
+                ..event(0, "2025-03-01")
+            },
+        );
+        let progress = Progress::of(&events);
+        assert_eq!(progress.full_member_date(), Some(date("2025-08-29")));
         assert_eq!(progress.stage(), Stage::FullMember);
     }
 }

@@ -111,3 +111,76 @@ fn a_foreign_file_is_refused_untouched() {
         .stderr(contains("not a Dangan archive"));
     assert_eq!(std::fs::read_to_string(temp.db_path()).unwrap(), roster);
 }
+
+#[test]
+fn rebuilding_the_timeline_table_keeps_events_people_evidence_and_corrections() {
+    let temp = TempArchive::new();
+    std::fs::create_dir_all(&temp.root).unwrap();
+    {
+        // An archive as schema v5 left it, with a corrected step, people and evidence: migration
+        // 6 rebuilds member_event underneath all of them.
+        let conn = raw_connection(&temp.db_path());
+        for version in 1..=5 {
+            conn.execute_batch(dangan::migration_sql(version).unwrap())
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO org_unit (id, kind, name, parent_id) VALUES
+               (1, 'university_committee', '示范大学党委', NULL),
+               (2, 'college_committee', '医学院党委', 1),
+               (3, 'branch', '本科生第一党支部', 2);
+             INSERT INTO member (id, name, branch_id, birth_date) VALUES
+               (1, '欧阳喆', 3, '2004-05-01'), (2, '司马淼', 3, '1980-01-01');
+             INSERT INTO member_event (id, member_id, kind, step, date, recorded_by) VALUES
+               (1, 1, 'step', 1, '2024-03-01', 'admin'),
+               (2, 1, 'step', 2, '2024-03-10', 'admin'),
+               (3, 1, 'step', 2, '2024-03-09', 'admin'),
+               (4, 2, 'transferred_in', NULL, '2020-01-01', 'admin');
+             UPDATE member_event SET superseded_by = 3 WHERE id = 2;
+             INSERT INTO event_person (event_id, position, role, name, member_id) VALUES
+               (3, 0, 'talker', '司马淼', 2);
+             INSERT INTO attachment (sha256, size) VALUES (printf('%064d', 7), 10);
+             INSERT INTO event_attachment (event_id, sha256, file_name, added_by) VALUES
+               (1, printf('%064d', 7), '申请书.pdf', 'admin');
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+    }
+
+    let timeline = json(temp.dangan(&["step", "list", "1", "--json"]));
+    let events: Vec<(i64, i64)> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_i64().unwrap(), e["step"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(events, [(1, 1), (3, 2)]);
+    assert_eq!(timeline[1]["people"][0]["name"], "司马淼");
+    assert_eq!(timeline[1]["people"][0]["member_id"], 2);
+
+    let conn = raw_connection(&temp.db_path());
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, dangan::SCHEMA_VERSION);
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM member_event"), 4);
+    assert_eq!(
+        count("SELECT superseded_by FROM member_event WHERE id = 2"),
+        3
+    );
+    assert_eq!(count("SELECT count(*) FROM event_person"), 1);
+    assert_eq!(count("SELECT count(*) FROM event_attachment"), 1);
+    let violations: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(violations, 0);
+    // Deleting a member still cascades to its events and their people (the rebuilt table's keys
+    // are in force).
+    conn.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM member WHERE id = 1;")
+        .unwrap();
+    assert_eq!(count("SELECT count(*) FROM member_event"), 1);
+    assert_eq!(count("SELECT count(*) FROM event_attachment"), 0);
+}

@@ -573,3 +573,106 @@ fn status_changes_move_a_member_out_and_back() {
             .any(|m| m["id"].as_i64().unwrap().to_string() == id)
     );
 }
+
+/// A probationary member of the demo admitted within the last half year (so that the extended
+/// probation still ends in the future), with the date of 入党 (step 15).
+fn recent_probationer(temp: &TempArchive) -> (String, chrono::NaiveDate) {
+    let members =
+        json(temp.dangan(&["member", "list", "--stage", "probationary_member", "--json"]));
+    for member in members.as_array().unwrap() {
+        let id = member["id"].as_i64().unwrap().to_string();
+        let events = json(temp.dangan(&["step", "list", &id, "--json"]));
+        let date_of = |step: i64| {
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["step"] == step)
+                .map(|e| {
+                    e["date"]
+                        .as_str()
+                        .unwrap()
+                        .parse::<chrono::NaiveDate>()
+                        .unwrap()
+                })
+        };
+        if let (Some(joined), Some(_approved), None) = (date_of(15), date_of(17), date_of(23))
+            && joined.to_string().as_str() > "2026-06-01"
+        {
+            return (id, joined);
+        }
+    }
+    panic!("the demo has no recent probationary member");
+}
+
+#[test]
+fn a_probation_extension_moves_the_conversion_back_and_is_allowed_once() {
+    let temp = TempArchive::demo(600);
+    let (id, joined) = recent_probationer(&temp);
+    let extend = |months: &str| {
+        temp.dangan(&[
+            "probation",
+            "extend",
+            &id,
+            "--months",
+            months,
+            "--date",
+            AS_OF,
+            "--as-of",
+            AS_OF,
+            "--json",
+        ])
+    };
+
+    // Four months is too short: refused with the rule, nothing written.
+    let refused = extend("4").assert().code(5);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(stderr.contains("延长预备期"), "{stderr}");
+    let events = json(temp.dangan(&["step", "list", &id, "--json"]));
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "probation_extended")
+    );
+
+    let outcome = json(extend("6"));
+    assert!(outcome["event_id"].as_i64().unwrap() > 0);
+    let events = json(temp.dangan(&["step", "list", &id, "--json"]));
+    let extension = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "probation_extended")
+        .unwrap();
+    assert_eq!(extension["months"], 6);
+    assert_eq!(extension["title_zh"], "延长预备期");
+    let shown = json(temp.dangan(&["member", "show", &id, "--json"]));
+    assert_eq!(shown["stage"], "probationary_member");
+
+    // The conversion meeting can now be held 18 months after 入党, not 12.
+    let plan = json(temp.dangan(&["plan", &id, "--as-of", AS_OF, "--json"]));
+    let meeting = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == 23)
+        .unwrap();
+    let eighteen_months = joined.checked_add_months(chrono::Months::new(18)).unwrap();
+    assert_eq!(meeting["earliest"], eighteen_months.to_string());
+    assert_eq!(meeting["earliest_rule"], "probation_one_year");
+
+    // A second extension is refused.
+    extend("6").assert().code(5);
+    // And the archive still checks clean for this member.
+    let findings = json(temp.dangan(&["check", "--member", &id, "--as-of", AS_OF, "--json"]));
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["rule"].as_str().unwrap().starts_with("probation")),
+        "{findings}"
+    );
+}

@@ -50,6 +50,7 @@ export function isLeavingStage(stage: Stage): boolean {
 /** Timeline dot colour per event kind. */
 const EVENT_KIND_TYPES: Record<EventKind, TagType> = {
   step: "primary",
+  probation_extended: "warning",
   transferred_in: "success",
   transferred_out: "info",
   disqualified: "warning",

@@ -3,4 +3,4 @@
 /**
  * What a timeline event records.
  */
-export type EventKind = "step" | "transferred_in" | "transferred_out" | "disqualified" | "withdrawn" | "deceased";
+export type EventKind = "step" | "probation_extended" | "transferred_in" | "transferred_out" | "disqualified" | "withdrawn" | "deceased";

@@ -12,6 +12,10 @@ export type MemberEvent = { id: number, kind: EventKind,
  */
 step: number | null, 
 /**
+ * How many months the probation is extended by, for `kind == probation_extended`.
+ */
+months: number | null, 
+/**
  * The stage a member is in once this step is recorded.
  */
 stage_of_step: Stage | null, title_zh: string, title_en: string, date: string, people: Array<EventPerson>, note: string | null, };

@@ -135,6 +135,7 @@ const en: MessageSchema = {
     noEvents: "No development records",
     step: "Step {n}",
     note: "Note",
+    extendedBy: "Probation extended by {n} months",
     people: "{role}: {names}",
     nameSeparator: ", ",
     field: {

@@ -133,6 +133,7 @@ const zhCN = {
     noEvents: "暂无发展记录",
     step: "第{n}步",
     note: "备注",
+    extendedBy: "预备期延长{n}个月",
     people: "{role}: {names}",
     nameSeparator: "、",
     field: {

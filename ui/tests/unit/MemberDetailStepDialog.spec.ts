@@ -30,6 +30,7 @@ const APPLIED: MemberEvent = {
   id: 11,
   kind: "step",
   step: 1,
+  months: null,
   stage_of_step: "applicant",
   title_zh: "递交入党申请书",
   title_en: "Application submitted",
