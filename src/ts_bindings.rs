@@ -11,8 +11,8 @@ use crate::archive::ArchiveInfo;
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
-    ExtensionRequest, Finding, Material, MaterialStatus, Plan, PlanConflict, PlannedStep, Severity,
-    StepInfo, StepOutcome, StepRequest,
+    EventFile, ExtensionRequest, Finding, Material, MaterialStatus, Plan, PlanConflict,
+    PlannedStep, Severity, StepCorrection, StepInfo, StepOutcome, StepRequest,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
@@ -56,6 +56,8 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Material>(&cfg, &mut files);
     render::<MaterialStatus>(&cfg, &mut files);
     render::<AttachmentRef>(&cfg, &mut files);
+    render::<EventFile>(&cfg, &mut files);
+    render::<StepCorrection>(&cfg, &mut files);
     files
 }
 

@@ -30,7 +30,8 @@ pub(crate) fn link(
     Ok(())
 }
 
-/// The member's attachments with the step of the event each is linked to.
+/// The member's attachments with the step of the current event each is linked to (a corrected
+/// event's files are carried over to its correction, see `copy_links`).
 pub(crate) fn of_member(
     conn: &Connection,
     member_id: i64,
@@ -40,7 +41,7 @@ pub(crate) fn of_member(
            FROM event_attachment a
            JOIN member_event e ON e.id = a.event_id
            JOIN attachment b ON b.sha256 = a.sha256
-          WHERE e.member_id = ?1
+          WHERE e.member_id = ?1 AND e.superseded_by IS NULL
           ORDER BY e.date, e.id, a.added_at",
     )?;
     stmt.query_map([member_id], |row| {
@@ -55,4 +56,44 @@ pub(crate) fn of_member(
         ))
     })?
     .collect()
+}
+
+/// The member's attachments with the id of the current event each is linked to, in timeline
+/// order and then in the order they were added.
+pub(crate) fn of_member_events(
+    conn: &Connection,
+    member_id: i64,
+) -> rusqlite::Result<Vec<(i64, AttachmentRef)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, a.sha256, a.file_name, a.material, b.size
+           FROM event_attachment a
+           JOIN member_event e ON e.id = a.event_id
+           JOIN attachment b ON b.sha256 = a.sha256
+          WHERE e.member_id = ?1 AND e.superseded_by IS NULL
+          ORDER BY e.date, e.id, a.added_at, a.rowid",
+    )?;
+    stmt.query_map([member_id], |row| {
+        Ok((
+            row.get(0)?,
+            AttachmentRef {
+                sha256: row.get(1)?,
+                file_name: row.get(2)?,
+                material: row.get(3)?,
+                size: row.get(4)?,
+            },
+        ))
+    })?
+    .collect()
+}
+
+/// Links the files of event `from` to event `to` as well (a correction keeps the evidence).
+pub(crate) fn copy_links(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO event_attachment (event_id, sha256, file_name, material, added_by,
+                                                 added_at)
+         SELECT ?2, sha256, file_name, material, added_by, added_at
+           FROM event_attachment WHERE event_id = ?1",
+    )?
+    .execute(params![from, to])?;
+    Ok(())
 }

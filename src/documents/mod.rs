@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::error::ErrorCode;
 
@@ -35,6 +36,15 @@ pub enum DocumentError {
     Write { path: PathBuf, source: io::Error },
     #[error("{0} has no file name")]
     NoFileName(PathBuf),
+    #[error("{0:?} is not a SHA-256 of a stored file (64 lowercase hex digits)")]
+    NotAHash(String),
+    #[error("no stored file with SHA-256 {0}")]
+    NotFound(String),
+    #[error(
+        "the stored file {sha256} is {size} bytes, more than the {limit} shown at once",
+        limit = MAX_READ_BYTES
+    )]
+    TooLarge { sha256: String, size: u64 },
 }
 
 impl ErrorCode for DocumentError {
@@ -42,7 +52,9 @@ impl ErrorCode for DocumentError {
         match self {
             DocumentError::Read { .. } => "file_unreadable",
             DocumentError::Write { .. } => "io",
-            DocumentError::NoFileName(_) => "invalid_argument",
+            DocumentError::NoFileName(_) | DocumentError::NotAHash(_) => "invalid_argument",
+            DocumentError::NotFound(_) => "file_not_found",
+            DocumentError::TooLarge { .. } => "file_too_large",
         }
     }
 
@@ -51,13 +63,21 @@ impl ErrorCode for DocumentError {
             DocumentError::Read { path, .. }
             | DocumentError::Write { path, .. }
             | DocumentError::NoFileName(path) => serde_json::json!({ "path": path }),
+            DocumentError::NotAHash(sha256) | DocumentError::NotFound(sha256) => {
+                serde_json::json!({ "sha256": sha256 })
+            }
+            DocumentError::TooLarge { sha256, size } => {
+                serde_json::json!({ "sha256": sha256, "size": size, "limit": MAX_READ_BYTES })
+            }
         }
     }
 }
 
+/// The largest file `read` hands out at once (the UI shows attachments from memory).
+pub const MAX_READ_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Copies `source` into the store (if it is not there already) and returns its reference. The
-/// copy is written to a temporary file in the store and renamed into place, so the store never
-/// holds a partial file under a real name. The database row is the caller's to write.
+/// database row is the caller's to write.
 pub(crate) fn store(
     archive: &Archive,
     source: &Path,
@@ -67,17 +87,49 @@ pub(crate) fn store(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .ok_or_else(|| DocumentError::NoFileName(source.to_path_buf()))?;
-    let read_err = |err| DocumentError::Read {
+    let input = fs::File::open(source).map_err(|err| DocumentError::Read {
         path: source.to_path_buf(),
+        source: err,
+    })?;
+    store_from(archive, source, file_name, input, material)
+}
+
+/// Stores `bytes` (a file the UI read, named `file_name` on the user's machine) like `store`.
+/// Only the last component of `file_name` is kept; an empty name is refused.
+pub(crate) fn store_bytes(
+    archive: &Archive,
+    file_name: &str,
+    bytes: &[u8],
+    material: Option<String>,
+) -> Result<AttachmentRef, DocumentError> {
+    let base = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| DocumentError::NoFileName(PathBuf::from(file_name)))?;
+    store_from(archive, Path::new(base), base.to_string(), bytes, material)
+}
+
+/// The one copy into the store: the content is written to a temporary file in the store while
+/// it is hashed, then renamed into place, so the store never holds a partial file under a real
+/// name. `origin` names the file in errors.
+fn store_from(
+    archive: &Archive,
+    origin: &Path,
+    file_name: String,
+    mut input: impl Read,
+    material: Option<String>,
+) -> Result<AttachmentRef, DocumentError> {
+    let read_err = |err| DocumentError::Read {
+        path: origin.to_path_buf(),
+        source: err,
+    };
+    let write_err = |err| DocumentError::Write {
+        path: origin.to_path_buf(),
         source: err,
     };
     let files = archive.files_dir();
-    let write_err = |err| DocumentError::Write {
-        path: source.to_path_buf(),
-        source: err,
-    };
-
-    let mut input = fs::File::open(source).map_err(read_err)?;
     let mut temp = tempfile::NamedTempFile::new_in(&files).map_err(write_err)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
@@ -106,6 +158,33 @@ pub(crate) fn store(
         material,
         size,
     })
+}
+
+/// The content of the stored file with this SHA-256, if it is at most `MAX_READ_BYTES` long.
+pub fn read(archive: &Archive, _actor: &Actor, sha256: &str) -> Result<Vec<u8>, DocumentError> {
+    let is_hash = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !is_hash {
+        return Err(DocumentError::NotAHash(sha256.to_string()));
+    }
+    let path = path_of(&archive.files_dir(), sha256);
+    let read_err = |err: io::Error| match err.kind() {
+        io::ErrorKind::NotFound => DocumentError::NotFound(sha256.to_string()),
+        _ => DocumentError::Read {
+            path: path.clone(),
+            source: err,
+        },
+    };
+    let size = fs::metadata(&path).map_err(read_err)?.len();
+    if size > MAX_READ_BYTES {
+        return Err(DocumentError::TooLarge {
+            sha256: sha256.to_string(),
+            size,
+        });
+    }
+    fs::read(&path).map_err(read_err)
 }
 
 /// Where the file with this hash lives in the store.
@@ -144,6 +223,64 @@ mod tests {
         let err = store(&archive, &dir.path().join("没有.pdf"), None).unwrap_err();
         assert_eq!(err.code(), "file_unreadable");
         assert!(err.to_string().contains("没有.pdf"), "{err}");
+    }
+
+    #[test]
+    fn bytes_from_the_ui_are_stored_like_a_file_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path().join("a")).unwrap();
+        let path = dir.path().join("scan.png");
+        fs::write(&path, b"\x89PNG scan").unwrap();
+        let from_path = store(&archive, &path, None).unwrap();
+        // A browser may hand over a full path on some systems: only the name is kept.
+        let from_bytes = store_bytes(
+            &archive,
+            "C:\\fakepath\\谈话记录.png",
+            b"\x89PNG scan",
+            Some("talk_record".to_string()),
+        )
+        .unwrap();
+        assert_eq!(from_bytes.sha256, from_path.sha256);
+        assert_eq!(from_bytes.file_name, "谈话记录.png");
+        assert_eq!(from_bytes.size, 9);
+        assert_eq!(walk(&archive.files_dir()).len(), 1);
+        let actor = Actor::local_admin();
+        assert_eq!(
+            read(&archive, &actor, &from_bytes.sha256).unwrap(),
+            b"\x89PNG scan"
+        );
+
+        let err = store_bytes(&archive, "dir/ ", b"x", None).unwrap_err();
+        assert_eq!(err.code(), "invalid_argument");
+    }
+
+    #[rstest::rstest]
+    #[case("../../archive.db", "invalid_argument")]
+    #[case(&"A".repeat(64), "invalid_argument")]
+    #[case(&"ab".repeat(32), "file_not_found")]
+    fn read_refuses_what_is_not_a_stored_hash(#[case] sha256: &str, #[case] code: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path().join("a")).unwrap();
+        let err = read(&archive, &Actor::local_admin(), sha256).unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+    }
+
+    #[test]
+    fn read_refuses_a_file_too_large_to_show() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path().join("a")).unwrap();
+        let stored = store_bytes(&archive, "big.pdf", b"small for now", None).unwrap();
+        // Grow the stored file past the limit (sparse, so the test writes almost nothing).
+        let path = path_of(&archive.files_dir(), &stored.sha256);
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(MAX_READ_BYTES + 1)
+            .unwrap();
+        let err = read(&archive, &Actor::local_admin(), &stored.sha256).unwrap_err();
+        assert_eq!(err.code(), "file_too_large");
+        assert_eq!(err.details()["size"], MAX_READ_BYTES + 1);
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {

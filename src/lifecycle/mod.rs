@@ -23,7 +23,7 @@ pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity
 use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::db::{self, members::SubjectRow};
-use crate::documents::{self, DocumentError};
+use crate::documents::{self, AttachmentRef, DocumentError};
 use crate::error::ErrorCode;
 use crate::people::{EventKind, EventPerson, STEPS, Stage, step_info};
 
@@ -89,6 +89,14 @@ pub struct ExtensionRequest {
     pub note: Option<String>,
 }
 
+/// A file attached to one of the member's current timeline events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EventFile {
+    #[ts(type = "number")]
+    pub event_id: i64,
+    pub file: AttachmentRef,
+}
+
 /// One of the 25 steps, for pickers.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StepInfo {
@@ -135,6 +143,12 @@ pub enum LifecycleError {
     NotAStep(i64),
     #[error("{0:?} is not an archive material; `dangan materials MEMBER` lists them")]
     NoSuchMaterial(String),
+    #[error("the material {material:?} is filed with step {material_step}, not with step {step}")]
+    MaterialOfAnotherStep {
+        material: String,
+        material_step: u8,
+        step: u8,
+    },
     #[error(transparent)]
     Rules(#[from] RuleError),
     #[error(transparent)]
@@ -161,6 +175,7 @@ impl ErrorCode for LifecycleError {
             LifecycleError::AlreadyRecorded { .. } => "step_already_recorded",
             LifecycleError::Blocked { .. } => "step_blocked",
             LifecycleError::NoSuchMaterial(_) => "invalid_argument",
+            LifecycleError::MaterialOfAnotherStep { .. } => "invalid_argument",
             LifecycleError::EventNotFound(_) => "event_not_found",
             LifecycleError::NotAStatus(_) => "invalid_argument",
             LifecycleError::NoMonths(_) => "invalid_argument",
@@ -402,6 +417,62 @@ pub fn materials(
     Ok(materials::status(&steps, &attachments))
 }
 
+/// Attaches a file (its bytes, as the UI read them) to a recorded step as evidence, filed as
+/// `material` (by default the first material of the step), which must be one of the step's.
+/// The file is stored first; the link is written in one transaction.
+pub fn attach_evidence(
+    archive: &mut Archive,
+    actor: &Actor,
+    event_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+    material: Option<String>,
+) -> Result<AttachmentRef, LifecycleError> {
+    let (_member_id, step, _date) = db::members::current_event(archive.conn(), event_id)?
+        .ok_or(LifecycleError::EventNotFound(event_id))?;
+    let step = step.ok_or(LifecycleError::NotAStep(event_id))?;
+    let material = match material {
+        None => materials::default_for_step(step),
+        Some(id) => {
+            let found = materials::catalogue()
+                .into_iter()
+                .find(|m| m.id == id)
+                .ok_or_else(|| LifecycleError::NoSuchMaterial(id.clone()))?;
+            if found.step != step {
+                return Err(LifecycleError::MaterialOfAnotherStep {
+                    material: id,
+                    material_step: found.step,
+                    step,
+                });
+            }
+            Some(id)
+        }
+    };
+    let attachment = documents::store_bytes(archive, file_name, bytes, material)?;
+    db::with_tx(archive.conn_mut(), |tx| {
+        db::attachments::insert_blob(tx, &attachment.sha256, attachment.size)?;
+        db::attachments::link(tx, event_id, &attachment, actor.name())
+    })?;
+    Ok(attachment)
+}
+
+/// The files attached to the member's current events, in timeline order.
+pub fn event_files(
+    archive: &Archive,
+    _actor: &Actor,
+    member_id: i64,
+) -> Result<Vec<EventFile>, LifecycleError> {
+    if db::members::get(archive.conn(), member_id)?.is_none() {
+        return Err(LifecycleError::MemberNotFound(member_id));
+    }
+    Ok(
+        db::attachments::of_member_events(archive.conn(), member_id)?
+            .into_iter()
+            .map(|(event_id, file)| EventFile { event_id, file })
+            .collect(),
+    )
+}
+
 fn load_subject(archive: &Archive, member_id: i64) -> Result<Subject, LifecycleError> {
     db::members::subjects(archive.conn(), Some(member_id))?
         .pop()
@@ -517,6 +588,7 @@ pub fn correct_step(
     let new_id = db::with_tx(archive.conn_mut(), |tx| {
         let new_id = db::members::insert_event(tx, &event, actor.name())?;
         db::members::supersede(tx, event_id, new_id)?;
+        db::attachments::copy_links(tx, event_id, new_id)?;
         Ok::<_, rusqlite::Error>(new_id)
     })?;
     Ok(StepOutcome {
@@ -755,6 +827,112 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "step_already_recorded");
+    }
+
+    #[test]
+    fn evidence_is_attached_to_a_current_step_and_follows_its_correction() {
+        let (_dir, mut archive, id) = archive_with_one_member();
+        let actor = Actor::local_admin();
+        let today = date("2026-11-24");
+        let applied = add_step(
+            &mut archive,
+            &actor,
+            &request(id, 1, date("2024-03-01"), 0),
+            today,
+        )
+        .unwrap()
+        .event_id;
+        let talk = add_step(
+            &mut archive,
+            &actor,
+            &request(id, 2, date("2024-03-20"), 1),
+            today,
+        )
+        .unwrap()
+        .event_id;
+        // No material named: the first of the step.
+        let letter =
+            attach_evidence(&mut archive, &actor, applied, "申请书.png", b"png", None).unwrap();
+        assert_eq!(letter.material.as_deref(), Some("application_letter"));
+        let record = attach_evidence(
+            &mut archive,
+            &actor,
+            talk,
+            "谈话记录.pdf",
+            b"pdf",
+            Some("talk_record".to_string()),
+        )
+        .unwrap();
+
+        let files = event_files(&archive, &actor, id).unwrap();
+        assert_eq!(
+            files,
+            [
+                EventFile {
+                    event_id: applied,
+                    file: letter.clone()
+                },
+                EventFile {
+                    event_id: talk,
+                    file: record.clone()
+                },
+            ]
+        );
+
+        // A corrected talk keeps its evidence, listed once.
+        let correction = StepCorrection {
+            date: date("2024-03-22"),
+            people: request(id, 2, date("2024-03-22"), 1).people,
+            note: Some("日期笔误".to_string()),
+        };
+        let corrected = correct_step(&mut archive, &actor, talk, &correction, today)
+            .unwrap()
+            .event_id;
+        let files = event_files(&archive, &actor, id).unwrap();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert_eq!(files[1].event_id, corrected);
+        assert_eq!(files[1].file, record);
+        let talk_record = materials(&archive, &actor, id)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.material.id == "talk_record")
+            .unwrap();
+        assert_eq!(talk_record.files, [record]);
+
+        // The superseded event, a status event, and materials that are not the step's are refused.
+        let cases: [(i64, Option<&str>, &str); 3] = [
+            (talk, None, "event_not_found"),
+            (corrected, Some("application_letter"), "invalid_argument"),
+            (corrected, Some("没有这种材料"), "invalid_argument"),
+        ];
+        for (event, material, code) in cases {
+            let err = attach_evidence(
+                &mut archive,
+                &actor,
+                event,
+                "x.png",
+                b"x",
+                material.map(str::to_string),
+            )
+            .unwrap_err();
+            assert_eq!(err.code(), code, "{err}");
+        }
+        let left = record_status(
+            &mut archive,
+            &actor,
+            id,
+            EventKind::TransferredOut,
+            date("2024-04-01"),
+            None,
+            today,
+        )
+        .unwrap();
+        let err = attach_evidence(&mut archive, &actor, left, "x.png", b"x", None).unwrap_err();
+        assert!(matches!(err, LifecycleError::NotAStep(_)), "{err}");
+        assert_eq!(
+            event_files(&archive, &actor, id + 1).unwrap_err().code(),
+            "member_not_found"
+        );
     }
 
     proptest! {
