@@ -1,8 +1,13 @@
+use chrono::NaiveDate;
 use dangan::ApiError;
+use dangan::documents::AttachmentRef;
 use dangan::lifecycle::{
-    self, CheckRequest, Finding, MaterialStatus, Plan, StepInfo, StepOutcome, StepRequest,
+    self, CheckRequest, EventFile, ExtensionRequest, Finding, MaterialStatus, Plan, StepCorrection,
+    StepInfo, StepOutcome, StepRequest,
 };
+use dangan::people::EventKind;
 use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
 
 use crate::state::AppState;
 
@@ -66,4 +71,104 @@ pub async fn lifecycle_materials(
     state
         .run(move |archive, actor| lifecycle::materials(archive, actor, id))
         .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_record_status(
+    state: State<'_, AppState>,
+    id: i64,
+    kind: EventKind,
+    date: NaiveDate,
+    note: Option<String>,
+) -> Result<i64, ApiError> {
+    state
+        .run_mut(move |archive, actor| {
+            lifecycle::record_status(archive, actor, id, kind, date, note, today())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_preview_extension(
+    state: State<'_, AppState>,
+    request: ExtensionRequest,
+) -> Result<Vec<Finding>, ApiError> {
+    state
+        .run(move |archive, actor| lifecycle::preview_extension(archive, actor, &request, today()))
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_extend_probation(
+    state: State<'_, AppState>,
+    request: ExtensionRequest,
+) -> Result<StepOutcome, ApiError> {
+    state
+        .run_mut(move |archive, actor| {
+            lifecycle::extend_probation(archive, actor, &request, today())
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_correct_step(
+    state: State<'_, AppState>,
+    id: i64,
+    correction: StepCorrection,
+) -> Result<StepOutcome, ApiError> {
+    state
+        .run_mut(move |archive, actor| {
+            lifecycle::correct_step(archive, actor, id, &correction, today())
+        })
+        .await
+}
+
+/// Evidence for a recorded step. The file's bytes are the raw request body (not a JSON array of
+/// numbers, which would be four times the size); the event id, the file name (percent-encoded
+/// UTF-8, since header values are ASCII) and the optional material come as headers.
+#[tauri::command]
+pub async fn lifecycle_attach_evidence(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<AttachmentRef, ApiError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(invalid("the file must be sent as the raw request body"));
+    };
+    let bytes = bytes.clone();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| percent_encoding::percent_decode_str(value).decode_utf8_lossy())
+            .map(|value| value.into_owned())
+    };
+    let event_id = header("dangan-event-id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(|| invalid("the header dangan-event-id must name the step's event id"))?;
+    let file_name = header("dangan-file-name").unwrap_or_default();
+    let material = header("dangan-material").filter(|m| !m.is_empty());
+    state
+        .run_mut(move |archive, actor| {
+            lifecycle::attach_evidence(archive, actor, event_id, &file_name, &bytes, material)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn lifecycle_event_files(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<EventFile>, ApiError> {
+    state
+        .run(move |archive, actor| lifecycle::event_files(archive, actor, id))
+        .await
+}
+
+fn invalid(message: &str) -> ApiError {
+    ApiError {
+        code: "invalid_argument".to_string(),
+        message: message.to_string(),
+        details: serde_json::Value::Null,
+    }
 }

@@ -1,6 +1,7 @@
 //! One file per backend area, each command named `<area>_<verb>` after the core function it calls.
 
 pub mod archive;
+pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
