@@ -40,5 +40,8 @@ export default defineConfig({
     include: ["tests/unit/**/*.spec.ts"],
     setupFiles: ["tests/unit/setup.ts"],
     css: false,
+    // Mounting Element Plus dialogs takes seconds on a 2-core machine shared with Rust builds;
+    // the default 5 s made tests fail for load alone.
+    testTimeout: 30_000,
   },
 });

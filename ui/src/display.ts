@@ -103,3 +103,26 @@ export function severityTagType(severity: Severity): TagType {
 export function severityAlertType(severity: Severity): "error" | "warning" {
   return severity === "block" ? "error" : "warning";
 }
+
+/** The image types a thumbnail is shown for, by file extension. */
+const IMAGE_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  bmp: "image/bmp",
+};
+
+/** The image MIME type of a file name, or null when it is not an image the UI shows. */
+export function imageType(fileName: string): string | null {
+  const extension = fileName.split(".").pop()?.toLowerCase() ?? "";
+  return IMAGE_TYPES[extension] ?? null;
+}
+
+/** A file size in B, KB or MB, for lists. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,11 +1,14 @@
 // The one place that calls Tauri's `invoke`; the area files (`archive.ts`, `org.ts`,
 // `members.ts`) wrap it with typed functions named after the backend commands.
-import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import { invoke, isTauri, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import type { ApiError } from "@/generated/ApiError";
 import { NO_BACKEND, toApiError } from "./errors";
 
-/** Calls a backend command; a failure always rejects with a normalised `ApiError`. */
-export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+/**
+ * Calls a backend command; a failure always rejects with a normalised `ApiError`. `args` may be
+ * raw bytes (a Uint8Array), sent as the request body with `options.headers` beside them.
+ */
+export async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   if (!isTauri()) {
     const error: ApiError = {
       code: NO_BACKEND,
@@ -15,7 +18,9 @@ export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
     throw error;
   }
   try {
-    return await invoke<T>(command, args);
+    return await (options === undefined
+      ? invoke<T>(command, args)
+      : invoke<T>(command, args, options));
   } catch (reason) {
     throw toApiError(reason);
   }

@@ -1,122 +1,16 @@
-// Recording a development step from the dialog: a live preview of what the core would find
-// (asked for once the form stops changing), and the save, which the core may refuse with the
-// blocking findings. Which findings there are, and which block, is decided by the core alone.
-import { onScopeDispose, ref, shallowRef } from "vue";
-import { toApiError } from "@/api/errors";
+// Recording a development step from the dialog: the live preview and the save of
+// `usePreviewedWrite` over `lifecycle_preview_step` and `lifecycle_add_step`.
 import { lifecycleAddStep, lifecyclePreviewStep } from "@/api/lifecycle";
-import type { ApiError } from "@/generated/ApiError";
-import type { Finding } from "@/generated/Finding";
 import type { StepOutcome } from "@/generated/StepOutcome";
 import type { StepRequest } from "@/generated/StepRequest";
+import { usePreviewedWrite } from "./usePreviewedWrite";
 
-export const PREVIEW_DEBOUNCE_MS = 300;
-/** The code `lifecycle_add_step` rejects with when a finding blocks the step. */
-export const STEP_BLOCKED = "step_blocked";
-
-/** The findings a `step_blocked` error carries in `details.findings`, or none. */
-export function blockingFindings(error: ApiError): Finding[] {
-  const details = error.details;
-  if (typeof details !== "object" || details === null) return [];
-  const findings = (details as { findings?: unknown }).findings;
-  return Array.isArray(findings) ? (findings as Finding[]) : [];
-}
+export { blockingFindings, PREVIEW_DEBOUNCE_MS, STEP_BLOCKED } from "./usePreviewedWrite";
 
 export function useStepRecording() {
-  /** The preview's findings; null until an answer for the current form arrived. */
-  const previewFindings = shallowRef<Finding[] | null>(null);
-  const previewError = shallowRef<ApiError | null>(null);
-  const previewing = ref(false);
-  const saving = ref(false);
-  /** Set when the last save was refused by a blocking rule. */
-  const blocked = shallowRef<Finding[] | null>(null);
-  const saveError = shallowRef<ApiError | null>(null);
-
-  // Only the answer to the latest request is shown (see useMemberList).
-  let previewSeq = 0;
-  let debounceTimer: ReturnType<typeof setTimeout> | undefined;
-
-  function cancelPreview() {
-    if (debounceTimer !== undefined) {
-      clearTimeout(debounceTimer);
-      debounceTimer = undefined;
-    }
-    previewSeq++;
-    previewing.value = false;
-  }
-
-  async function runPreview(request: StepRequest): Promise<void> {
-    const seq = ++previewSeq;
-    previewing.value = true;
-    try {
-      const findings = await lifecyclePreviewStep(request);
-      if (seq !== previewSeq) return;
-      previewFindings.value = findings;
-      previewError.value = null;
-    } catch (reason) {
-      if (seq !== previewSeq) return;
-      previewFindings.value = null;
-      previewError.value = toApiError(reason);
-    } finally {
-      if (seq === previewSeq) previewing.value = false;
-    }
-  }
-
-  /** Asks for a preview once the form has not changed for a moment; null clears it. */
-  function schedulePreview(request: StepRequest | null) {
-    cancelPreview();
-    blocked.value = null;
-    saveError.value = null;
-    if (request === null) {
-      previewFindings.value = null;
-      previewError.value = null;
-      return;
-    }
-    debounceTimer = setTimeout(() => {
-      debounceTimer = undefined;
-      void runPreview(request);
-    }, PREVIEW_DEBOUNCE_MS);
-  }
-
-  /** Records the step; the outcome on success, null when refused (see `blocked`, `saveError`). */
-  async function save(request: StepRequest): Promise<StepOutcome | null> {
-    saving.value = true;
-    blocked.value = null;
-    saveError.value = null;
-    try {
-      const outcome = await lifecycleAddStep(request);
-      cancelPreview();
-      return outcome;
-    } catch (reason) {
-      const error = toApiError(reason);
-      if (error.code === STEP_BLOCKED) blocked.value = blockingFindings(error);
-      else saveError.value = error;
-      return null;
-    } finally {
-      saving.value = false;
-    }
-  }
-
-  /** Forgets every answer, for a dialog opened afresh. */
-  function reset() {
-    cancelPreview();
-    previewFindings.value = null;
-    previewError.value = null;
-    blocked.value = null;
-    saveError.value = null;
-    saving.value = false;
-  }
-
-  onScopeDispose(cancelPreview);
-
-  return {
-    previewFindings,
-    previewError,
-    previewing,
-    saving,
-    blocked,
-    saveError,
-    schedulePreview,
-    save,
-    reset,
-  };
+  // Looked up on each call, so that tests can swap the api functions.
+  return usePreviewedWrite<StepRequest, StepOutcome>(
+    (request) => lifecycleAddStep(request),
+    (request) => lifecyclePreviewStep(request),
+  );
 }

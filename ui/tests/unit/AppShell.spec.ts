@@ -27,6 +27,7 @@ vi.mock("@/api/lifecycle", () => ({
     conflicts: [],
   })),
   lifecycleMaterials: vi.fn(async () => []),
+  lifecycleEventFiles: vi.fn(async () => []),
 }));
 
 const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];

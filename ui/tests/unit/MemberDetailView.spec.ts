@@ -2,14 +2,20 @@
 // timeline, the plan of the remaining steps, the archive materials, and recording a step.
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { documentsRead } from "@/api/documents";
 import {
   lifecycleCheckMember,
+  lifecycleEventFiles,
   lifecycleMaterials,
   lifecyclePlan,
   lifecyclePreviewStep,
   lifecycleSteps,
 } from "@/api/lifecycle";
 import { memberShow } from "@/api/members";
+import MemberDetailCorrectionDialog from "@/components/MemberDetailCorrectionDialog.vue";
+import MemberDetailEvidenceDialog from "@/components/MemberDetailEvidenceDialog.vue";
+import MemberDetailExtensionDialog from "@/components/MemberDetailExtensionDialog.vue";
+import MemberDetailStatusDialog from "@/components/MemberDetailStatusDialog.vue";
 import MemberDetailStepDialog from "@/components/MemberDetailStepDialog.vue";
 import { resetLifecycleStepsState } from "@/composables/useLifecycleSteps";
 import type { MemberEvent } from "@/generated/MemberEvent";
@@ -24,7 +30,14 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleAddStep: vi.fn(),
   lifecyclePlan: vi.fn(),
   lifecycleMaterials: vi.fn(),
+  lifecycleEventFiles: vi.fn(),
+  lifecyclePreviewExtension: vi.fn(),
+  lifecycleExtendProbation: vi.fn(),
+  lifecycleRecordStatus: vi.fn(),
+  lifecycleCorrectStep: vi.fn(),
+  lifecycleAttachEvidence: vi.fn(),
 }));
+vi.mock("@/api/documents", () => ({ documentsRead: vi.fn() }));
 
 const EVENTS: MemberEvent[] = [
   {
@@ -72,6 +85,7 @@ const EVENTS: MemberEvent[] = [
     id: 14,
     kind: "transferred_out",
     step: null,
+    months: null,
     stage_of_step: null,
     title_zh: "组织关系转出",
     title_en: "Transferred out",
@@ -142,6 +156,11 @@ beforeEach(() => {
   vi.mocked(lifecyclePreviewStep).mockReset().mockResolvedValue([]);
   vi.mocked(lifecyclePlan).mockReset().mockResolvedValue(plan());
   vi.mocked(lifecycleMaterials).mockReset().mockResolvedValue([]);
+  vi.mocked(lifecycleEventFiles).mockReset().mockResolvedValue([]);
+  vi.mocked(documentsRead).mockReset().mockResolvedValue(new Uint8Array([137, 80, 78, 71]).buffer);
+  // jsdom has no blob URLs.
+  URL.createObjectURL = vi.fn((blob: Blob) => `blob:fake/${blob.size}`);
+  URL.revokeObjectURL = vi.fn();
 });
 
 afterEach(() => {
@@ -426,5 +445,79 @@ describe("MemberDetailView", () => {
     expect(wrapper.findAll('[data-testid="finding"]')).toHaveLength(1);
     expect(document.body.querySelector(".el-message")?.textContent).toContain("已记录，有 1 条提醒");
     expect(wrapper.findComponent(MemberDetailStepDialog).props("modelValue")).toBe(false);
+  });
+
+  it("lists each step's files under it, with a thumbnail for images, and offers the step actions", async () => {
+    vi.mocked(lifecycleMaterials).mockResolvedValue(MATERIALS);
+    vi.mocked(lifecycleEventFiles).mockResolvedValue([
+      { event_id: 11, file: { sha256: "a".repeat(64), file_name: "申请书.png", material: "application_letter", size: 2048 } },
+      { event_id: 11, file: { sha256: "b".repeat(64), file_name: "申请书附页.pdf", material: null, size: 512 } },
+    ]);
+    const { wrapper } = await mountDetail();
+    expect(lifecycleEventFiles).toHaveBeenCalledWith(7);
+    const items = wrapper.findAll('[data-testid="timeline-item"]');
+    const files = items[0]!.findAll('[data-testid="attachment"]');
+    expect(files.map((file) => file.attributes("data-sha256"))).toEqual(["a".repeat(64), "b".repeat(64)]);
+    // Only the image is read, and shown from a blob URL.
+    expect(documentsRead).toHaveBeenCalledTimes(1);
+    expect(documentsRead).toHaveBeenCalledWith("a".repeat(64));
+    expect(files[0]!.find('[data-testid="attachment-thumbnail"]').exists()).toBe(true);
+    expect(files[0]!.find("img").attributes("src")).toBe("blob:fake/4");
+    expect(files[0]!.text()).toContain("申请书.png");
+    expect(files[0]!.findAll(".base-attachment-thumb__meta").map((meta) => meta.text())).toEqual([
+      "入党申请书",
+      "2.0 KB",
+    ]);
+    expect(files[1]!.find('[data-testid="attachment-thumbnail"]').exists()).toBe(false);
+    expect(files[1]!.text()).toContain("未指定材料");
+    expect(files[1]!.text()).toContain("512 B");
+    expect(items[1]!.find('[data-testid="timeline-files"]').exists()).toBe(false);
+    // Steps can be corrected and given files; a change of status cannot.
+    expect(items.map((item) => item.find('[data-testid="timeline-correct"]').exists())).toEqual([true, true, true, false]);
+    expect(items[0]!.find('[data-testid="timeline-attach"]').text()).toBe("上传材料");
+  });
+
+  it("opens the correction and upload dialogs for the step clicked", async () => {
+    const { wrapper } = await mountDetail();
+    const items = wrapper.findAll('[data-testid="timeline-item"]');
+    await items[1]!.find('[data-testid="timeline-correct"]').trigger("click");
+    await flushPromises();
+    const correction = wrapper.findComponent(MemberDetailCorrectionDialog);
+    expect(correction.props("modelValue")).toBe(true);
+    expect(correction.props("event")?.id).toBe(12);
+    await items[0]!.find('[data-testid="timeline-attach"]').trigger("click");
+    await flushPromises();
+    const evidence = wrapper.findComponent(MemberDetailEvidenceDialog);
+    expect(evidence.props("modelValue")).toBe(true);
+    expect(evidence.props("event")?.id).toBe(11);
+  });
+
+  it("offers the extension and the change of status under 更多操作, and reloads everything after each", async () => {
+    const { wrapper } = await mountDetail();
+    await wrapper.find('[data-testid="more-actions"]').trigger("click");
+    await flushPromises();
+    expect(document.body.querySelector('[data-testid="more-extend"]')?.textContent).toBe("延长预备期");
+    expect(document.body.querySelector('[data-testid="more-status"]')?.textContent).toBe("变更组织关系/状态");
+
+    const dropdown = wrapper.findComponent({ name: "ElDropdown" });
+    dropdown.vm.$emit("command", "extend");
+    await flushPromises();
+    const extension = wrapper.findComponent(MemberDetailExtensionDialog);
+    expect(extension.props("modelValue")).toBe(true);
+    extension.vm.$emit("saved", { event_id: 30, findings: [] });
+    await flushPromises();
+    for (const fetch of [memberShow, lifecycleCheckMember, lifecyclePlan, lifecycleMaterials, lifecycleEventFiles]) {
+      expect(fetch).toHaveBeenCalledTimes(2);
+    }
+    expect(document.body.querySelector(".el-message")?.textContent).toContain("已记录");
+
+    dropdown.vm.$emit("command", "status");
+    await flushPromises();
+    const status = wrapper.findComponent(MemberDetailStatusDialog);
+    expect(status.props("modelValue")).toBe(true);
+    status.vm.$emit("saved", 31);
+    await flushPromises();
+    expect(memberShow).toHaveBeenCalledTimes(3);
+    expect(lifecycleEventFiles).toHaveBeenCalledTimes(3);
   });
 });

@@ -3,12 +3,19 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { archiveInfo } from "@/api/archive";
 import { isApiError, NO_BACKEND, toApiError } from "@/api/errors";
+import { documentsRead } from "@/api/documents";
 import {
   lifecycleAddStep,
+  lifecycleAttachEvidence,
   lifecycleCheckMember,
+  lifecycleCorrectStep,
+  lifecycleEventFiles,
+  lifecycleExtendProbation,
   lifecycleMaterials,
   lifecyclePlan,
+  lifecyclePreviewExtension,
   lifecyclePreviewStep,
+  lifecycleRecordStatus,
   lifecycleSteps,
 } from "@/api/lifecycle";
 import { memberList, memberShow } from "@/api/members";
@@ -56,6 +63,43 @@ describe("api wrappers", () => {
       ["lifecycle_add_step", { request }],
       ["lifecycle_plan", { id: 42 }],
       ["lifecycle_materials", { id: 42 }],
+    ]);
+  });
+
+  it("call the timeline writes with their arguments, and send evidence as raw bytes", async () => {
+    tauri.invoke.mockResolvedValue("ok");
+    const extension = { member_id: 42, date: "2026-11-20", months: 6, note: null };
+    const correction = { date: "2026-11-20", people: [], note: "日期笔误" };
+    const bytes = new Uint8Array([1, 2, 3]);
+
+    await lifecycleRecordStatus(42, "transferred_out", "2026-11-20", null);
+    await lifecyclePreviewExtension(extension);
+    await lifecycleExtendProbation(extension);
+    await lifecycleCorrectStep(12, correction);
+    await lifecycleAttachEvidence(12, "谈话 记录.png", bytes, "talk_record");
+    await lifecycleAttachEvidence(13, "a.pdf", bytes, null);
+    await lifecycleEventFiles(42);
+    await documentsRead("a".repeat(64));
+
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["lifecycle_record_status", { id: 42, kind: "transferred_out", date: "2026-11-20", note: null }],
+      ["lifecycle_preview_extension", { request: extension }],
+      ["lifecycle_extend_probation", { request: extension }],
+      ["lifecycle_correct_step", { id: 12, correction }],
+      [
+        "lifecycle_attach_evidence",
+        bytes,
+        {
+          headers: {
+            "dangan-event-id": "12",
+            "dangan-file-name": "%E8%B0%88%E8%AF%9D%20%E8%AE%B0%E5%BD%95.png",
+            "dangan-material": "talk_record",
+          },
+        },
+      ],
+      ["lifecycle_attach_evidence", bytes, { headers: { "dangan-event-id": "13", "dangan-file-name": "a.pdf" } }],
+      ["lifecycle_event_files", { id: 42 }],
+      ["documents_read", { sha256: "a".repeat(64) }],
     ]);
   });
 
