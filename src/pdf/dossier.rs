@@ -1,0 +1,423 @@
+//! The member dossier (党员档案): cover, contents, basic information, the development timeline
+//! with the rule check, thought reports, meetings, appraisals, and the materials checklist.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::fonts::{FontSet, Role};
+use super::layout::{self, Column, Flow, MM, Measure, Page, PageStyle, Table};
+use super::numerals::{date_arabic, lower};
+use super::{PdfError, PdfFile};
+use crate::actor::Actor;
+use crate::archive::Archive;
+use crate::db;
+use crate::lifecycle::{self, CheckRequest, Finding, MaterialStatus, Severity};
+use crate::people::{self, EventKind, MemberDetail, PersonRole, STEPS, Stage};
+
+/// Everything a dossier prints, gathered from the archive.
+#[derive(Debug, Clone)]
+pub struct DossierData {
+    pub member: MemberDetail,
+    /// The full ID number: the dossier is the filed copy.
+    pub id_number: Option<String>,
+    pub findings: Vec<Finding>,
+    pub materials: Vec<MaterialStatus>,
+    /// The day the dossier is made (and the rules are checked).
+    pub as_of: NaiveDate,
+}
+
+impl DossierData {
+    /// Reads a member's dossier data from the archive.
+    pub fn load(
+        archive: &Archive,
+        actor: &Actor,
+        member_id: i64,
+        as_of: NaiveDate,
+    ) -> Result<DossierData, PdfError> {
+        let member = people::show(archive, actor, member_id)?;
+        let id_number = db::letters::id_number(archive.conn(), member_id)?;
+        let findings = lifecycle::check(
+            archive,
+            actor,
+            &CheckRequest {
+                member_id: Some(member_id),
+                branch_id: None,
+                as_of,
+            },
+        )?;
+        let materials = lifecycle::materials(archive, actor, member_id)?;
+        Ok(DossierData {
+            member,
+            id_number,
+            findings,
+            materials,
+            as_of,
+        })
+    }
+
+    /// The archive number printed on the cover: 档案号 DA + the member's id, zero-padded (the
+    /// archive has no separate register of archive numbers yet).
+    pub fn archive_no(&self) -> String {
+        format!("DA{:06}", self.member.id)
+    }
+}
+
+/// Generates a member's dossier into `out`.
+pub fn generate(
+    archive: &Archive,
+    actor: &Actor,
+    fonts: &FontSet,
+    member_id: i64,
+    as_of: NaiveDate,
+    out: &Path,
+) -> Result<PdfFile, PdfError> {
+    let data = DossierData::load(archive, actor, member_id, as_of)?;
+    write(fonts, &data, out)
+}
+
+/// Lays out and writes a dossier from gathered data (no archive access: batches call this from
+/// worker threads).
+pub fn write(fonts: &FontSet, data: &DossierData, out: &Path) -> Result<PdfFile, PdfError> {
+    let pages = layout_dossier(fonts, data);
+    let title = format!("党员档案 {}", data.member.name);
+    super::write_pdf(fonts, &title, &pages, out)
+}
+
+/// Section titles, in archive order.
+pub const SECTIONS: [&str; 7] = [
+    "基本信息",
+    "发展过程",
+    "规则核查结果",
+    "思想汇报",
+    "会议与表决",
+    "民主评议",
+    "档案材料目录",
+];
+
+const NO_RECORD: &str = "暂无记录。";
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn or_blank(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+/// The dossier's pages: cover, contents, then the sections.
+pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
+    let style = PageStyle::default();
+    let member = &data.member;
+    let mut flow = Flow::new(m, style.clone());
+
+    flow.heading(SECTIONS[0]);
+    flow.table(&basic_table(data));
+
+    flow.heading(SECTIONS[1]);
+    flow.table(&timeline_table(member));
+
+    flow.heading(SECTIONS[2]);
+    if data.findings.is_empty() {
+        flow.paragraph(&format!(
+            "截至{}，按发展党员工作规则核查，未发现不符合规定之处。",
+            date_arabic(data.as_of)
+        ));
+    } else {
+        flow.paragraph(&format!(
+            "截至{}，按发展党员工作规则核查，发现以下{}项问题，请核实后处理。",
+            date_arabic(data.as_of),
+            data.findings.len()
+        ));
+        flow.table(&findings_table(&data.findings));
+    }
+
+    flow.heading(SECTIONS[3]);
+    flow.paragraph(NO_RECORD);
+    flow.heading(SECTIONS[4]);
+    flow.paragraph(NO_RECORD);
+    flow.heading(SECTIONS[5]);
+    flow.paragraph(NO_RECORD);
+
+    flow.heading(SECTIONS[6]);
+    let missing = data.materials.iter().filter(|s| s.missing).count();
+    if missing > 0 {
+        flow.paragraph(&format!(
+            "以下材料中有{}项必备材料缺失（标“缺失”），应补齐后归档。",
+            lower(missing as u64)
+        ));
+    }
+    flow.table(&materials_table(&data.materials));
+
+    let (body, toc) = flow.finish();
+    // Cover and contents come first: body page i is printed as page i + 3.
+    let front = 2;
+    let entries: Vec<(String, usize)> = toc
+        .iter()
+        .map(|e| (e.title.clone(), e.page + front + 1))
+        .collect();
+    let mut pages = Vec::with_capacity(body.len() + front);
+    pages.push(cover(m, &style, data));
+    pages.push(layout::contents_page(m, &style, "目　　录", &entries));
+    pages.extend(body);
+    let header = format!(
+        "党员档案　{}　{}",
+        member.name,
+        member.branch.as_deref().unwrap_or("")
+    );
+    layout::number_pages(m, &style, &mut pages, &header, 1);
+    pages
+}
+
+fn cover(m: &dyn Measure, style: &PageStyle, data: &DossierData) -> Page {
+    let member = &data.member;
+    let mut page = Page::default();
+    let cx = style.width / 2.0;
+    page.centred(m, cx, 70.0 * MM, Role::Heading, 36.0, "党 员 档 案");
+    page.centred(
+        m,
+        cx,
+        84.0 * MM,
+        Role::Body,
+        12.0,
+        &format!("档案号：{}", data.archive_no()),
+    );
+    let rows: [(&str, String); 8] = [
+        ("姓　　名", member.name.clone()),
+        ("学　　号", or_blank(&member.student_no)),
+        ("所在党支部", or_blank(&member.branch)),
+        ("学　　院", or_blank(&member.college)),
+        ("班　　级", or_blank(&member.class_name)),
+        ("入党时间", date(member.joined_date)),
+        ("转正时间", date(member.full_member_date)),
+        ("当前状态", member.stage.zh().to_string()),
+    ];
+    let label_x = 52.0 * MM;
+    let value_x = 84.0 * MM;
+    let end_x = 160.0 * MM;
+    let size = 14.0;
+    let mut y = 130.0 * MM;
+    for (label, value) in rows {
+        page.text(label_x, y, Role::Heading, size, label);
+        // A value too long for the line is set smaller so that it stays on one line.
+        let room = end_x - value_x - 4.0;
+        let natural = m.width(Role::Body, size, &value);
+        let value_size = if natural > room {
+            size * room / natural
+        } else {
+            size
+        };
+        page.text(value_x + 2.0, y, Role::Body, value_size, value);
+        page.line(value_x, y + 3.0, end_x, y + 3.0, 0.5);
+        y += 13.0 * MM;
+    }
+    page.centred(
+        m,
+        cx,
+        style.height - 40.0 * MM,
+        Role::Body,
+        12.0,
+        &format!("建档单位：{}", member.college.as_deref().unwrap_or("")),
+    );
+    page.centred(
+        m,
+        cx,
+        style.height - 32.0 * MM,
+        Role::Body,
+        12.0,
+        &format!("生成日期：{}", date_arabic(data.as_of)),
+    );
+    page
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+fn basic_table(data: &DossierData) -> Table {
+    let m = &data.member;
+    let pairs: Vec<(&str, String)> = vec![
+        ("姓名", m.name.clone()),
+        (
+            "性别",
+            m.sex.map(|s| s.zh().to_string()).unwrap_or_default(),
+        ),
+        ("民族", or_blank(&m.ethnicity)),
+        ("公民身份号码", data.id_number.clone().unwrap_or_default()),
+        ("出生日期", date(m.birth_date)),
+        ("学历", or_blank(&m.education)),
+        ("人员类别", or_blank(&m.category)),
+        ("所在党支部", or_blank(&m.branch)),
+        ("加入党组织日期", date(m.joined_date)),
+        ("转为正式党员日期", date(m.full_member_date)),
+        ("工作岗位", or_blank(&m.job)),
+        ("联系电话", or_blank(&m.phone)),
+        ("家庭住址", or_blank(&m.address)),
+        ("党籍状态", or_blank(&m.membership_status)),
+        ("是否为失联党员", yes_no(m.lost_contact)),
+        ("是否为流动党员", yes_no(m.mobile)),
+        ("学号", or_blank(&m.student_no)),
+        ("学院", or_blank(&m.college)),
+        ("班级", or_blank(&m.class_name)),
+        ("年级", or_blank(&m.grade)),
+        ("预计毕业日期", date(m.expected_graduation)),
+        ("籍贯", or_blank(&m.native_place)),
+    ];
+    let rows = pairs
+        .chunks(2)
+        .map(|pair| {
+            let mut row = Vec::with_capacity(4);
+            for (label, value) in pair {
+                row.push((*label).to_string());
+                row.push(value.clone());
+            }
+            row
+        })
+        .collect();
+    Table {
+        columns: vec![
+            Column::label("", 1.35),
+            Column::new("", 1.9),
+            Column::label("", 1.35),
+            Column::new("", 1.9),
+        ],
+        header: false,
+        rows,
+    }
+}
+
+fn role_zh(role: PersonRole) -> &'static str {
+    match role {
+        PersonRole::Talker => "谈话人",
+        PersonRole::Contact => "培养联系人",
+        PersonRole::Introducer => "入党介绍人",
+        PersonRole::Approver => "审批人",
+        PersonRole::Other => "相关人员",
+    }
+}
+
+fn timeline_table(member: &MemberDetail) -> Table {
+    let mut rows = Vec::new();
+    for step in STEPS.iter() {
+        let events: Vec<_> = member
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Step && e.step == Some(step.number))
+            .collect();
+        if events.is_empty() {
+            rows.push(vec![
+                step.number.to_string(),
+                step.zh.to_string(),
+                "—".to_string(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for event in events {
+            let people: Vec<String> = event
+                .people
+                .iter()
+                .map(|p| format!("{}：{}", role_zh(p.role), p.name))
+                .collect();
+            rows.push(vec![
+                step.number.to_string(),
+                step.zh.to_string(),
+                event.date.format("%Y-%m-%d").to_string(),
+                people.join("；"),
+                event.note.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    for event in member.events.iter().filter(|e| e.kind != EventKind::Step) {
+        rows.push(vec![
+            String::new(),
+            event.title_zh.clone(),
+            event.date.format("%Y-%m-%d").to_string(),
+            String::new(),
+            event.note.clone().unwrap_or_default(),
+        ]);
+    }
+    Table {
+        columns: vec![
+            Column::new("步骤", 0.5),
+            Column::new("事项", 2.1),
+            Column::new("日期", 1.15),
+            Column::new("相关人员", 1.9),
+            Column::new("备注", 1.4),
+        ],
+        header: true,
+        rows,
+    }
+}
+
+fn findings_table(findings: &[Finding]) -> Table {
+    Table {
+        columns: vec![
+            Column::new("序号", 0.5),
+            Column::new("级别", 0.6),
+            Column::new("问题", 3.2),
+            Column::new("依据", 2.2),
+        ],
+        header: true,
+        rows: findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                vec![
+                    (i + 1).to_string(),
+                    match f.severity {
+                        Severity::Block => "错误",
+                        Severity::Warn => "提醒",
+                    }
+                    .to_string(),
+                    f.message.clone(),
+                    format!("{}（{}）", f.rule_title, f.source),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn materials_table(materials: &[MaterialStatus]) -> Table {
+    Table {
+        columns: vec![
+            Column::new("序号", 0.5),
+            Column::new("材料名称", 2.6),
+            Column::new("步骤", 0.5),
+            Column::new("必备", 0.5),
+            Column::new("状态", 0.8),
+            Column::new("归档文件", 2.2),
+        ],
+        header: true,
+        rows: materials
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let state = if !s.files.is_empty() {
+                    format!("已归档{}份", s.files.len())
+                } else if s.missing {
+                    "缺失".to_string()
+                } else if s.due {
+                    "未归档".to_string()
+                } else {
+                    "未到".to_string()
+                };
+                let files: Vec<&str> = s.files.iter().map(|f| f.file_name.as_str()).collect();
+                vec![
+                    (i + 1).to_string(),
+                    s.material.title.clone(),
+                    s.material.step.to_string(),
+                    if s.material.required { "是" } else { "" }.to_string(),
+                    state,
+                    files.join("、"),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Whether a member is at a stage the dossier calls a party member (for the cover's wording).
+pub fn is_party_member(stage: Stage) -> bool {
+    matches!(stage, Stage::ProbationaryMember | Stage::FullMember)
+}

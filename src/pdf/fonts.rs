@@ -1,0 +1,491 @@
+//! Where the PDF fonts come from, and how each document carries only the glyphs it uses.
+//!
+//! Two roles: `Body` (a serif, 宋体 style: Noto Serif CJK SC) and `Heading` (a sans, 黑体 style:
+//! Noto Sans CJK SC Bold). A face is chosen by the family and style names in its `name` table,
+//! never by its index in a collection: the `.ttc` files hold the JP, KR, SC, TC and HK faces in
+//! some order, and the JP face draws some characters differently.
+//!
+//! Lookup order (first directory that has a face of the role wins, in the role's preference
+//! order):
+//! 1. `DANGAN_FONT_DIR` (every font file in it);
+//! 2. a bundled copy: `assets/fonts/` or `fonts/` next to the executable;
+//! 3. the system: on Linux `/usr/share/fonts`, `/usr/local/share/fonts`, `~/.local/share/fonts`,
+//!    `~/.fonts`; on Windows `%WINDIR%\Fonts` and the user's
+//!    `%LOCALAPPDATA%\Microsoft\Windows\Fonts`; on macOS `/Library/Fonts`, `~/Library/Fonts`.
+//!    In system directories only files whose names look like CJK fonts are opened (Noto CJK,
+//!    Source Han, SimSun, SimHei, Microsoft YaHei), so a Windows PC with a thousand fonts is not
+//!    read whole.
+//!
+//! Preferences per role: Noto CJK SC, then Source Han SC (the same design under Adobe's name),
+//! then on Windows SimSun (body) and Microsoft YaHei (headings).
+//!
+//! Subsetting: printpdf 0.12 subsets only with its heavy `text_layout` feature, so we subset
+//! ourselves with allsorts (which printpdf already depends on) before handing the face to
+//! printpdf: the font program embedded is the subset, named with the `ABCDEF+` tag that marks a
+//! subset (ISO 32000-1 §9.6.4).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile};
+use allsorts::tables::{FontTableProvider, NameTable};
+use allsorts::tag;
+
+use crate::error::ErrorCode;
+
+/// The environment variable naming a directory of fonts to use before any other.
+pub const FONT_DIR_ENV: &str = "DANGAN_FONT_DIR";
+
+/// What a face is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Body,
+    Heading,
+}
+
+impl Role {
+    pub const ALL: [Role; 2] = [Role::Body, Role::Heading];
+
+    /// (family, style) in order of preference.
+    fn wanted(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Role::Body => &[
+                ("Noto Serif CJK SC", "Regular"),
+                ("Source Han Serif SC", "Regular"),
+                ("SimSun", "Regular"),
+                ("Noto Sans CJK SC", "Regular"),
+            ],
+            Role::Heading => &[
+                ("Noto Sans CJK SC", "Bold"),
+                ("Source Han Sans SC", "Bold"),
+                ("Noto Sans CJK SC", "Regular"),
+                ("Microsoft YaHei", "Bold"),
+                ("Microsoft YaHei", "Regular"),
+                ("SimHei", "Regular"),
+            ],
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Body => "正文字体（宋体类，如 Noto Serif CJK SC）",
+            Role::Heading => "标题字体（黑体类，如 Noto Sans CJK SC）",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    #[error(
+        "找不到{role}：请安装 fonts-noto-cjk（Debian/Ubuntu）或把字体文件放到 {FONT_DIR_ENV} 指向的目录；已查找 {}",
+        searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("、")
+    )]
+    NotFound {
+        role: &'static str,
+        searched: Vec<PathBuf>,
+    },
+    #[error("字体 {family}（{file}）缺少这些字的字形：{}", chars.iter().collect::<String>())]
+    MissingGlyphs {
+        family: String,
+        file: PathBuf,
+        chars: Vec<char>,
+    },
+    #[error("字体文件 {file} 无法读取：{message}")]
+    Unreadable { file: PathBuf, message: String },
+    #[error("字体 {family} 无法子集化：{message}")]
+    Subset { family: String, message: String },
+}
+
+impl ErrorCode for FontError {
+    fn code(&self) -> &'static str {
+        match self {
+            FontError::NotFound { .. } => "font_not_found",
+            FontError::MissingGlyphs { .. } => "font_missing_glyphs",
+            FontError::Unreadable { .. } => "font_unreadable",
+            FontError::Subset { .. } => "font_subset",
+        }
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            FontError::NotFound { role, searched } => serde_json::json!({
+                "role": role,
+                "searched": searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            }),
+            FontError::MissingGlyphs {
+                family,
+                file,
+                chars,
+            } => serde_json::json!({
+                "family": family,
+                "file": file.display().to_string(),
+                "chars": chars.iter().collect::<String>(),
+            }),
+            FontError::Unreadable { file, .. } => {
+                serde_json::json!({ "file": file.display().to_string() })
+            }
+            FontError::Subset { family, .. } => serde_json::json!({ "family": family }),
+        }
+    }
+}
+
+/// One face loaded for measuring and subsetting.
+#[derive(Debug)]
+pub struct Face {
+    pub family: String,
+    pub style: String,
+    pub file: PathBuf,
+    /// The face's index within its collection (0 for a single font).
+    pub index: usize,
+    postscript_name: String,
+    /// The whole file (a collection, or a single face).
+    bytes: Arc<Vec<u8>>,
+    units_per_em: f32,
+    /// Unicode scalar → glyph id.
+    cmap: BTreeMap<u32, u16>,
+    /// Glyph id → advance width in font units.
+    advances: BTreeMap<u16, u16>,
+    ascent: f32,
+    descent: f32,
+}
+
+impl Face {
+    /// Loads face `index` of `file` (already read into `bytes`).
+    fn load(file: &Path, bytes: Arc<Vec<u8>>, index: usize) -> Result<Face, FontError> {
+        let unreadable = |message: String| FontError::Unreadable {
+            file: file.to_path_buf(),
+            message,
+        };
+        let names = face_names(&bytes, index).ok_or_else(|| unreadable("no name table".into()))?;
+        let mut warnings = Vec::new();
+        let parsed = printpdf::ParsedFont::from_bytes(&bytes, index, &mut warnings)
+            .ok_or_else(|| unreadable(format!("cannot parse face {index}: {warnings:?}")))?;
+        Ok(Face {
+            family: names.family,
+            style: names.style,
+            postscript_name: names.postscript,
+            file: file.to_path_buf(),
+            index,
+            bytes,
+            units_per_em: f32::from(parsed.units_per_em.max(1)),
+            ascent: f32::from(parsed.font_metrics.ascent),
+            descent: f32::from(parsed.font_metrics.descent),
+            cmap: parsed.codepoint_to_glyph,
+            advances: parsed.glyph_widths,
+        })
+    }
+
+    /// Whether the face draws `c`.
+    pub fn has(&self, c: char) -> bool {
+        self.cmap.get(&u32::from(c)).is_some_and(|gid| *gid != 0)
+    }
+
+    /// The advance of `c` at 1 pt, in pt; `None` when the face lacks it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let gid = *self.cmap.get(&u32::from(c))?;
+        let units = self.advances.get(&gid).copied().unwrap_or(0);
+        Some(f32::from(units) / self.units_per_em)
+    }
+
+    /// Ascender above the baseline at 1 pt, in pt.
+    pub fn ascent(&self) -> f32 {
+        self.ascent / self.units_per_em
+    }
+
+    /// Descender below the baseline at 1 pt, in pt (positive).
+    pub fn descent(&self) -> f32 {
+        -self.descent / self.units_per_em
+    }
+
+    /// The characters of `text` the face cannot draw (whitespace and controls excepted).
+    pub fn missing(&self, chars: impl IntoIterator<Item = char>) -> Vec<char> {
+        let mut missing: Vec<char> = chars
+            .into_iter()
+            .filter(|c| !c.is_whitespace() && !c.is_control() && !self.has(*c))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// A font that holds only the glyphs of `chars`, ready for printpdf, named with a subset tag.
+    pub fn subset(&self, chars: &BTreeSet<char>) -> Result<printpdf::ParsedFont, FontError> {
+        let missing = self.missing(chars.iter().copied());
+        if !missing.is_empty() {
+            return Err(FontError::MissingGlyphs {
+                family: self.family.clone(),
+                file: self.file.clone(),
+                chars: missing,
+            });
+        }
+        let fail = |message: String| FontError::Subset {
+            family: self.family.clone(),
+            message,
+        };
+        let mut glyphs: BTreeSet<u16> = chars
+            .iter()
+            .filter_map(|c| self.cmap.get(&u32::from(*c)).copied())
+            .collect();
+        glyphs.remove(&0);
+        // .notdef must come first (allsorts requires it).
+        let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().copied()).collect();
+        let font = ReadScope::new(&self.bytes)
+            .read::<FontData<'_>>()
+            .map_err(|e| fail(e.to_string()))?;
+        let provider = font
+            .table_provider(self.index)
+            .map_err(|e| fail(e.to_string()))?;
+        let bytes =
+            allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+                .map_err(|e| fail(e.to_string()))?;
+        let mut warnings = Vec::new();
+        let mut parsed = printpdf::ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+            .ok_or_else(|| fail(format!("the subset does not parse: {warnings:?}")))?;
+        parsed.font_name = Some(format!(
+            "{}+{}",
+            subset_tag(&ids, &self.postscript_name),
+            self.postscript_name
+        ));
+        Ok(parsed)
+    }
+}
+
+/// Six capital letters derived from the glyph set, as subset tags are written.
+fn subset_tag(ids: &[u16], name: &str) -> String {
+    // FNV-1a: deterministic across runs, so the same document gives the same bytes.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name
+        .bytes()
+        .chain(ids.iter().flat_map(|id| id.to_be_bytes()))
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (0..6)
+        .map(|i| {
+            let letter = ((hash >> (i * 5)) % 26) as u8;
+            char::from(b'A' + letter)
+        })
+        .collect()
+}
+
+struct FaceNames {
+    family: String,
+    style: String,
+    postscript: String,
+}
+
+/// The typographic (or legacy) family and style names of face `index`.
+fn face_names(bytes: &[u8], index: usize) -> Option<FaceNames> {
+    let font = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
+    let provider = font.table_provider(index).ok()?;
+    let data = provider.read_table_data(tag::NAME).ok()?;
+    let names = ReadScope::new(&data).read::<NameTable<'_>>().ok()?;
+    let family = names
+        .string_for_id(NameTable::TYPOGRAPHIC_FAMILY_NAME)
+        .or_else(|| names.string_for_id(NameTable::FONT_FAMILY_NAME))?;
+    let style = names
+        .string_for_id(NameTable::TYPOGRAPHIC_SUBFAMILY_NAME)
+        .or_else(|| names.string_for_id(NameTable::FONT_SUBFAMILY_NAME))
+        .unwrap_or_else(|| "Regular".to_string());
+    let postscript = names
+        .string_for_id(NameTable::POSTSCRIPT_NAME)
+        .unwrap_or_else(|| family.replace(' ', ""));
+    Some(FaceNames {
+        family,
+        style,
+        postscript,
+    })
+}
+
+/// How many faces a file holds (1 for a single font).
+fn face_count(bytes: &[u8]) -> usize {
+    match ReadScope::new(bytes).read::<FontData<'_>>() {
+        Ok(FontData::OpenType(otf)) => match otf.data {
+            allsorts::tables::OpenTypeData::Collection(ttc) => ttc.offset_tables.len(),
+            allsorts::tables::OpenTypeData::Single(_) => 1,
+        },
+        Ok(_) => 1,
+        Err(_) => 0,
+    }
+}
+
+/// The faces a document is set in.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    pub body: Arc<Face>,
+    pub heading: Arc<Face>,
+}
+
+impl FontSet {
+    /// Finds and loads the fonts in the documented lookup order.
+    pub fn discover() -> Result<FontSet, FontError> {
+        let explicit = std::env::var_os(FONT_DIR_ENV).map(PathBuf::from);
+        let exe_dir = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(Path::to_path_buf));
+        let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+        if let Some(dir) = explicit {
+            dirs.push((dir, true));
+        }
+        if let Some(exe_dir) = exe_dir {
+            dirs.push((exe_dir.join("assets").join("fonts"), true));
+            dirs.push((exe_dir.join("fonts"), true));
+        }
+        for dir in system_dirs() {
+            dirs.push((dir, false));
+        }
+        FontSet::from_dirs(&dirs)
+    }
+
+    /// Loads the fonts from `dirs` in order; `true` beside a directory means every font file in
+    /// it is opened, `false` only files whose names look like CJK fonts.
+    pub fn from_dirs(dirs: &[(PathBuf, bool)]) -> Result<FontSet, FontError> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        for (dir, all) in dirs {
+            collect_font_files(dir, *all, 0, &mut files);
+        }
+        let mut catalogue: Vec<(String, String, PathBuf, usize)> = Vec::new();
+        let mut loaded: BTreeMap<PathBuf, Arc<Vec<u8>>> = BTreeMap::new();
+        for file in &files {
+            let Ok(bytes) = std::fs::read(file) else {
+                continue;
+            };
+            for index in 0..face_count(&bytes) {
+                if let Some(names) = face_names(&bytes, index) {
+                    catalogue.push((names.family, names.style, file.clone(), index));
+                }
+            }
+            loaded.insert(file.clone(), Arc::new(bytes));
+        }
+        let searched: Vec<PathBuf> = dirs.iter().map(|(d, _)| d.clone()).collect();
+        let pick = |role: Role| -> Result<Arc<Face>, FontError> {
+            for (family, style) in role.wanted() {
+                let found = catalogue.iter().find(|(f, s, _, _)| {
+                    f.eq_ignore_ascii_case(family) && s.eq_ignore_ascii_case(style)
+                });
+                if let Some((_, _, file, index)) = found {
+                    let bytes = loaded.get(file).cloned().unwrap_or_default();
+                    return Ok(Arc::new(Face::load(file, bytes, *index)?));
+                }
+            }
+            Err(FontError::NotFound {
+                role: role.zh(),
+                searched: searched.clone(),
+            })
+        };
+        let body = pick(Role::Body)?;
+        let heading = pick(Role::Heading)?;
+        Ok(FontSet { body, heading })
+    }
+
+    pub fn face(&self, role: Role) -> &Face {
+        match role {
+            Role::Body => &self.body,
+            Role::Heading => &self.heading,
+        }
+    }
+}
+
+/// The system font directories of this OS.
+fn system_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if cfg!(windows) {
+        let windir =
+            std::env::var_os("WINDIR").map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from);
+        dirs.push(windir.join("Fonts"));
+        if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+            dirs.push(PathBuf::from(local).join(r"Microsoft\Windows\Fonts"));
+        }
+    } else if cfg!(target_os = "macos") {
+        dirs.push(PathBuf::from("/Library/Fonts"));
+        if let Some(home) = &home {
+            dirs.push(home.join("Library/Fonts"));
+        }
+    } else {
+        dirs.push(PathBuf::from("/usr/share/fonts"));
+        dirs.push(PathBuf::from("/usr/local/share/fonts"));
+        if let Some(home) = &home {
+            dirs.push(home.join(".local/share/fonts"));
+            dirs.push(home.join(".fonts"));
+        }
+    }
+    dirs
+}
+
+/// Whether a file name looks like one of the CJK fonts we know by name.
+fn looks_cjk(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "notoserifcjk",
+        "notosanscjk",
+        "sourcehan",
+        "simsun",
+        "simhei",
+        "msyh",
+    ]
+    .iter()
+    .any(|known| name.contains(known))
+}
+
+fn collect_font_files(dir: &Path, all: bool, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 4 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_font_files(&path, all, depth + 1, out);
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let lower = name.to_ascii_lowercase();
+        let is_font = [".ttc", ".otf", ".ttf", ".otc"]
+            .iter()
+            .any(|ext| lower.ends_with(ext));
+        if is_font && (all || looks_cjk(&name)) {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_subset_tag_is_six_capitals_and_stable() {
+        let tag = subset_tag(&[0, 5, 9], "NotoSerifCJKsc-Regular");
+        assert_eq!(tag.len(), 6);
+        assert!(tag.chars().all(|c| c.is_ascii_uppercase()));
+        assert_eq!(tag, subset_tag(&[0, 5, 9], "NotoSerifCJKsc-Regular"));
+        assert_ne!(tag, subset_tag(&[0, 5, 10], "NotoSerifCJKsc-Regular"));
+    }
+
+    #[test]
+    fn cjk_font_files_are_recognised_by_name() {
+        assert!(looks_cjk("NotoSerifCJK-Regular.ttc"));
+        assert!(looks_cjk("msyh.ttc"));
+        assert!(looks_cjk("simsun.ttc"));
+        assert!(!looks_cjk("DejaVuSans.ttf"));
+    }
+
+    #[test]
+    fn an_empty_directory_gives_an_error_naming_where_it_looked() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = FontSet::from_dirs(&[(dir.path().to_path_buf(), true)]).unwrap_err();
+        assert_eq!(err.code(), "font_not_found");
+        assert!(err.to_string().contains(&dir.path().display().to_string()));
+    }
+}
