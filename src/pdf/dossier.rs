@@ -13,7 +13,7 @@ use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::db;
 use crate::lifecycle::{self, CheckRequest, Finding, MaterialStatus, Severity};
-use crate::people::{self, EventKind, MemberDetail, PersonRole, STEPS, Stage};
+use crate::people::{self, EventKind, MemberDetail, PersonRole, STEPS};
 
 /// Everything a dossier prints, gathered from the archive.
 #[derive(Debug, Clone)]
@@ -95,6 +95,11 @@ pub const SECTIONS: [&str; 7] = [
     "档案材料目录",
 ];
 
+/// 一、基本信息.
+fn numbered(section: usize) -> String {
+    format!("{}、{}", lower(section as u64 + 1), SECTIONS[section])
+}
+
 const NO_RECORD: &str = "暂无记录。";
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -112,13 +117,13 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
     let member = &data.member;
     let mut flow = Flow::new(m, style.clone());
 
-    flow.heading(SECTIONS[0]);
+    flow.heading(&numbered(0));
     flow.table(&basic_table(data));
 
-    flow.heading(SECTIONS[1]);
+    flow.heading(&numbered(1));
     flow.table(&timeline_table(member));
 
-    flow.heading(SECTIONS[2]);
+    flow.heading(&numbered(2));
     if data.findings.is_empty() {
         flow.paragraph(&format!(
             "截至{}，按发展党员工作规则核查，未发现不符合规定之处。",
@@ -133,14 +138,14 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
         flow.table(&findings_table(&data.findings));
     }
 
-    flow.heading(SECTIONS[3]);
+    flow.heading(&numbered(3));
     flow.paragraph(NO_RECORD);
-    flow.heading(SECTIONS[4]);
+    flow.heading(&numbered(4));
     flow.paragraph(NO_RECORD);
-    flow.heading(SECTIONS[5]);
+    flow.heading(&numbered(5));
     flow.paragraph(NO_RECORD);
 
-    flow.heading(SECTIONS[6]);
+    flow.heading(&numbered(6));
     let missing = data.materials.iter().filter(|s| s.missing).count();
     if missing > 0 {
         flow.paragraph(&format!(
@@ -315,10 +320,16 @@ fn timeline_table(member: &MemberDetail) -> Table {
             ]);
         }
         for event in events {
-            let people: Vec<String> = event
-                .people
+            let mut people: Vec<(PersonRole, Vec<&str>)> = Vec::new();
+            for person in &event.people {
+                match people.iter_mut().find(|(role, _)| *role == person.role) {
+                    Some((_, names)) => names.push(&person.name),
+                    None => people.push((person.role, vec![&person.name])),
+                }
+            }
+            let people: Vec<String> = people
                 .iter()
-                .map(|p| format!("{}：{}", role_zh(p.role), p.name))
+                .map(|(role, names)| format!("{}：{}", role_zh(*role), names.join("、")))
                 .collect();
             rows.push(vec![
                 step.number.to_string(),
@@ -415,9 +426,4 @@ fn materials_table(materials: &[MaterialStatus]) -> Table {
             })
             .collect(),
     }
-}
-
-/// Whether a member is at a stage the dossier calls a party member (for the cover's wording).
-pub fn is_party_member(stage: Stage) -> bool {
-    matches!(stage, Stage::ProbationaryMember | Stage::FullMember)
 }

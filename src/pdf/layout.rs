@@ -663,8 +663,8 @@ pub fn contents_page(
     let right = style.width - style.margin_right - 2.0 * size;
     let mut y = style.margin_top + title_size * 3.0;
     let dot = m.width(Role::Body, size, "·").max(1.0);
-    for (i, (entry, number)) in entries.iter().enumerate() {
-        let label = format!("{}、{entry}", chinese_count(i + 1));
+    for (entry, number) in entries {
+        let label = entry.clone();
         let number = number.to_string();
         let label_width = m.width(Role::Body, size, &label);
         let number_width = m.width(Role::Body, size, &number);
@@ -709,11 +709,6 @@ pub fn number_pages(
         let footer = format!("第 {} 页 共 {} 页", i + 1, total);
         page.centred(m, style.width / 2.0, footer_y, Role::Body, size, &footer);
     }
-}
-
-/// 一, 二, … 九十九 for numbering sections.
-pub fn chinese_count(n: usize) -> String {
-    super::numerals::lower(n as u64)
 }
 
 #[cfg(test)]
@@ -782,13 +777,6 @@ mod tests {
         let lines = break_lines(&"a".repeat(30), 10.0, 10.0, em);
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.len() <= 20));
-    }
-
-    #[test]
-    fn chinese_numbers_count_sections() {
-        assert_eq!(chinese_count(1), "一");
-        assert_eq!(chinese_count(10), "十");
-        assert_eq!(chinese_count(12), "十二");
     }
 
     proptest! {

@@ -380,7 +380,7 @@ pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &Letter
             page.dashed(margin * 0.5, cut, cx - gap, cut);
             page.dashed(cx + gap, cut, width - margin * 0.5, cut);
             page.centred(m, cx, cut + 3.0, Role::Body, 9.0, &label);
-            top = cut + 4.0;
+            top = cut + 8.0 * MM;
         }
     }
     page
