@@ -227,6 +227,7 @@ fn write_index(
             Column::new("页数", 0.5),
         ],
         header: true,
+        strong: Vec::new(),
         rows: entries
             .iter()
             .enumerate()

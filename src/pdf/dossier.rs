@@ -133,7 +133,7 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
         flow.paragraph(&format!(
             "截至{}，按发展党员工作规则核查，发现以下{}项问题，请核实后处理。",
             date_arabic(data.as_of),
-            data.findings.len()
+            lower(data.findings.len() as u64)
         ));
         flow.table(&findings_table(&data.findings));
     }
@@ -288,6 +288,7 @@ fn basic_table(data: &DossierData) -> Table {
             Column::new("", 1.9),
         ],
         header: false,
+        strong: Vec::new(),
         rows,
     }
 }
@@ -358,6 +359,7 @@ fn timeline_table(member: &MemberDetail) -> Table {
             Column::new("备注", 1.4),
         ],
         header: true,
+        strong: Vec::new(),
         rows,
     }
 }
@@ -371,6 +373,7 @@ fn findings_table(findings: &[Finding]) -> Table {
             Column::new("依据", 2.2),
         ],
         header: true,
+        strong: Vec::new(),
         rows: findings
             .iter()
             .enumerate()
@@ -391,6 +394,12 @@ fn findings_table(findings: &[Finding]) -> Table {
 }
 
 fn materials_table(materials: &[MaterialStatus]) -> Table {
+    let strong = materials
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.missing)
+        .map(|(i, _)| (i, 4))
+        .collect();
     Table {
         columns: vec![
             Column::new("序号", 0.5),
@@ -401,6 +410,7 @@ fn materials_table(materials: &[MaterialStatus]) -> Table {
             Column::new("归档文件", 2.2),
         ],
         header: true,
+        strong,
         rows: materials
             .iter()
             .enumerate()
@@ -412,7 +422,7 @@ fn materials_table(materials: &[MaterialStatus]) -> Table {
                 } else if s.due {
                     "未归档".to_string()
                 } else {
-                    "未到".to_string()
+                    "未到期".to_string()
                 };
                 let files: Vec<&str> = s.files.iter().map(|f| f.file_name.as_str()).collect();
                 vec![

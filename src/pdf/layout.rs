@@ -309,6 +309,8 @@ pub struct Table {
     /// Whether to draw (and repeat on each page) a header row of the column titles.
     pub header: bool,
     pub rows: Vec<Vec<String>>,
+    /// Cells (row, column) set in the heading face, to stand out (a missing material).
+    pub strong: Vec<(usize, usize)>,
 }
 
 /// One entry of the table of contents.
@@ -487,19 +489,59 @@ impl<'m> Flow<'m> {
     pub fn table(&mut self, table: &Table) {
         let size = self.style.table_size;
         let lh = size * 1.45;
+        self.y += size * 0.4;
         let width = self.style.text_width();
-        let total: f32 = table
-            .columns
-            .iter()
-            .map(|c| c.weight)
-            .sum::<f32>()
-            .max(0.01);
-        let widths: Vec<f32> = table
-            .columns
-            .iter()
-            .map(|c| width * c.weight / total)
-            .collect();
+        let weights: Vec<f32> = table.columns.iter().map(|c| c.weight).collect();
         let m = self.m;
+        // A cell should not have to split a unit (a date, a number, a word): the narrowest a
+        // column may be. Header titles may wrap between characters if the body needs the room.
+        let body_min: Vec<f32> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.get(i))
+                    .map(|text| widest_unit(text, |ch| m.advance(c.role, ch) * size))
+                    .fold(0.0, f32::max)
+                    + 2.0 * PAD
+                    + 0.5
+            })
+            .collect();
+        let with_header: Vec<f32> = table
+            .columns
+            .iter()
+            .zip(&body_min)
+            .map(|(c, min)| {
+                if table.header {
+                    min.max(m.width(Role::Heading, size, &c.title) + 2.0 * PAD + 0.5)
+                } else {
+                    *min
+                }
+            })
+            .collect();
+        // Short titles (序号, 性别) kept on one line even when long ones must wrap.
+        let with_short_header: Vec<f32> = table
+            .columns
+            .iter()
+            .zip(body_min.iter().zip(&with_header))
+            .map(|(c, (body, header))| {
+                if c.title.chars().count() <= 2 {
+                    *header
+                } else {
+                    *body
+                }
+            })
+            .collect();
+        let widths = column_widths(width, &weights, &with_header)
+            .or_else(|| column_widths(width, &weights, &with_short_header))
+            .or_else(|| column_widths(width, &weights, &body_min))
+            .unwrap_or_else(|| {
+                let total: f32 = weights.iter().sum::<f32>().max(0.01);
+                weights.iter().map(|w| width * w / total).collect()
+            });
         let wrap = |text: &str, w: f32, role: Role| -> Vec<String> {
             break_lines(text, w - 2.0 * PAD, w - 2.0 * PAD, |c| {
                 m.advance(role, c) * size
@@ -518,13 +560,20 @@ impl<'m> Flow<'m> {
             .map(|cells| row_height(cells, lh))
             .unwrap_or(0.0);
         let mut need_header = true;
-        for row in &table.rows {
+        for (row_index, row) in table.rows.iter().enumerate() {
             let cells: Vec<Vec<String>> = table
                 .columns
                 .iter()
                 .zip(&widths)
                 .enumerate()
-                .map(|(i, (c, w))| wrap(row.get(i).map_or("", String::as_str), *w, c.role))
+                .map(|(i, (c, w))| {
+                    let role = if table.strong.contains(&(row_index, i)) {
+                        Role::Heading
+                    } else {
+                        c.role
+                    };
+                    wrap(row.get(i).map_or("", String::as_str), *w, role)
+                })
                 .collect();
             let mut from = 0usize;
             let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
@@ -565,7 +614,18 @@ impl<'m> Flow<'m> {
                     }
                     need_header = false;
                 }
-                let roles: Vec<Role> = table.columns.iter().map(|c| c.role).collect();
+                let roles: Vec<Role> = table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(col, c)| {
+                        if table.strong.contains(&(row_index, col)) {
+                            Role::Heading
+                        } else {
+                            c.role
+                        }
+                    })
+                    .collect();
                 self.draw_row(&cells, &widths, &roles, from, take, lh, size, false);
                 from += take;
                 if from < lines {
@@ -631,6 +691,52 @@ impl<'m> Flow<'m> {
     /// The pages laid out so far.
     pub fn finish(self) -> (Vec<Page>, Vec<TocEntry>) {
         (self.pages, self.toc)
+    }
+}
+
+/// The widest piece of `text` that cannot be broken (between UAX #14 opportunities that
+/// respect kinsoku), with trailing spaces dropped.
+pub fn widest_unit(text: &str, advance: impl Fn(char) -> f32) -> f32 {
+    let mut start = 0;
+    let mut widest = 0.0f32;
+    for (end, _) in allowed_breaks(text) {
+        let unit = text[start..end].trim_end();
+        widest = widest.max(unit.chars().map(&advance).sum());
+        start = end;
+    }
+    widest
+}
+
+/// Column widths summing to `total`, in proportion to `weights`, but none below its `min`.
+/// `None` when the minimums alone do not fit.
+pub fn column_widths(total: f32, weights: &[f32], min: &[f32]) -> Option<Vec<f32>> {
+    if min.iter().sum::<f32>() > total {
+        return None;
+    }
+    let mut fixed: Vec<Option<f32>> = vec![None; weights.len()];
+    loop {
+        let free_width = total - fixed.iter().flatten().sum::<f32>();
+        let free_weight: f32 = weights
+            .iter()
+            .zip(&fixed)
+            .filter(|(_, f)| f.is_none())
+            .map(|(w, _)| *w)
+            .sum::<f32>()
+            .max(0.0001);
+        let mut changed = false;
+        for i in 0..weights.len() {
+            if fixed[i].is_none() && free_width * weights[i] / free_weight < min[i] {
+                fixed[i] = Some(min[i]);
+                changed = true;
+            }
+        }
+        if !changed {
+            return Some(
+                (0..weights.len())
+                    .map(|i| fixed[i].unwrap_or(free_width * weights[i] / free_weight))
+                    .collect(),
+            );
+        }
     }
 }
 
@@ -777,6 +883,15 @@ mod tests {
         let lines = break_lines(&"a".repeat(30), 10.0, 10.0, em);
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.len() <= 20));
+    }
+
+    #[test]
+    fn a_date_is_one_unit_and_columns_grow_to_hold_it() {
+        assert_eq!(widest_unit("2026-11-24", em), 5.0);
+        assert_eq!(widest_unit("党员", em), 1.0);
+        let widths = column_widths(10.0, &[1.0, 1.0, 2.0], &[4.0, 0.0, 0.0]).unwrap();
+        assert_eq!(widths, vec![4.0, 2.0, 4.0]);
+        assert!(column_widths(10.0, &[1.0, 1.0], &[6.0, 6.0]).is_none());
     }
 
     proptest! {

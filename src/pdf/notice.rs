@@ -240,6 +240,7 @@ pub fn layout_notice(
     flow.table(&Table {
         columns,
         header: true,
+        strong: Vec::new(),
         rows,
     });
     flow.plain("联系人：　　　　　　　联系电话：");
