@@ -83,9 +83,12 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("who").required(true).args(["member", "branch", "class"])))]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["member", "branch", "class", "members"])))]
 struct DossierArgs {
     member: Option<i64>,
+    /// These members (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    members: Option<Vec<i64>>,
     /// Every member of this branch (an id, a unique name, or college/branch).
     #[arg(long)]
     branch: Option<String>,
@@ -826,15 +829,16 @@ fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Resul
     }
     let out_dir = args.out_dir.ok_or(Failure {
         code: "invalid_argument",
-        message: "--out-dir DIR is required with --branch or --class".to_string(),
+        message: "--out-dir DIR is required with --branch, --class or --members".to_string(),
     })?;
-    let scope = match (args.branch, args.class) {
-        (Some(branch), _) => BatchScope::Branch(org::find_branch(&archive, actor, &branch)?.id),
-        (None, Some(class)) => BatchScope::Class(class),
-        (None, None) => {
+    let scope = match (args.branch, args.class, args.members) {
+        (Some(branch), _, _) => BatchScope::Branch(org::find_branch(&archive, actor, &branch)?.id),
+        (None, Some(class), _) => BatchScope::Class(class),
+        (None, None, Some(ids)) => BatchScope::Members(ids),
+        (None, None, None) => {
             return Err(Failure {
                 code: "invalid_argument",
-                message: "give MEMBER, --branch or --class".to_string(),
+                message: "give MEMBER, --branch, --class or --members".to_string(),
             });
         }
     };

@@ -33,6 +33,8 @@ pub enum BatchScope {
     Branch(#[ts(type = "number")] i64),
     /// A class (班级) by name.
     Class(String),
+    /// Members chosen one by one (a selection in the UI), in this order.
+    Members(#[ts(type = "Array<number>")] Vec<i64>),
 }
 
 /// Progress after each dossier.
@@ -100,6 +102,7 @@ pub fn members(archive: &Archive, actor: &Actor, scope: &BatchScope) -> Result<V
                 .collect()
         }
         BatchScope::Class(name) => db::letters::class_members(archive.conn(), name)?,
+        BatchScope::Members(ids) => ids.clone(),
     })
 }
 
@@ -123,6 +126,7 @@ pub fn generate(
         return Err(PdfError::NothingToDo(match scope {
             BatchScope::Branch(id) => format!("支部 {id} 没有成员"),
             BatchScope::Class(name) => format!("班级 {name} 没有成员"),
+            BatchScope::Members(_) => "没有选择成员".to_string(),
         }));
     }
     let mut data = Vec::with_capacity(ids.len());

@@ -417,3 +417,62 @@ fn a_batch_reports_progress_and_a_cancelled_batch_leaves_only_whole_files() {
         assert!(pages_of(&file) > 0);
     }
 }
+
+#[test]
+fn a_class_batch_and_a_chosen_members_batch_cover_exactly_those_members() {
+    let temp = TempArchive::demo(80);
+    let student = first_of_stage(&temp, "activist");
+    let class = student["class_name"].as_str().unwrap();
+    let everyone = json(temp.dangan(&["member", "list", "--json"]));
+    let in_class: Vec<&serde_json::Value> = everyone
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["class_name"] == class)
+        .collect();
+    let dir = temp.root.join("class");
+    let outcome = json(temp.dangan(&[
+        "dossier",
+        "--class",
+        class,
+        "--out-dir",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    let names: Vec<&str> = outcome["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), in_class.len());
+    for m in in_class {
+        assert!(names.contains(&m["name"].as_str().unwrap()));
+    }
+
+    let dir = temp.root.join("chosen");
+    let outcome = json(temp.dangan(&[
+        "dossier",
+        "--members",
+        "3,1,2",
+        "--out-dir",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    let ids: Vec<i64> = outcome["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["member_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3, 1, 2]);
+    temp.dangan(&[
+        "dossier",
+        "--members",
+        "1,99999",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ])
+    .assert()
+    .code(4);
+}

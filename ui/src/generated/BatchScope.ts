@@ -3,4 +3,4 @@
 /**
  * Whose dossiers to make.
  */
-export type BatchScope = { "branch": number } | { "class": string };
+export type BatchScope = { "branch": number } | { "class": string } | { "members": Array<number> };
