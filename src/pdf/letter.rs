@@ -169,6 +169,9 @@ pub struct Part {
     pub paragraphs: Vec<String>,
     /// Right-aligned closing lines (seal, date).
     pub closing: Vec<String>,
+    /// Lines after the closing, flush left in a smaller size (contact details to fill in).
+    #[serde(default)]
+    pub after: Vec<String>,
 }
 
 impl LetterTemplate {
@@ -371,6 +374,11 @@ pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &Letter
             );
             y += lh;
         }
+        let small = size - 1.5;
+        for line in &part.after {
+            page.text(margin, y, Role::Body, small, fields.fill(line));
+            y += small * 1.7;
+        }
         if i + 1 < parts.len() {
             // The cut line, with the serial across it (骑缝) so the parts can be matched.
             let label = format!("{}　{}", template.cut_label, fields.serial);
@@ -454,6 +462,7 @@ mod tests {
                 .paragraphs
                 .iter()
                 .chain(&part.closing)
+                .chain(&part.after)
                 .chain(&part.salutation)
             {
                 let filled = fields.fill(text);
