@@ -885,6 +885,113 @@ mod tests {
         assert!(lines.iter().all(|l| l.len() <= 20));
     }
 
+    /// Every character one em, ascent 0.88 em.
+    struct Em;
+
+    impl Measure for Em {
+        fn advance(&self, _role: Role, c: char) -> f32 {
+            em(c)
+        }
+
+        fn ascent(&self, _role: Role) -> f32 {
+            0.88
+        }
+    }
+
+    fn texts(page: &Page) -> Vec<(f32, String)> {
+        page.items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, text, .. } => Some((*y, text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_heading_near_the_foot_of_a_page_moves_to_the_next_with_its_first_lines() {
+        let style = PageStyle::default();
+        let mut flow = Flow::new(&Em, style.clone());
+        // Fill the page until about two body lines are left.
+        let lh = style.body_size * style.leading;
+        while flow.room() > lh * 3.0 {
+            flow.plain("一行");
+        }
+        flow.heading("二、发展过程");
+        flow.paragraph("第一行正文");
+        let (pages, toc) = flow.finish();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(
+            toc,
+            [TocEntry {
+                title: "二、发展过程".into(),
+                page: 1
+            }]
+        );
+        let second = texts(&pages[1]);
+        assert_eq!(second[0].1, "二、发展过程");
+        assert_eq!(second[1].1, "第一行正文");
+        // Nothing is drawn below the bottom margin.
+        for page in &pages {
+            for (y, _) in texts(page) {
+                assert!(y <= style.height - style.margin_bottom);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_row_on_every_page() {
+        let style = PageStyle::default();
+        let mut flow = Flow::new(&Em, style.clone());
+        let rows = (1..=120)
+            .map(|i| vec![i.to_string(), format!("第{i}行")])
+            .collect();
+        flow.table(&Table {
+            columns: vec![Column::new("序号", 1.0), Column::new("内容", 3.0)],
+            header: true,
+            rows,
+            strong: Vec::new(),
+        });
+        let (mut pages, _) = flow.finish();
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        for page in &pages {
+            let texts = texts(page);
+            assert_eq!(texts[0].1, "序号");
+            assert_eq!(texts[1].1, "内容");
+        }
+        let all: Vec<String> = pages.iter().flat_map(texts).map(|(_, t)| t).collect();
+        assert!(all.contains(&"第120行".to_string()));
+        number_pages(&Em, &style, &mut pages, "", 0);
+        let total = pages.len();
+        let last = texts(&pages[total - 1]);
+        assert!(
+            last.iter()
+                .any(|(_, t)| *t == format!("第 {total} 页 共 {total} 页"))
+        );
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_is_split_between_lines() {
+        let style = PageStyle::default();
+        let mut flow = Flow::new(&Em, style.clone());
+        let long = "字".repeat(4000);
+        flow.table(&Table {
+            columns: vec![Column::new("内容", 1.0)],
+            header: true,
+            rows: vec![vec![long.clone()]],
+            strong: Vec::new(),
+        });
+        let (pages, _) = flow.finish();
+        assert!(pages.len() >= 2);
+        let text: String = pages
+            .iter()
+            .flat_map(texts)
+            .map(|(_, t)| t)
+            .filter(|t| t != "内容")
+            .collect();
+        assert_eq!(text, long);
+    }
+
     #[test]
     fn a_date_is_one_unit_and_columns_grow_to_hold_it() {
         assert_eq!(widest_unit("2026-11-24", em), 5.0);
