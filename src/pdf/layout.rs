@@ -779,7 +779,7 @@ pub fn contents_page(
         let gap_start = left + label_width + size * 0.5;
         let gap_end = right - number_width - size * 0.5;
         if gap_end > gap_start {
-            let count = ((gap_end - gap_start) / (dot * 1.5)).floor() as usize;
+            let count = ((gap_end - gap_start) / dot).floor() as usize;
             let dots: String = "·".repeat(count);
             page.right(m, gap_end, y, Role::Body, size, &dots);
         }
