@@ -144,6 +144,8 @@ pub fn generate(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .clamp(1, data.len());
     let next = AtomicUsize::new(0);
+    // Set by a worker whose dossier failed, so the others stop too (the caller's flag is theirs).
+    let failed_one = AtomicBool::new(false);
     let done = AtomicUsize::new(0);
     let total = data.len();
     let results: Mutex<Vec<Option<Result<PdfFile, PdfError>>>> =
@@ -152,7 +154,7 @@ pub fn generate(
         for _ in 0..threads {
             scope.spawn(|| {
                 loop {
-                    if cancel.load(Ordering::Relaxed) {
+                    if cancel.load(Ordering::Relaxed) || failed_one.load(Ordering::Relaxed) {
                         return;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -165,7 +167,7 @@ pub fn generate(
                     }
                     if failed {
                         // Stop the others: the batch reports the first error.
-                        cancel.store(true, Ordering::Relaxed);
+                        failed_one.store(true, Ordering::Relaxed);
                         return;
                     }
                     let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
