@@ -481,6 +481,61 @@ mod tests {
         assert!(!looks_cjk("DejaVuSans.ttf"));
     }
 
+    /// Debian's fonts-noto-cjk (installed by scripts/lib.sh).
+    fn noto() -> FontSet {
+        FontSet::from_dirs(&[(PathBuf::from("/usr/share/fonts/opentype/noto"), false)]).unwrap()
+    }
+
+    #[test]
+    fn the_sc_faces_are_picked_from_the_collections_by_name() {
+        let fonts = noto();
+        assert_eq!(fonts.body.family, "Noto Serif CJK SC");
+        assert_eq!(fonts.body.style, "Regular");
+        assert_eq!(fonts.heading.family, "Noto Sans CJK SC");
+        assert_eq!(fonts.heading.style, "Bold");
+        let bytes = std::fs::read(&fonts.body.file).unwrap();
+        let names = face_names(&bytes, fonts.body.index).unwrap();
+        assert_eq!(names.family, "Noto Serif CJK SC");
+        for c in ['喆', '堃', '𠈌', '党', '，', '〇'] {
+            assert!(fonts.body.has(c) && fonts.heading.has(c), "{c}");
+        }
+        // CJK ideographs are one em wide.
+        assert_eq!(fonts.body.advance('党'), Some(1.0));
+    }
+
+    #[test]
+    fn a_character_the_face_lacks_is_named_in_the_error() {
+        let fonts = noto();
+        let chars: BTreeSet<char> = ['党', '\u{F0000}'].into_iter().collect();
+        let err = fonts.body.subset(&chars).unwrap_err();
+        assert_eq!(err.code(), "font_missing_glyphs");
+        assert!(err.to_string().contains('\u{F0000}'));
+    }
+
+    #[test]
+    fn a_subset_holds_only_the_glyphs_used_under_a_subset_tag() {
+        let fonts = noto();
+        let chars: BTreeSet<char> = "李𠈌喆堃".chars().collect();
+        let subset = fonts.body.subset(&chars).unwrap();
+        // The face is ~15 MB; what stays is the glyphs plus the CFF's shared subroutines and
+        // font dictionaries (allsorts keeps those whole), ~60 KB.
+        assert!(
+            subset.original_bytes.len() < 100_000,
+            "{}",
+            subset.original_bytes.len()
+        );
+        for c in &chars {
+            assert!(
+                subset
+                    .lookup_glyph_index(u32::from(*c))
+                    .is_some_and(|g| g != 0),
+                "{c}"
+            );
+        }
+        let name = subset.font_name.unwrap();
+        assert_eq!(name.find('+'), Some(6), "{name}");
+    }
+
     #[test]
     fn an_empty_directory_gives_an_error_naming_where_it_looked() {
         let dir = tempfile::tempdir().unwrap();
