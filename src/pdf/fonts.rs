@@ -24,14 +24,16 @@
 //! printpdf: the font program embedded is the subset, named with the `ABCDEF+` tag that marks a
 //! subset (ISO 32000-1 §9.6.4).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile};
-use allsorts::tables::{FontTableProvider, NameTable};
+use allsorts::tables::cmap::Cmap;
+use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpTable, NameTable};
 use allsorts::tag;
 
 use crate::error::ErrorCode;
@@ -144,49 +146,112 @@ pub struct Face {
     /// The whole file (a collection, or a single face).
     bytes: Arc<Vec<u8>>,
     units_per_em: f32,
-    /// Unicode scalar → glyph id.
-    cmap: BTreeMap<u32, u16>,
-    /// Glyph id → advance width in font units.
-    advances: BTreeMap<u16, u16>,
+    /// Glyph id of each BMP code point (0: none).
+    bmp: Vec<u16>,
+    /// Glyph ids of code points beyond the BMP (rare name characters such as 𠈌).
+    astral: HashMap<u32, u16>,
+    /// Advance width in font units, by glyph id.
+    advances: Vec<u16>,
     ascent: f32,
     descent: f32,
 }
 
 impl Face {
-    /// Loads face `index` of `file` (already read into `bytes`).
+    /// Loads face `index` of `file` (read into `bytes`): its names, cmap and advances.
     fn load(file: &Path, bytes: Arc<Vec<u8>>, index: usize) -> Result<Face, FontError> {
-        let unreadable = |message: String| FontError::Unreadable {
+        let unreadable = |message: &str| FontError::Unreadable {
             file: file.to_path_buf(),
-            message,
+            message: format!("face {index}: {message}"),
         };
-        let names = face_names(&bytes, index).ok_or_else(|| unreadable("no name table".into()))?;
-        let mut warnings = Vec::new();
-        let parsed = printpdf::ParsedFont::from_bytes(&bytes, index, &mut warnings)
-            .ok_or_else(|| unreadable(format!("cannot parse face {index}: {warnings:?}")))?;
+        let font = ReadScope::new(&bytes)
+            .read::<FontData<'_>>()
+            .map_err(|e| unreadable(&e.to_string()))?;
+        let provider = font
+            .table_provider(index)
+            .map_err(|e| unreadable(&e.to_string()))?;
+        let table = |tag: u32, name: &str| {
+            provider
+                .read_table_data(tag)
+                .map_err(|e| unreadable(&format!("{name}: {e}")))
+        };
+        let head_data = table(tag::HEAD, "head")?;
+        let head = ReadScope::new(&head_data)
+            .read::<HeadTable>()
+            .map_err(|e| unreadable(&format!("head: {e}")))?;
+        let maxp_data = table(tag::MAXP, "maxp")?;
+        let maxp = ReadScope::new(&maxp_data)
+            .read::<MaxpTable>()
+            .map_err(|e| unreadable(&format!("maxp: {e}")))?;
+        let hhea_data = table(tag::HHEA, "hhea")?;
+        let hhea = ReadScope::new(&hhea_data)
+            .read::<HheaTable>()
+            .map_err(|e| unreadable(&format!("hhea: {e}")))?;
+        let hmtx_data = table(tag::HMTX, "hmtx")?;
+        let hmtx = ReadScope::new(&hmtx_data)
+            .read_dep::<HmtxTable<'_>>((
+                usize::from(maxp.num_glyphs),
+                usize::from(hhea.num_h_metrics),
+            ))
+            .map_err(|e| unreadable(&format!("hmtx: {e}")))?;
+        let advances: Vec<u16> = (0..maxp.num_glyphs)
+            .map(|gid| hmtx.horizontal_advance(gid).unwrap_or(0))
+            .collect();
+        let cmap_data = table(tag::CMAP, "cmap")?;
+        let cmap = ReadScope::new(&cmap_data)
+            .read::<Cmap<'_>>()
+            .map_err(|e| unreadable(&format!("cmap: {e}")))?;
+        let (_, subtable) = allsorts::font::read_cmap_subtable(&cmap)
+            .ok()
+            .flatten()
+            .ok_or_else(|| unreadable("no Unicode cmap"))?;
+        let mut bmp = vec![0u16; 0x1_0000];
+        let mut astral = HashMap::new();
+        subtable
+            .mappings_fn(|cp, gid| match usize::try_from(cp) {
+                Ok(at) if at < bmp.len() => bmp[at] = gid,
+                _ => {
+                    astral.insert(cp, gid);
+                }
+            })
+            .map_err(|e| unreadable(&format!("cmap: {e}")))?;
+        let names = face_names(&bytes, index).ok_or_else(|| unreadable("no name table"))?;
         Ok(Face {
             family: names.family,
             style: names.style,
             postscript_name: names.postscript,
             file: file.to_path_buf(),
             index,
-            bytes,
-            units_per_em: f32::from(parsed.units_per_em.max(1)),
-            ascent: f32::from(parsed.font_metrics.ascent),
-            descent: f32::from(parsed.font_metrics.descent),
-            cmap: parsed.codepoint_to_glyph,
-            advances: parsed.glyph_widths,
+            bytes: bytes.clone(),
+            units_per_em: f32::from(head.units_per_em.max(1)),
+            ascent: f32::from(hhea.ascender),
+            descent: f32::from(hhea.descender),
+            bmp,
+            astral,
+            advances,
         })
+    }
+
+    /// The glyph id of `c` (0: none).
+    fn glyph(&self, c: char) -> u16 {
+        let cp = u32::from(c);
+        match self.bmp.get(cp as usize) {
+            Some(gid) => *gid,
+            None => self.astral.get(&cp).copied().unwrap_or(0),
+        }
     }
 
     /// Whether the face draws `c`.
     pub fn has(&self, c: char) -> bool {
-        self.cmap.get(&u32::from(c)).is_some_and(|gid| *gid != 0)
+        self.glyph(c) != 0
     }
 
     /// The advance of `c` at 1 pt, in pt; `None` when the face lacks it.
     pub fn advance(&self, c: char) -> Option<f32> {
-        let gid = *self.cmap.get(&u32::from(c))?;
-        let units = self.advances.get(&gid).copied().unwrap_or(0);
+        let gid = self.glyph(c);
+        if gid == 0 {
+            return None;
+        }
+        let units = self.advances.get(usize::from(gid)).copied().unwrap_or(0);
         Some(f32::from(units) / self.units_per_em)
     }
 
@@ -225,10 +290,7 @@ impl Face {
             family: self.family.clone(),
             message,
         };
-        let mut glyphs: BTreeSet<u16> = chars
-            .iter()
-            .filter_map(|c| self.cmap.get(&u32::from(*c)).copied())
-            .collect();
+        let mut glyphs: BTreeSet<u16> = chars.iter().map(|c| self.glyph(*c)).collect();
         glyphs.remove(&0);
         // .notdef must come first (allsorts requires it).
         let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().copied()).collect();
@@ -283,7 +345,12 @@ fn face_names(bytes: &[u8], index: usize) -> Option<FaceNames> {
     let font = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
     let provider = font.table_provider(index).ok()?;
     let data = provider.read_table_data(tag::NAME).ok()?;
-    let names = ReadScope::new(&data).read::<NameTable<'_>>().ok()?;
+    names_from_table(&data)
+}
+
+/// Family, style and PostScript names from a `name` table.
+fn names_from_table(data: &[u8]) -> Option<FaceNames> {
+    let names = ReadScope::new(data).read::<NameTable<'_>>().ok()?;
     let family = names
         .string_for_id(NameTable::TYPOGRAPHIC_FAMILY_NAME)
         .or_else(|| names.string_for_id(NameTable::FONT_FAMILY_NAME))?;
@@ -301,16 +368,58 @@ fn face_names(bytes: &[u8], index: usize) -> Option<FaceNames> {
     })
 }
 
-/// How many faces a file holds (1 for a single font).
-fn face_count(bytes: &[u8]) -> usize {
-    match ReadScope::new(bytes).read::<FontData<'_>>() {
-        Ok(FontData::OpenType(otf)) => match otf.data {
-            allsorts::tables::OpenTypeData::Collection(ttc) => ttc.offset_tables.len(),
-            allsorts::tables::OpenTypeData::Single(_) => 1,
-        },
-        Ok(_) => 1,
-        Err(_) => 0,
+/// The names of every face in a font file, reading only the headers and the `name` tables (a
+/// Noto CJK collection is 20–27 MB; only the chosen file is read whole).
+fn faces_in_file(path: &Path) -> Vec<(usize, FaceNames)> {
+    fn read_at(file: &mut std::fs::File, offset: u64, len: usize) -> Option<Vec<u8>> {
+        if len > 16 << 20 {
+            return None;
+        }
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        let mut buf = vec![0u8; len];
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
     }
+    fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+        Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+    }
+    fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+        Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    }
+    /// The names of the face whose offset table starts at `offset`.
+    fn names_at(file: &mut std::fs::File, offset: u64) -> Option<FaceNames> {
+        let header = read_at(file, offset, 12)?;
+        let tables = usize::from(u16_at(&header, 4)?);
+        let records = read_at(file, offset + 12, tables * 16)?;
+        let name = (0..tables).find(|i| records.get(i * 16..i * 16 + 4) == Some(b"name"))?;
+        let table_offset = u32_at(&records, name * 16 + 8)?;
+        let table_len = u32_at(&records, name * 16 + 12)?;
+        let data = read_at(file, u64::from(table_offset), table_len as usize)?;
+        names_from_table(&data)
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let Some(header) = read_at(&mut file, 0, 12) else {
+        return Vec::new();
+    };
+    let offsets: Vec<u64> = if header.get(..4) == Some(b"ttcf") {
+        let count = u32_at(&header, 8).unwrap_or(0).min(64) as usize;
+        read_at(&mut file, 12, count * 4)
+            .map(|table| {
+                (0..count)
+                    .filter_map(|i| u32_at(&table, i * 4).map(u64::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        vec![0]
+    };
+    offsets
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, offset)| names_at(&mut file, offset).map(|names| (index, names)))
+        .collect()
 }
 
 /// The faces a document is set in.
@@ -344,42 +453,71 @@ impl FontSet {
     /// Loads the fonts from `dirs` in order; `true` beside a directory means every font file in
     /// it is opened, `false` only files whose names look like CJK fonts.
     pub fn from_dirs(dirs: &[(PathBuf, bool)]) -> Result<FontSet, FontError> {
-        let mut files: Vec<PathBuf> = Vec::new();
+        // Directory by directory: a role is filled by the first directory that has any face
+        // it accepts (its most preferred one there), so a font the user points to wins over
+        // the system's.
+        let mut chosen: [Option<(PathBuf, usize)>; 2] = [None, None];
         for (dir, all) in dirs {
-            collect_font_files(dir, *all, 0, &mut files);
-        }
-        let mut catalogue: Vec<(String, String, PathBuf, usize)> = Vec::new();
-        let mut loaded: BTreeMap<PathBuf, Arc<Vec<u8>>> = BTreeMap::new();
-        for file in &files {
-            let Ok(bytes) = std::fs::read(file) else {
-                continue;
-            };
-            for index in 0..face_count(&bytes) {
-                if let Some(names) = face_names(&bytes, index) {
-                    catalogue.push((names.family, names.style, file.clone(), index));
-                }
+            if chosen.iter().all(Option::is_some) {
+                break;
             }
-            loaded.insert(file.clone(), Arc::new(bytes));
+            let mut files = Vec::new();
+            collect_font_files(dir, *all, 0, &mut files);
+            let catalogue: Vec<(PathBuf, usize, FaceNames)> = files
+                .iter()
+                .flat_map(|file| {
+                    faces_in_file(file)
+                        .into_iter()
+                        .map(move |(index, names)| (file.clone(), index, names))
+                })
+                .collect();
+            for (slot, role) in chosen.iter_mut().zip(Role::ALL) {
+                if slot.is_some() {
+                    continue;
+                }
+                *slot = role.wanted().iter().find_map(|(family, style)| {
+                    catalogue
+                        .iter()
+                        .find(|(_, _, n)| {
+                            n.family.eq_ignore_ascii_case(family)
+                                && n.style.eq_ignore_ascii_case(style)
+                        })
+                        .map(|(file, index, _)| (file.clone(), *index))
+                });
+            }
         }
         let searched: Vec<PathBuf> = dirs.iter().map(|(d, _)| d.clone()).collect();
-        let pick = |role: Role| -> Result<Arc<Face>, FontError> {
-            for (family, style) in role.wanted() {
-                let found = catalogue.iter().find(|(f, s, _, _)| {
-                    f.eq_ignore_ascii_case(family) && s.eq_ignore_ascii_case(style)
-                });
-                if let Some((_, _, file, index)) = found {
-                    let bytes = loaded.get(file).cloned().unwrap_or_default();
-                    return Ok(Arc::new(Face::load(file, bytes, *index)?));
-                }
-            }
-            Err(FontError::NotFound {
+        let mut read: Vec<(PathBuf, Arc<Vec<u8>>)> = Vec::new();
+        let mut faces: Vec<Arc<Face>> = Vec::new();
+        for (slot, role) in chosen.into_iter().zip(Role::ALL) {
+            let (file, index) = slot.ok_or_else(|| FontError::NotFound {
                 role: role.zh(),
                 searched: searched.clone(),
-            })
-        };
-        let body = pick(Role::Body)?;
-        let heading = pick(Role::Heading)?;
-        Ok(FontSet { body, heading })
+            })?;
+            // Both roles may come from one file (a sans-only system): read it once.
+            let bytes = match read.iter().find(|(f, _)| *f == file) {
+                Some((_, bytes)) => bytes.clone(),
+                None => {
+                    let bytes =
+                        Arc::new(std::fs::read(&file).map_err(|err| FontError::Unreadable {
+                            file: file.clone(),
+                            message: err.to_string(),
+                        })?);
+                    read.push((file.clone(), bytes.clone()));
+                    bytes
+                }
+            };
+            faces.push(Arc::new(Face::load(&file, bytes, index)?));
+        }
+        let heading = faces.pop();
+        let body = faces.pop();
+        match (body, heading) {
+            (Some(body), Some(heading)) => Ok(FontSet { body, heading }),
+            _ => Err(FontError::NotFound {
+                role: Role::Body.zh(),
+                searched,
+            }),
+        }
     }
 
     pub fn face(&self, role: Role) -> &Face {
@@ -501,6 +639,27 @@ mod tests {
         }
         // CJK ideographs are one em wide.
         assert_eq!(fonts.body.advance('党'), Some(1.0));
+    }
+
+    #[test]
+    fn a_directory_earlier_in_the_order_wins_over_the_system() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            dir.path().join("mine.ttc"),
+        )
+        .unwrap();
+        let fonts = FontSet::from_dirs(&[
+            (dir.path().to_path_buf(), true),
+            (PathBuf::from("/usr/share/fonts/opentype/noto"), false),
+        ])
+        .unwrap();
+        // The serif and the bold sans are in the system folder, but the user's folder has a
+        // face both roles accept.
+        assert_eq!(fonts.body.file, dir.path().join("mine.ttc"));
+        assert_eq!(fonts.body.family, "Noto Sans CJK SC");
+        assert_eq!(fonts.heading.file, dir.path().join("mine.ttc"));
+        assert_eq!(fonts.heading.style, "Regular");
     }
 
     #[test]
