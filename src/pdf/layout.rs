@@ -436,14 +436,40 @@ impl<'m> Flow<'m> {
         let ascent = self.m.ascent(role) * size;
         // Leading above the first line's glyphs: half the extra space of a line.
         let half = (lh - size) / 2.0;
-        for (i, line) in lines.iter().enumerate() {
-            // Avoid a single widow/orphan line where it is cheap: move the paragraph's second
-            // line on only when everything fits otherwise.
-            self.ensure(lh);
-            let x = self.style.margin_left + if i == 0 { indent } else { 0.0 };
-            let baseline = self.y + half + ascent;
-            self.page().text(x, baseline, role, size, line.clone());
-            self.y += lh;
+        let mut i = 0;
+        while i < lines.len() {
+            let fresh = self.y <= self.style.margin_top + 0.01;
+            let fit = (self.room() / lh).floor().max(0.0) as usize;
+            let remaining = lines.len() - i;
+            let mut take = fit.min(remaining);
+            if take < remaining {
+                if remaining - take == 1 && take >= 1 {
+                    // No last line alone at the top of the next page (widow).
+                    take -= 1;
+                }
+                if i == 0 && take == 1 {
+                    // No first line alone at the foot of a page (orphan).
+                    take = 0;
+                }
+            }
+            if take == 0 {
+                if fresh {
+                    take = fit.clamp(1, remaining);
+                } else {
+                    self.page_break();
+                    continue;
+                }
+            }
+            for (j, line) in lines[i..i + take].iter().enumerate() {
+                let x = self.style.margin_left + if i + j == 0 { indent } else { 0.0 };
+                let baseline = self.y + half + ascent;
+                self.page().text(x, baseline, role, size, line.clone());
+                self.y += lh;
+            }
+            i += take;
+            if i < lines.len() {
+                self.page_break();
+            }
         }
         self.y += size * 0.3;
     }
@@ -935,6 +961,49 @@ mod tests {
         for page in &pages {
             for (y, _) in texts(page) {
                 assert!(y <= style.height - style.margin_bottom);
+            }
+        }
+    }
+
+    #[test]
+    fn a_paragraph_leaves_no_single_line_at_the_foot_or_the_top_of_a_page() {
+        let style = PageStyle::default();
+        let lh = style.body_size * style.leading;
+        let per_line = (style.text_width() / style.body_size) as usize;
+        for lines_left in 1..=4 {
+            for paragraph_lines in 2..=6 {
+                let mut flow = Flow::new(&Em, style.clone());
+                while flow.room() >= lh * (lines_left as f32 + 1.0) {
+                    flow.plain("一行");
+                }
+                // Exactly `lines_left` lines fit now.
+                while flow.room() >= lh * (lines_left as f32 + 1.0)
+                    || flow.room() < lh * lines_left as f32
+                {
+                    flow.space(1.0);
+                }
+                let before = flow.pages.len();
+                let text = "字".repeat(per_line * paragraph_lines - 3);
+                flow.plain(&text);
+                let (pages, _) = flow.finish();
+                let count = |page: &Page| {
+                    texts(page)
+                        .iter()
+                        .filter(|(_, t)| t.starts_with('字'))
+                        .count()
+                };
+                let on_first = count(&pages[before - 1]);
+                let total: usize = pages.iter().map(count).sum();
+                assert_eq!(total, paragraph_lines);
+                let on_next = total - on_first;
+                assert!(
+                    on_first != 1 || on_next == 0,
+                    "orphan: {lines_left} left, {paragraph_lines} lines"
+                );
+                assert!(
+                    on_next != 1 || on_first == 0,
+                    "widow: {lines_left} left, {paragraph_lines} lines"
+                );
             }
         }
     }
