@@ -129,6 +129,7 @@ pub fn generate(
             BatchScope::Members(_) => "没有选择成员".to_string(),
         }));
     }
+    let template = dossier::DossierTemplate::load(archive)?;
     let mut data = Vec::with_capacity(ids.len());
     for id in ids {
         if cancel.load(Ordering::Relaxed) {
@@ -160,7 +161,7 @@ pub fn generate(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = data.get(i) else { return };
                     let path: PathBuf = dir.join(file_name(item));
-                    let result = dossier::write(fonts, item, &path);
+                    let result = dossier::write(fonts, &template, item, &path);
                     let failed = result.is_err();
                     if let Ok(mut results) = results.lock() {
                         results[i] = Some(result);

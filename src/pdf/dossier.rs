@@ -63,6 +63,42 @@ impl DossierData {
     }
 }
 
+const TEMPLATE: &str = include_str!("../../assets/templates/dossier.toml");
+
+/// The dossier's labels (`assets/templates/dossier.toml`, or the archive's own copy).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DossierTemplate {
+    pub title: String,
+    pub archive_no_label: String,
+    pub contents_title: String,
+    pub header: String,
+    pub no_record: String,
+    pub unit_label: String,
+    pub date_label: String,
+    pub sections: [String; 7],
+    pub cover_labels: [String; 8],
+    pub timeline_columns: [String; 5],
+    pub findings_columns: [String; 4],
+    pub materials_columns: [String; 6],
+}
+
+impl DossierTemplate {
+    /// The archive's `templates/dossier.toml` if there is one, else the embedded template.
+    pub fn load(archive: &Archive) -> Result<DossierTemplate, PdfError> {
+        super::load_template(Some(archive.root()), "dossier", TEMPLATE)
+    }
+
+    /// The embedded template.
+    pub fn embedded() -> Result<DossierTemplate, PdfError> {
+        super::load_template(None, "dossier", TEMPLATE)
+    }
+
+    /// 一、基本信息.
+    fn numbered(&self, section: usize) -> String {
+        format!("{}、{}", lower(section as u64 + 1), self.sections[section])
+    }
+}
+
 /// Generates a member's dossier into `out`.
 pub fn generate(
     archive: &Archive,
@@ -73,34 +109,22 @@ pub fn generate(
     out: &Path,
 ) -> Result<PdfFile, PdfError> {
     let data = DossierData::load(archive, actor, member_id, as_of)?;
-    write(fonts, &data, out)
+    let template = DossierTemplate::load(archive)?;
+    write(fonts, &template, &data, out)
 }
 
 /// Lays out and writes a dossier from gathered data (no archive access: batches call this from
 /// worker threads).
-pub fn write(fonts: &FontSet, data: &DossierData, out: &Path) -> Result<PdfFile, PdfError> {
-    let pages = layout_dossier(fonts, data);
+pub fn write(
+    fonts: &FontSet,
+    template: &DossierTemplate,
+    data: &DossierData,
+    out: &Path,
+) -> Result<PdfFile, PdfError> {
+    let pages = layout_dossier(fonts, template, data);
     let title = format!("党员档案 {}", data.member.name);
     super::write_pdf(fonts, &title, &pages, out)
 }
-
-/// Section titles, in archive order.
-pub const SECTIONS: [&str; 7] = [
-    "基本信息",
-    "发展过程",
-    "规则核查结果",
-    "思想汇报",
-    "会议与表决",
-    "民主评议",
-    "档案材料目录",
-];
-
-/// 一、基本信息.
-fn numbered(section: usize) -> String {
-    format!("{}、{}", lower(section as u64 + 1), SECTIONS[section])
-}
-
-const NO_RECORD: &str = "暂无记录。";
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y-%m-%d").to_string())
@@ -112,18 +136,18 @@ fn or_blank(s: &Option<String>) -> String {
 }
 
 /// The dossier's pages: cover, contents, then the sections.
-pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
+pub fn layout_dossier(m: &dyn Measure, t: &DossierTemplate, data: &DossierData) -> Vec<Page> {
     let style = PageStyle::default();
     let member = &data.member;
     let mut flow = Flow::new(m, style.clone());
 
-    flow.heading(&numbered(0));
+    flow.heading(&t.numbered(0));
     flow.table(&basic_table(data));
 
-    flow.heading(&numbered(1));
-    flow.table(&timeline_table(member));
+    flow.heading(&t.numbered(1));
+    flow.table(&timeline_table(t, member));
 
-    flow.heading(&numbered(2));
+    flow.heading(&t.numbered(2));
     if data.findings.is_empty() {
         flow.paragraph(&format!(
             "截至{}，按发展党员工作规则核查，未发现不符合规定之处。",
@@ -135,17 +159,17 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
             date_arabic(data.as_of),
             lower(data.findings.len() as u64)
         ));
-        flow.table(&findings_table(&data.findings));
+        flow.table(&findings_table(t, &data.findings));
     }
 
-    flow.heading(&numbered(3));
-    flow.paragraph(NO_RECORD);
-    flow.heading(&numbered(4));
-    flow.paragraph(NO_RECORD);
-    flow.heading(&numbered(5));
-    flow.paragraph(NO_RECORD);
+    flow.heading(&t.numbered(3));
+    flow.paragraph(&t.no_record);
+    flow.heading(&t.numbered(4));
+    flow.paragraph(&t.no_record);
+    flow.heading(&t.numbered(5));
+    flow.paragraph(&t.no_record);
 
-    flow.heading(&numbered(6));
+    flow.heading(&t.numbered(6));
     let missing = data.materials.iter().filter(|s| s.missing).count();
     if missing > 0 {
         flow.paragraph(&format!(
@@ -153,7 +177,7 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
             lower(missing as u64)
         ));
     }
-    flow.table(&materials_table(&data.materials));
+    flow.table(&materials_table(t, &data.materials));
 
     let (body, toc) = flow.finish();
     // Cover and contents come first: body page i is printed as page i + 3.
@@ -163,41 +187,46 @@ pub fn layout_dossier(m: &dyn Measure, data: &DossierData) -> Vec<Page> {
         .map(|e| (e.title.clone(), e.page + front + 1))
         .collect();
     let mut pages = Vec::with_capacity(body.len() + front);
-    pages.push(cover(m, &style, data));
-    pages.push(layout::contents_page(m, &style, "目　　录", &entries));
+    pages.push(cover(m, t, &style, data));
+    pages.push(layout::contents_page(
+        m,
+        &style,
+        &t.contents_title,
+        &entries,
+    ));
     pages.extend(body);
-    let header = format!(
-        "党员档案　{}　{}",
-        member.name,
-        member.branch.as_deref().unwrap_or("")
-    );
+    let header = t
+        .header
+        .replace("{name}", &member.name)
+        .replace("{branch}", member.branch.as_deref().unwrap_or(""));
     layout::number_pages(m, &style, &mut pages, &header, 1);
     pages
 }
 
-fn cover(m: &dyn Measure, style: &PageStyle, data: &DossierData) -> Page {
+fn cover(m: &dyn Measure, t: &DossierTemplate, style: &PageStyle, data: &DossierData) -> Page {
     let member = &data.member;
     let mut page = Page::default();
     let cx = style.width / 2.0;
-    page.centred(m, cx, 70.0 * MM, Role::Heading, 36.0, "党 员 档 案");
+    page.centred(m, cx, 70.0 * MM, Role::Heading, 36.0, &t.title);
     page.centred(
         m,
         cx,
         84.0 * MM,
         Role::Body,
         12.0,
-        &format!("档案号：{}", data.archive_no()),
+        &format!("{}：{}", t.archive_no_label, data.archive_no()),
     );
-    let rows: [(&str, String); 8] = [
-        ("姓　　名", member.name.clone()),
-        ("学　　号", or_blank(&member.student_no)),
-        ("所在党支部", or_blank(&member.branch)),
-        ("学　　院", or_blank(&member.college)),
-        ("班　　级", or_blank(&member.class_name)),
-        ("入党时间", date(member.joined_date)),
-        ("转正时间", date(member.full_member_date)),
-        ("当前状态", member.stage.zh().to_string()),
+    let values: [String; 8] = [
+        member.name.clone(),
+        or_blank(&member.student_no),
+        or_blank(&member.branch),
+        or_blank(&member.college),
+        or_blank(&member.class_name),
+        date(member.joined_date),
+        date(member.full_member_date),
+        member.stage.zh().to_string(),
     ];
+    let rows = t.cover_labels.iter().map(String::as_str).zip(values);
     let label_x = 52.0 * MM;
     let value_x = 84.0 * MM;
     let end_x = 160.0 * MM;
@@ -223,7 +252,11 @@ fn cover(m: &dyn Measure, style: &PageStyle, data: &DossierData) -> Page {
         style.height - 40.0 * MM,
         Role::Body,
         12.0,
-        &format!("建档单位：{}", member.college.as_deref().unwrap_or("")),
+        &format!(
+            "{}：{}",
+            t.unit_label,
+            member.college.as_deref().unwrap_or("")
+        ),
     );
     page.centred(
         m,
@@ -231,7 +264,7 @@ fn cover(m: &dyn Measure, style: &PageStyle, data: &DossierData) -> Page {
         style.height - 32.0 * MM,
         Role::Body,
         12.0,
-        &format!("生成日期：{}", date_arabic(data.as_of)),
+        &format!("{}：{}", t.date_label, date_arabic(data.as_of)),
     );
     page
 }
@@ -303,7 +336,7 @@ fn role_zh(role: PersonRole) -> &'static str {
     }
 }
 
-fn timeline_table(member: &MemberDetail) -> Table {
+fn timeline_table(t: &DossierTemplate, member: &MemberDetail) -> Table {
     let mut rows = Vec::new();
     for step in STEPS.iter() {
         let events: Vec<_> = member
@@ -352,11 +385,11 @@ fn timeline_table(member: &MemberDetail) -> Table {
     }
     Table {
         columns: vec![
-            Column::new("步骤", 0.5),
-            Column::new("事项", 2.1),
-            Column::new("日期", 1.15),
-            Column::new("相关人员", 1.9),
-            Column::new("备注", 1.4),
+            Column::new(&t.timeline_columns[0], 0.5),
+            Column::new(&t.timeline_columns[1], 2.1),
+            Column::new(&t.timeline_columns[2], 1.15),
+            Column::new(&t.timeline_columns[3], 1.9),
+            Column::new(&t.timeline_columns[4], 1.4),
         ],
         header: true,
         strong: Vec::new(),
@@ -364,13 +397,13 @@ fn timeline_table(member: &MemberDetail) -> Table {
     }
 }
 
-fn findings_table(findings: &[Finding]) -> Table {
+fn findings_table(t: &DossierTemplate, findings: &[Finding]) -> Table {
     Table {
         columns: vec![
-            Column::new("序号", 0.5),
-            Column::new("级别", 0.6),
-            Column::new("问题", 3.2),
-            Column::new("依据", 2.2),
+            Column::new(&t.findings_columns[0], 0.5),
+            Column::new(&t.findings_columns[1], 0.6),
+            Column::new(&t.findings_columns[2], 3.2),
+            Column::new(&t.findings_columns[3], 2.2),
         ],
         header: true,
         strong: Vec::new(),
@@ -393,7 +426,7 @@ fn findings_table(findings: &[Finding]) -> Table {
     }
 }
 
-fn materials_table(materials: &[MaterialStatus]) -> Table {
+fn materials_table(t: &DossierTemplate, materials: &[MaterialStatus]) -> Table {
     let strong = materials
         .iter()
         .enumerate()
@@ -402,12 +435,12 @@ fn materials_table(materials: &[MaterialStatus]) -> Table {
         .collect();
     Table {
         columns: vec![
-            Column::new("序号", 0.5),
-            Column::new("材料名称", 2.6),
-            Column::new("步骤", 0.5),
-            Column::new("必备", 0.5),
-            Column::new("状态", 0.8),
-            Column::new("归档文件", 2.2),
+            Column::new(&t.materials_columns[0], 0.5),
+            Column::new(&t.materials_columns[1], 2.6),
+            Column::new(&t.materials_columns[2], 0.5),
+            Column::new(&t.materials_columns[3], 0.5),
+            Column::new(&t.materials_columns[4], 0.8),
+            Column::new(&t.materials_columns[5], 2.2),
         ],
         header: true,
         strong,
@@ -435,5 +468,17 @@ fn materials_table(materials: &[MaterialStatus]) -> Table {
                 ]
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_template_parses() {
+        let template = DossierTemplate::embedded().unwrap();
+        assert_eq!(template.numbered(0), "一、基本信息");
+        assert_eq!(template.numbered(6), "七、档案材料目录");
     }
 }

@@ -175,10 +175,14 @@ pub struct Part {
 }
 
 impl LetterTemplate {
-    /// The embedded template (checked by a unit test, so it always parses in a release).
-    pub fn embedded() -> LetterTemplate {
-        toml::from_str(TEMPLATE)
-            .unwrap_or_else(|err| panic!("the embedded letter template is invalid: {err}"))
+    /// The archive's `templates/letter.toml` if there is one, else the embedded template.
+    pub fn load(archive: &Archive) -> Result<LetterTemplate, PdfError> {
+        super::load_template(Some(archive.root()), "letter", TEMPLATE)
+    }
+
+    /// The embedded template.
+    pub fn embedded() -> Result<LetterTemplate, PdfError> {
+        super::load_template(None, "letter", TEMPLATE)
     }
 }
 
@@ -237,7 +241,7 @@ pub fn issue(
     request: &LetterRequest,
     out: &Path,
 ) -> Result<IssuedLetter, PdfError> {
-    let template = LetterTemplate::embedded();
+    let template = LetterTemplate::load(archive)?;
     let member = people::show(archive, actor, request.member_id)?;
     let kind = match member.stage {
         Stage::FullMember => MemberKind::Full,
@@ -441,7 +445,7 @@ mod tests {
 
     #[test]
     fn the_embedded_template_parses_and_fills_every_placeholder() {
-        let template = LetterTemplate::embedded();
+        let template = LetterTemplate::embedded().unwrap();
         let fields = LetterFields {
             serial: "组字第 7 号".into(),
             name: "王喆".into(),

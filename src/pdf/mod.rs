@@ -75,6 +75,8 @@ pub enum PdfError {
     NothingToDo(String),
     #[error("已取消")]
     Cancelled,
+    #[error("模板 {file} 无效：{message}")]
+    Template { file: PathBuf, message: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -98,6 +100,7 @@ impl ErrorCode for PdfError {
             PdfError::InvalidArgument { .. } => "invalid_argument",
             PdfError::NothingToDo(_) => "nothing_to_do",
             PdfError::Cancelled => "cancelled",
+            PdfError::Template { .. } => "template_invalid",
             PdfError::Io { .. } => "io",
             PdfError::Db(_) => "database",
         }
@@ -116,6 +119,9 @@ impl ErrorCode for PdfError {
             }
             PdfError::InvalidArgument { field, .. } => serde_json::json!({ "field": field }),
             PdfError::Io { path, .. } => serde_json::json!({ "path": path.display().to_string() }),
+            PdfError::Template { file, .. } => {
+                serde_json::json!({ "file": file.display().to_string() })
+            }
             _ => serde_json::Value::Null,
         }
     }
@@ -142,6 +148,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<u64, PdfError> {
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(path).map_err(|err| io(err.error))?;
     Ok(bytes.len() as u64)
+}
+
+/// A document template: the embedded one, or `<archive>/templates/<name>.toml` when a
+/// university has put its own wording there.
+pub(crate) fn load_template<T: serde::de::DeserializeOwned>(
+    archive_root: Option<&Path>,
+    name: &str,
+    embedded: &str,
+) -> Result<T, PdfError> {
+    if let Some(root) = archive_root {
+        let file = root.join("templates").join(format!("{name}.toml"));
+        if file.exists() {
+            let text = std::fs::read_to_string(&file).map_err(|source| PdfError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            return toml::from_str(&text).map_err(|err| PdfError::Template {
+                file,
+                message: err.to_string(),
+            });
+        }
+    }
+    toml::from_str(embedded).map_err(|err| PdfError::Template {
+        file: PathBuf::from(format!("assets/templates/{name}.toml")),
+        message: err.to_string(),
+    })
 }
 
 /// Renders `pages` and writes them to `out`.

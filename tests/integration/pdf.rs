@@ -476,3 +476,29 @@ fn a_class_batch_and_a_chosen_members_batch_cover_exactly_those_members() {
     .assert()
     .code(4);
 }
+
+#[test]
+fn an_archive_may_reword_the_dossier_and_a_broken_template_is_named() {
+    let temp = TempArchive::demo(20);
+    let templates = temp.root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let embedded = include_str!("../../assets/templates/dossier.toml");
+    std::fs::write(
+        templates.join("dossier.toml"),
+        embedded
+            .replace("\"发展过程\"", "\"发展党员过程\"")
+            .replace("title = \"党 员 档 案\"", "title = \"学生党员档案\""),
+    )
+    .unwrap();
+    let out = temp.root.join("reworded.pdf");
+    json(temp.dangan(&["dossier", "1", "--out", out.to_str().unwrap(), "--json"]));
+    let text = squeeze(&text_of(&out));
+    assert!(text.contains("学生党员档案"));
+    assert!(text.contains("二、发展党员过程"));
+
+    std::fs::write(templates.join("dossier.toml"), "title = 1\n").unwrap();
+    temp.dangan(&["dossier", "1", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("dossier.toml"));
+}
