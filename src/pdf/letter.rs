@@ -223,6 +223,13 @@ impl LetterFields {
     }
 }
 
+/// A value, or a blank to fill in by hand when the archive does not have it.
+fn blank(value: Option<String>) -> String {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "　　　".to_string())
+}
+
 /// Age in whole years on `on`.
 fn age(birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut years = on.year() - birth.year();
@@ -278,7 +285,7 @@ pub fn issue(
         .prefix
         .clone()
         .unwrap_or_else(|| template.default_prefix.clone());
-    let id_number = db::letters::id_number(archive.conn(), member.id)?.unwrap_or_default();
+    let id_number = db::letters::id_number(archive.conn(), member.id)?;
     let dues_paid_to = format!("{:04}-{:02}", request.dues_year, request.dues_month);
     db::with_tx(archive.conn_mut(), |tx| {
         let serial = db::letters::insert(
@@ -299,14 +306,15 @@ pub fn issue(
         let fields = LetterFields {
             serial: letter.serial_text(),
             name: member.name.clone(),
-            sex: member.sex.map(|s| s.zh().to_string()).unwrap_or_default(),
-            age: member
-                .birth_date
-                .map(|b| age(b, request.issued_on).to_string())
-                .unwrap_or_default(),
-            ethnicity: member.ethnicity.clone().unwrap_or_default(),
+            sex: blank(member.sex.map(|s| s.zh().to_string())),
+            age: blank(
+                member
+                    .birth_date
+                    .map(|b| age(b, request.issued_on).to_string()),
+            ),
+            ethnicity: blank(member.ethnicity.clone()),
             kind: kind.zh().to_string(),
-            id_number: id_number.clone(),
+            id_number: blank(id_number.clone()),
             from_org: from_org.clone(),
             to_org: letter.to_org.clone(),
             dues: format!(
@@ -316,7 +324,7 @@ pub fn issue(
             ),
             valid_days: upper(u64::from(request.valid_days)),
             date: date_lower(request.issued_on),
-            phone: member.phone.clone().unwrap_or_default(),
+            phone: blank(member.phone.clone()),
         };
         let page = layout_letter(fonts, &template, &fields);
         let pdf = super::write_pdf(fonts, &template.title, &[page], out)?;
@@ -325,15 +333,35 @@ pub fn issue(
 }
 
 /// Lays out the three parts on one A4 page.
+/// Long organisation names can push the receipt off the page: the body size then shrinks, in
+/// steps, until the three parts fit.
 pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &LetterFields) -> Page {
+    let limit = super::layout::A4_HEIGHT - template.margin_mm * MM * 0.3;
+    let mut size = template.body_size;
+    loop {
+        let (page, bottom) = layout_letter_at(m, template, fields, size);
+        if bottom <= limit || size <= template.body_size * 0.6 {
+            return page;
+        }
+        size *= 0.92;
+    }
+}
+
+/// The letter with body text at `size`, and how far down the page it reaches.
+fn layout_letter_at(
+    m: &dyn Measure,
+    template: &LetterTemplate,
+    fields: &LetterFields,
+    size: f32,
+) -> (Page, f32) {
     let mut page = Page::default();
     let margin = template.margin_mm * MM;
     let width = super::layout::A4_WIDTH;
     let text_width = width - 2.0 * margin;
     let cx = width / 2.0;
-    let size = template.body_size;
     let lh = size * 1.8;
     let mut top = margin * 0.6;
+    let mut reached = 0.0f32;
     let parts = [&template.stub, &template.letter, &template.receipt];
     for (i, part) in parts.iter().enumerate() {
         let bottom = top + part.height_mm * MM;
@@ -351,9 +379,14 @@ pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &Letter
         y += lh * 0.9;
         page.right(m, width - margin, y, Role::Body, size, &fields.serial);
         y += lh;
+        let wrap = |text: &str, width: f32| {
+            break_lines(text, width, width, |c| m.advance(Role::Body, c) * size)
+        };
         if let Some(salutation) = &part.salutation {
-            page.text(margin, y, Role::Body, size, fields.fill(salutation));
-            y += lh;
+            for line in wrap(&fields.fill(salutation), text_width) {
+                page.text(margin, y, Role::Body, size, line);
+                y += lh;
+            }
         }
         for paragraph in &part.paragraphs {
             let text = fields.fill(paragraph);
@@ -368,21 +401,22 @@ pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &Letter
         }
         y += lh * 0.3;
         for closing in &part.closing {
-            page.right(
-                m,
-                width - margin - 2.0 * size,
-                y,
-                Role::Body,
-                size,
-                &fields.fill(closing),
-            );
-            y += lh;
+            for line in wrap(&fields.fill(closing), text_width - 2.0 * size) {
+                page.right(m, width - margin - 2.0 * size, y, Role::Body, size, &line);
+                y += lh;
+            }
         }
         let small = size - 1.5;
         for line in &part.after {
-            page.text(margin, y, Role::Body, small, fields.fill(line));
-            y += small * 1.7;
+            let text = fields.fill(line);
+            for line in break_lines(&text, text_width, text_width, |c| {
+                m.advance(Role::Body, c) * small
+            }) {
+                page.text(margin, y, Role::Body, small, line);
+                y += small * 1.7;
+            }
         }
+        reached = reached.max(y);
         if i + 1 < parts.len() {
             // The cut line, with the serial across it (骑缝) so the parts can be matched.
             let label = format!("{}　{}", template.cut_label, fields.serial);
@@ -395,7 +429,7 @@ pub fn layout_letter(m: &dyn Measure, template: &LetterTemplate, fields: &Letter
             top = cut + 8.0 * MM;
         }
     }
-    page
+    (page, reached)
 }
 
 /// Records the day a letter's receipt came back.
@@ -473,6 +507,67 @@ mod tests {
                 assert!(!filled.contains('{'), "unfilled placeholder in {filled}");
             }
         }
+    }
+
+    struct Em;
+
+    impl Measure for Em {
+        fn advance(&self, _role: Role, c: char) -> f32 {
+            if c.is_ascii() { 0.5 } else { 1.0 }
+        }
+
+        fn ascent(&self, _role: Role) -> f32 {
+            0.88
+        }
+    }
+
+    #[test]
+    fn very_long_organisation_names_still_fit_on_the_page() {
+        let template = LetterTemplate::embedded().unwrap();
+        let long =
+            "中共某某省某某市某某区某某街道某某社区某某有限责任公司某某分公司委员会".repeat(3);
+        let fields = LetterFields {
+            serial: "组字第 7 号".into(),
+            name: "王喆".into(),
+            sex: "男".into(),
+            age: "22".into(),
+            ethnicity: "汉族".into(),
+            kind: "正式".into(),
+            id_number: "11010820011001012X".into(),
+            from_org: long.clone(),
+            to_org: long,
+            dues: "贰零贰陆年陆月".into(),
+            valid_days: "叁拾".into(),
+            date: "二〇二六年六月一日".into(),
+            phone: "13800000000".into(),
+        };
+        let page = layout_letter(&Em, &template, &fields);
+        let limit = crate::pdf::layout::A4_HEIGHT - template.margin_mm * MM * 0.3;
+        let right = crate::pdf::layout::A4_WIDTH - template.margin_mm * MM + 0.01;
+        for item in &page.items {
+            if let crate::pdf::layout::Item::Text {
+                x, y, size, text, ..
+            } = item
+            {
+                assert!(*y <= limit, "text at {y} below {limit}");
+                assert!(
+                    x + Em.width(Role::Body, *size, text) <= right,
+                    "{text} past the margin"
+                );
+            }
+        }
+        let (_, natural) = layout_letter_at(&Em, &template, &fields, template.body_size);
+        assert!(
+            natural > limit,
+            "the test needs names long enough to shrink the text"
+        );
+    }
+
+    #[test]
+    fn a_missing_value_is_a_blank_to_fill_in() {
+        assert_eq!(blank(None), "　　　");
+        assert_eq!(blank(Some(" ".into())), "　　　");
+        assert_eq!(blank(Some("汉族".into())), "汉族");
     }
 
     #[test]
