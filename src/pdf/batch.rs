@@ -141,6 +141,7 @@ pub fn generate(
         path: dir.to_path_buf(),
         source,
     })?;
+    remove_stale_temporaries(dir);
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .clamp(1, data.len());
@@ -208,6 +209,20 @@ pub fn generate(
         dossiers,
         threads,
     })
+}
+
+/// Deletes the temporary files a killed earlier run left in `dir` (`.dangan-*.part`; a finished
+/// file is never under such a name).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(".dangan-") && name.ends_with(".part") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The index of a batch: one row per dossier with its file and page count.

@@ -372,6 +372,8 @@ fn a_batch_reports_progress_and_a_cancelled_batch_leaves_only_whole_files() {
     let total = batch::members(&archive, &actor, &scope).unwrap().len();
 
     let dir = tempfile::tempdir().unwrap();
+    // What a killed earlier run would have left behind.
+    std::fs::write(dir.path().join(".dangan-AbC123.part"), b"%PDF-1.7 half").unwrap();
     let seen = Mutex::new(Vec::new());
     let never = AtomicBool::new(false);
     let outcome = batch::generate(
@@ -387,6 +389,7 @@ fn a_batch_reports_progress_and_a_cancelled_batch_leaves_only_whole_files() {
     )
     .unwrap();
     assert_eq!(outcome.dossiers.len(), total);
+    assert!(!dir.path().join(".dangan-AbC123.part").exists());
     let mut seen = seen.into_inner().unwrap();
     seen.sort_unstable();
     assert_eq!(seen, (1..=total).collect::<Vec<_>>());
