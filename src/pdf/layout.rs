@@ -474,15 +474,22 @@ impl<'m> Flow<'m> {
         self.y += size * 0.3;
     }
 
-    /// A centred title in the heading face (not in the contents).
+    /// A centred title in the heading face (not in the contents); a long one wraps onto centred
+    /// lines.
     pub fn title(&mut self, text: &str, size: f32) {
-        self.ensure(size * 3.0);
-        let baseline = self.y + size * self.m.ascent(Role::Heading);
-        let cx = self.style.width / 2.0;
         let m = self.m;
-        self.page()
-            .centred(m, cx, baseline, Role::Heading, size, text);
-        self.y += size * 2.2;
+        let width = self.style.text_width();
+        let lines = break_lines(text, width, width, |c| m.advance(Role::Heading, c) * size);
+        self.ensure(size * (1.0 + 1.4 * lines.len() as f32));
+        // The centre of the text block (the side margins differ).
+        let cx = self.style.margin_left + width / 2.0;
+        for line in &lines {
+            let baseline = self.y + size * m.ascent(Role::Heading);
+            self.page()
+                .centred(m, cx, baseline, Role::Heading, size, line);
+            self.y += size * 1.4;
+        }
+        self.y += size * 0.8;
     }
 
     /// Lines set flush right, two characters in from the margin (a signature and date), kept
@@ -1003,6 +1010,25 @@ mod tests {
                 assert!(
                     on_next != 1 || on_first == 0,
                     "widow: {lines_left} left, {paragraph_lines} lines"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_title_wraps_onto_centred_lines_inside_the_margins() {
+        let style = PageStyle::default();
+        let mut flow = Flow::new(&Em, style.clone());
+        flow.title(&"公示".repeat(30), 18.0);
+        let (pages, _) = flow.finish();
+        let lines: Vec<&Item> = pages[0].items.iter().collect();
+        assert!(lines.len() >= 3);
+        for item in lines {
+            if let Item::Text { x, size, text, .. } = item {
+                assert!(*x >= style.margin_left - 0.01);
+                assert!(
+                    x + Em.width(Role::Heading, *size, text)
+                        <= style.width - style.margin_right + 0.01
                 );
             }
         }
