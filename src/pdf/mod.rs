@@ -71,7 +71,7 @@ pub enum PdfError {
         field: &'static str,
         message: String,
     },
-    #[error("没有成员可生成（{0}）")]
+    #[error("没有可生成的内容：{0}")]
     NothingToDo(String),
     #[error("已取消")]
     Cancelled,

@@ -117,7 +117,8 @@ pub fn generate(
     }
     if members.is_empty() {
         return Err(PdfError::NothingToDo(format!(
-            "{}没有待公示的{}",
+            "{}/{}没有待公示的{}",
+            branch.college,
             branch.name,
             stage.zh()
         )));
