@@ -13,11 +13,14 @@
 //!    `~/.fonts`; on Windows `%WINDIR%\Fonts` and the user's
 //!    `%LOCALAPPDATA%\Microsoft\Windows\Fonts`; on macOS `/Library/Fonts`, `~/Library/Fonts`.
 //!    In system directories only files whose names look like CJK fonts are opened (Noto CJK,
-//!    Source Han, SimSun, SimHei, Microsoft YaHei), so a Windows PC with a thousand fonts is not
-//!    read whole.
+//!    Source Han, SimSun, SimHei, Microsoft YaHei), and of each only the headers and `name`
+//!    tables are read; the two chosen files are then read whole.
 //!
 //! Preferences per role: Noto CJK SC, then Source Han SC (the same design under Adobe's name),
-//! then on Windows SimSun (body) and Microsoft YaHei (headings).
+//! then on Windows SimSun (body) and Microsoft YaHei (headings). There is no per-character
+//! fallback between faces: SimSun lacks characters beyond the BMP such as 𠈌 (they are in
+//! SimSun-ExtB), so on a Windows PC without Noto such a name is refused with the characters
+//! named, and the fix is to install Noto CJK or point `DANGAN_FONT_DIR` at it.
 //!
 //! Subsetting: printpdf 0.12 subsets only with its heavy `text_layout` feature, so we subset
 //! ourselves with allsorts (which printpdf already depends on) before handing the face to
