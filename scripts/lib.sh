@@ -7,12 +7,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Packages to build and run the Tauri shell (webkit2gtk 4.1), to test it under Xvfb through
-# WebDriver, and CJK fonts so Chinese renders in the window and in PDFs.
+# WebDriver, CJK fonts so Chinese renders in the window and in PDFs, and poppler-utils (pdftotext,
+# pdffonts, pdfinfo) for the tests that read generated PDFs back.
 SYSTEM_PACKAGES=(
   build-essential pkg-config file patchelf curl ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libssl-dev libayatana-appindicator3-dev libxdo-dev
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk poppler-utils
   python3-venv nodejs npm
 )
 

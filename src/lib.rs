@@ -16,6 +16,7 @@ pub mod documents;
 pub mod error;
 pub mod lifecycle;
 pub mod org;
+pub mod pdf;
 pub mod people;
 
 #[cfg(test)]

@@ -9,13 +9,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
 };
 use dangan::org;
+use dangan::pdf::{
+    self, FontSet, PdfFile,
+    batch::{BatchProgress, BatchScope},
+    letter::{LetterRecord, LetterRequest},
+    notice::{NoticeKind, NoticeRequest},
+};
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
@@ -72,6 +78,117 @@ enum Command {
     /// The rule sets the checks use.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// A member's dossier (党员档案) as PDF, or one per member of a branch or class plus an index.
+    Dossier(DossierArgs),
+    /// The organisational-relationship introduction letter (介绍信) with stub and receipt, and
+    /// the register of letters (`letter receipt`, `letter overdue`).
+    Letter(LetterArgs),
+    /// A publicity notice (公示) of a branch's development targets or conversions.
+    Notice(NoticeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["member", "branch", "class", "members"])))]
+struct DossierArgs {
+    member: Option<i64>,
+    /// These members (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    members: Option<Vec<i64>>,
+    /// Every member of this branch (an id, a unique name, or college/branch).
+    #[arg(long)]
+    branch: Option<String>,
+    /// Every member of this class (班级).
+    #[arg(long)]
+    class: Option<String>,
+    /// The PDF to write (one member).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "out_dir",
+        conflicts_with = "out_dir"
+    )]
+    out: Option<PathBuf>,
+    /// The folder to write a batch into (with --branch or --class).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Worker threads for a batch (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// The day the dossier is made and checked, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct LetterArgs {
+    #[command(subcommand)]
+    command: Option<LetterCommand>,
+    #[arg(required = true)]
+    member: Option<i64>,
+    /// The receiving organisation (转到).
+    #[arg(long, required = true)]
+    to: Option<String>,
+    /// The PDF to write.
+    #[arg(long, value_name = "FILE", required = true)]
+    out: Option<PathBuf>,
+    /// The issuing organisation (default: 中共 + the member's college and branch).
+    #[arg(long)]
+    from: Option<String>,
+    /// Dues paid up to this month, YYYY-MM (default: the month of issue).
+    #[arg(long, value_name = "YYYY-MM")]
+    dues: Option<String>,
+    /// Validity in days.
+    #[arg(long, default_value_t = 30)]
+    valid_days: u32,
+    /// The day of issue, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    date: Option<NaiveDate>,
+    /// The word before 字第 N 号 (default from the template: 组).
+    #[arg(long)]
+    prefix: Option<String>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum LetterCommand {
+    /// Record the day a letter's receipt (回执) came back.
+    Receipt {
+        serial: i64,
+        #[arg(long, value_name = "DATE")]
+        date: NaiveDate,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Letters whose receipt is not back within their validity.
+    Overdue {
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Args)]
+struct NoticeArgs {
+    /// The branch (an id, a unique name, or college/branch).
+    #[arg(long)]
+    branch: String,
+    #[arg(long, value_parser = ["development", "conversion"])]
+    kind: String,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// First day of the publicity period, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Length of the period in working days (a local rule).
+    #[arg(long, default_value_t = 5)]
+    days: u32,
+    #[command(flatten)]
+    output: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -329,7 +446,7 @@ impl Failure {
             "schema_too_new" => 3,
             "step_blocked" => 5,
             "event_not_found" => 4,
-            "archive_missing" | "member_not_found" | "branch_not_found" => 4,
+            "archive_missing" | "member_not_found" | "branch_not_found" | "letter_not_found" => 4,
             "branch_ambiguous" | "invalid_argument" => 2,
             _ => 1,
         }
@@ -702,6 +819,34 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )
             })
         }
+        Command::Dossier(args) => run_dossier(&dir, &actor, args),
+        Command::Letter(args) => run_letter(&dir, &actor, args),
+        Command::Notice(args) => {
+            let archive = Archive::open_existing(&dir)?;
+            let fonts = FontSet::discover()?;
+            let branch = org::find_branch(&archive, &actor, &args.branch)?;
+            let kind = NoticeKind::from_code(&args.kind).ok_or(Failure {
+                code: "invalid_argument",
+                message: format!("--kind {}", args.kind),
+            })?;
+            let request = NoticeRequest {
+                branch_id: branch.id,
+                kind,
+                from: args.from.unwrap_or_else(today),
+                working_days: args.days,
+            };
+            let outcome = pdf::notice::generate(&archive, &actor, &fonts, &request, &args.out)?;
+            print(args.output.json, &outcome, || {
+                format!(
+                    "{}  {} pages, {} bytes; 公示至 {}：{}",
+                    outcome.pdf.file,
+                    outcome.pdf.pages,
+                    outcome.pdf.bytes,
+                    outcome.until,
+                    outcome.names.join("、")
+                )
+            })
+        }
         Command::Branch(BranchCommand::List(out)) => {
             let archive = Archive::open_existing(&dir)?;
             let branches = org::list_branches(&archive, &actor)?;
@@ -714,6 +859,151 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
     }
+}
+
+fn describe_pdf(file: &PdfFile) -> String {
+    format!("{}  {} pages, {} bytes", file.file, file.pages, file.bytes)
+}
+
+fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Result<(), Failure> {
+    let archive = Archive::open_existing(dir)?;
+    let fonts = FontSet::discover()?;
+    let as_of = args.as_of.unwrap_or_else(today);
+    if let Some(member) = args.member {
+        let out = args.out.ok_or(Failure {
+            code: "invalid_argument",
+            message: "--out FILE is required for one member".to_string(),
+        })?;
+        let file = pdf::dossier::generate(&archive, actor, &fonts, member, as_of, &out)?;
+        return print(args.output.json, &file, || describe_pdf(&file));
+    }
+    let out_dir = args.out_dir.ok_or(Failure {
+        code: "invalid_argument",
+        message: "--out-dir DIR is required with --branch, --class or --members".to_string(),
+    })?;
+    let scope = match (args.branch, args.class, args.members) {
+        (Some(branch), _, _) => BatchScope::Branch(org::find_branch(&archive, actor, &branch)?.id),
+        (None, Some(class), _) => BatchScope::Class(class),
+        (None, None, Some(ids)) => BatchScope::Members(ids),
+        (None, None, None) => {
+            return Err(Failure {
+                code: "invalid_argument",
+                message: "give MEMBER, --branch, --class or --members".to_string(),
+            });
+        }
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let started = Instant::now();
+    let progress = |p: &BatchProgress| {
+        eprint!("\r{}/{} {}        ", p.done, p.total, p.name);
+    };
+    let outcome = pdf::batch::generate(
+        &archive,
+        actor,
+        &fonts,
+        &scope,
+        as_of,
+        &out_dir,
+        args.threads,
+        &progress,
+        &cancel,
+    )?;
+    eprintln!();
+    let seconds = started.elapsed().as_secs_f64();
+    print(args.output.json, &outcome, || {
+        let bytes: u64 = outcome.dossiers.iter().map(|d| d.pdf.bytes).sum();
+        format!(
+            "{} dossiers in {} ({} bytes) on {} threads in {seconds:.1} s\nindex: {}",
+            outcome.dossiers.len(),
+            outcome.dir,
+            bytes,
+            outcome.threads,
+            outcome.index.file
+        )
+    })
+}
+
+fn run_letter(dir: &std::path::Path, actor: &Actor, args: LetterArgs) -> Result<(), Failure> {
+    let describe_letter = |l: &LetterRecord| {
+        let receipt = l.receipt_on.map_or_else(
+            || format!("回执未回（应于 {} 前）", l.receipt_due),
+            |d| format!("回执 {d}"),
+        );
+        format!(
+            "{}  {}  {} → {}  开具 {}  {receipt}",
+            l.serial_text(),
+            l.name,
+            l.from_org,
+            l.to_org,
+            l.issued_on
+        )
+    };
+    match args.command {
+        Some(LetterCommand::Receipt {
+            serial,
+            date,
+            output,
+        }) => {
+            let mut archive = Archive::open_existing(dir)?;
+            let letter = pdf::letter::record_receipt(&mut archive, actor, serial, date)?;
+            print(output.json, &letter, || describe_letter(&letter))
+        }
+        Some(LetterCommand::Overdue { as_of, output }) => {
+            let archive = Archive::open_existing(dir)?;
+            let letters =
+                pdf::letter::overdue_receipts(&archive, actor, as_of.unwrap_or_else(today))?;
+            print(output.json, &letters, || {
+                let mut lines: Vec<String> = letters.iter().map(describe_letter).collect();
+                lines.push(format!("{} receipts overdue", letters.len()));
+                lines.join("\n")
+            })
+        }
+        None => {
+            let missing = |what: &str| Failure {
+                code: "invalid_argument",
+                message: format!("{what} is required"),
+            };
+            let member = args.member.ok_or_else(|| missing("MEMBER"))?;
+            let to = args.to.ok_or_else(|| missing("--to"))?;
+            let out = args.out.ok_or_else(|| missing("--out"))?;
+            let issued_on = args.date.unwrap_or_else(today);
+            let (dues_year, dues_month) = match args.dues.as_deref() {
+                Some(text) => parse_month(text).ok_or(Failure {
+                    code: "invalid_argument",
+                    message: format!("--dues {text}: expected YYYY-MM"),
+                })?,
+                None => (issued_on.year(), issued_on.month()),
+            };
+            let mut archive = Archive::open_existing(dir)?;
+            let fonts = FontSet::discover()?;
+            let request = LetterRequest {
+                member_id: member,
+                to_org: to,
+                from_org: args.from,
+                dues_year,
+                dues_month,
+                valid_days: args.valid_days,
+                issued_on,
+                prefix: args.prefix,
+            };
+            let issued = pdf::letter::issue(&mut archive, actor, &fonts, &request, &out)?;
+            print(args.output.json, &issued, || {
+                format!(
+                    "{}\n{}",
+                    describe_letter(&issued.letter),
+                    describe_pdf(&issued.pdf)
+                )
+            })
+        }
+    }
+}
+
+/// `2026-06` → (2026, 6).
+fn parse_month(text: &str) -> Option<(i32, u32)> {
+    let (year, month) = text.trim().split_once('-')?;
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    (1..=12).contains(&month).then_some((year, month))
 }
 
 /// The branch a `--branch` argument names, if one was given.

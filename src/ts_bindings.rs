@@ -15,6 +15,10 @@ use crate::lifecycle::{
     PlannedStep, Severity, StepCorrection, StepInfo, StepOutcome, StepRequest,
 };
 use crate::org::{BranchOption, OrgKind};
+use crate::pdf::PdfFile;
+use crate::pdf::batch::{BatchEntry, BatchOutcome, BatchProgress, BatchScope};
+use crate::pdf::letter::{IssuedLetter, LetterRecord, LetterRequest, MemberKind};
+use crate::pdf::notice::{NoticeKind, NoticeOutcome, NoticeRequest};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
     PersonRole, Sex, Stage,
@@ -58,6 +62,18 @@ fn bindings() -> BTreeMap<String, String> {
     render::<AttachmentRef>(&cfg, &mut files);
     render::<EventFile>(&cfg, &mut files);
     render::<StepCorrection>(&cfg, &mut files);
+    render::<PdfFile>(&cfg, &mut files);
+    render::<MemberKind>(&cfg, &mut files);
+    render::<LetterRequest>(&cfg, &mut files);
+    render::<LetterRecord>(&cfg, &mut files);
+    render::<IssuedLetter>(&cfg, &mut files);
+    render::<NoticeKind>(&cfg, &mut files);
+    render::<NoticeRequest>(&cfg, &mut files);
+    render::<NoticeOutcome>(&cfg, &mut files);
+    render::<BatchScope>(&cfg, &mut files);
+    render::<BatchProgress>(&cfg, &mut files);
+    render::<BatchEntry>(&cfg, &mut files);
+    render::<BatchOutcome>(&cfg, &mut files);
     files
 }
 

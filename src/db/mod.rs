@@ -5,6 +5,7 @@
 //! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
 
 pub(crate) mod attachments;
+pub(crate) mod letters;
 pub(crate) mod members;
 pub(crate) mod org;
 pub(crate) mod rules;
@@ -28,6 +29,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0004_attachments.sql"),
     include_str!("migrations/0005_corrections.sql"),
     include_str!("migrations/0006_probation_extension.sql"),
+    include_str!("migrations/0008_letter_register.sql"),
 ];
 
 /// The schema version this program writes and understands.

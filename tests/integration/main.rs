@@ -5,6 +5,8 @@
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
+//! - `pdf`: generated PDFs read back with poppler-utils (text, pages, fonts), the letter register
+//!   and batches.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -15,4 +17,5 @@ mod archive;
 mod cli;
 mod lifecycle;
 mod members;
+mod pdf;
 mod util;

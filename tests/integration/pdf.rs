@@ -1,0 +1,507 @@
+//! PDF documents read back with poppler-utils (`pdftotext`, `pdffonts`, `pdfinfo`): page counts,
+//! text in reading order, embedded subset fonts, kinsoku in a long paragraph, the letter register
+//! and batches.
+
+use std::path::Path;
+use std::process::Command as Process;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dangan::Actor;
+use dangan::pdf::FontSet;
+use dangan::pdf::batch::{self, BatchScope};
+use dangan::pdf::layout::{Flow, NO_LINE_END, NO_LINE_START, PageStyle};
+
+use crate::util::{AS_OF, TempArchive, as_of, json, raw_connection};
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let output = Process::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("{name} is needed (poppler-utils): {err}"));
+    assert!(
+        output.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn text_of(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+fn pages_of(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Every font embedded and subset (pdffonts: emb yes, sub yes); returns how many fonts.
+fn assert_fonts_embedded_and_subset(pdf: &Path) -> usize {
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "no fonts in {}", pdf.display());
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name, type words..., encoding, emb, sub, uni, object, id
+        let n = cols.len();
+        assert_eq!(cols[n - 5], "yes", "not embedded: {row}");
+        assert_eq!(cols[n - 4], "yes", "not subset: {row}");
+        assert!(cols[0].contains('+'), "no subset tag: {row}");
+    }
+    rows.len()
+}
+
+/// Text without the spaces `pdftotext -layout` puts between wide glyphs.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn first_of_stage(temp: &TempArchive, stage: &str) -> serde_json::Value {
+    let list = json(temp.dangan(&["member", "list", "--stage", stage, "--json"]));
+    list.as_array().unwrap()[0].clone()
+}
+
+#[test]
+fn a_dossier_has_the_members_name_dates_headings_and_subset_fonts() {
+    let temp = TempArchive::demo(60);
+    let id = first_of_stage(&temp, "full_member")["id"].as_i64().unwrap();
+    let member = json(temp.dangan(&["member", "show", &id.to_string(), "--json"]));
+    let out = temp.root.join("out").join("dossier.pdf");
+    let file = json(temp.dangan(&[
+        "dossier",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    assert_eq!(file["file"], out.to_str().unwrap());
+    let pages = file["pages"].as_u64().unwrap() as usize;
+    assert!(pages >= 4, "cover, contents and sections: {pages}");
+    assert_eq!(pages_of(&out), pages);
+    assert_eq!(
+        file["bytes"].as_u64().unwrap(),
+        std::fs::metadata(&out).unwrap().len()
+    );
+    assert!(file["bytes"].as_u64().unwrap() < 300_000, "{file}");
+    assert_eq!(assert_fonts_embedded_and_subset(&out), 2);
+
+    let text = squeeze(&text_of(&out));
+    let name = member["name"].as_str().unwrap();
+    assert!(text.contains(name));
+    let joined = member["joined_date"].as_str().unwrap();
+    assert!(text.contains(joined), "入党时间 {joined}");
+    for event in member["events"].as_array().unwrap() {
+        assert!(text.contains(event["date"].as_str().unwrap()));
+    }
+    // Headings in archive order, each listed in the contents and then in the body.
+    let headings = [
+        "一、基本信息",
+        "二、发展过程",
+        "三、规则核查结果",
+        "四、思想汇报",
+        "五、会议与表决",
+        "六、民主评议",
+        "七、档案材料目录",
+    ];
+    let mut at = text.find("目录").unwrap();
+    for heading in headings {
+        at += text[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} in contents"));
+    }
+    let mut at = text.rfind("一、基本信息").unwrap();
+    for heading in &headings[1..] {
+        at += text[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} in order"));
+    }
+    assert!(
+        text.contains(&format!("第1页共{pages}页")) || text.contains(&format!("第2页共{pages}页"))
+    );
+    assert!(text.contains(&format!("第{pages}页共{pages}页")));
+    // The full ID number is printed (the filed copy).
+    let masked = member["id_number_masked"].as_str().unwrap();
+    assert!(text.contains(&masked[..6]) && text.contains(&masked[14..]));
+    assert!(!text.contains(masked));
+    assert!(text.contains("暂无记录"));
+}
+
+#[test]
+fn rare_name_characters_are_drawn_from_the_font() {
+    let temp = TempArchive::demo(20);
+    let id = first_of_stage(&temp, "applicant")["id"].as_i64().unwrap();
+    // Set up a name with a character outside the BMP (U+2020C) directly in the file.
+    raw_connection(&temp.db_path())
+        .execute("UPDATE member SET name = '李𠈌喆堃' WHERE id = ?1", [id])
+        .unwrap();
+    let out = temp.root.join("rare.pdf");
+    json(temp.dangan(&[
+        "dossier",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]));
+    assert!(squeeze(&text_of(&out)).contains("李𠈌喆堃"));
+    assert_fonts_embedded_and_subset(&out);
+}
+
+#[test]
+fn no_line_of_a_long_paragraph_starts_or_ends_with_a_forbidden_mark() {
+    let fonts = FontSet::discover().unwrap();
+    let style = PageStyle::default();
+    let mut flow = Flow::new(&fonts, style);
+    let sentence = "通过学习《中国共产党章程》和党的理论，我进一步认识到：党员必须坚持（全心全意）为人民服务，“吃苦在前、享受在后”！我是否做到了？还要继续努力；";
+    let paragraph = sentence.repeat(40);
+    flow.paragraph(&paragraph);
+    let (pages, _) = flow.finish();
+    assert!(pages.len() >= 2, "long enough to break across pages");
+    let bytes = dangan::pdf::render::render(
+        &fonts,
+        "kinsoku",
+        &pages,
+        (
+            dangan::pdf::layout::A4_WIDTH,
+            dangan::pdf::layout::A4_HEIGHT,
+        ),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("long.pdf");
+    std::fs::write(&out, bytes).unwrap();
+    let text = text_of(&out);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(lines.len() > 60, "{} lines", lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let first = line.chars().next().unwrap();
+        let last = line.chars().last().unwrap();
+        assert!(
+            !NO_LINE_START.contains(first),
+            "line {i} starts with {first}: {line}"
+        );
+        assert!(
+            i + 1 == lines.len() || !NO_LINE_END.contains(last),
+            "line {i} ends with {last}: {line}"
+        );
+    }
+    assert_eq!(squeeze(&lines.concat()), squeeze(&paragraph));
+}
+
+#[test]
+fn a_letter_has_three_parts_with_the_serial_and_its_receipt_is_registered() {
+    let temp = TempArchive::demo(60);
+    let member = first_of_stage(&temp, "full_member");
+    let id = member["id"].as_i64().unwrap().to_string();
+    let out = temp.root.join("letter.pdf");
+    let issued = json(temp.dangan(&[
+        "letter",
+        &id,
+        "--to",
+        "中共某某科技有限公司委员会",
+        "--out",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-06-20",
+        "--dues",
+        "2026-06",
+        "--valid-days",
+        "30",
+        "--json",
+    ]));
+    assert_eq!(issued["letter"]["serial"], 1);
+    assert_eq!(issued["letter"]["receipt_due"], "2026-07-20");
+    assert_eq!(issued["pdf"]["pages"], 1);
+    assert_eq!(pages_of(&out), 1);
+    assert_fonts_embedded_and_subset(&out);
+    let text = squeeze(&text_of(&out));
+    for part in ["（存根）", "（介绍信）", "（回执）"] {
+        assert!(text.contains(part), "{part}");
+    }
+    // The serial on each part and across both cut lines.
+    assert_eq!(text.matches("组字第1号").count(), 5, "{text}");
+    assert!(text.contains("贰零贰陆年陆月"), "dues in 大写");
+    assert!(text.contains("有效期叁拾天"));
+    assert!(text.contains("二〇二六年六月二十日"));
+    assert!(text.contains(member["name"].as_str().unwrap()));
+
+    // Not back by the reference day: a reminder.
+    let overdue = json(temp.dangan(&["letter", "overdue", "--as-of", AS_OF, "--json"]));
+    assert_eq!(overdue.as_array().unwrap().len(), 1);
+    let receipt = json(temp.dangan(&["letter", "receipt", "1", "--date", "2026-07-02", "--json"]));
+    assert_eq!(receipt["receipt_on"], "2026-07-02");
+    let overdue = json(temp.dangan(&["letter", "overdue", "--as-of", AS_OF, "--json"]));
+    assert!(overdue.as_array().unwrap().is_empty());
+    // Once only; unknown serials are not found.
+    temp.dangan(&["letter", "receipt", "1", "--date", "2026-07-03"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("已于 2026-07-02 登记"));
+    temp.dangan(&["letter", "receipt", "9", "--date", "2026-07-03"])
+        .assert()
+        .code(4);
+    // The next letter takes the next serial.
+    let second = json(temp.dangan(&[
+        "letter",
+        &id,
+        "--to",
+        "中共某市委员会",
+        "--out",
+        temp.root.join("letter2.pdf").to_str().unwrap(),
+        "--date",
+        "2026-06-21",
+        "--json",
+    ]));
+    assert_eq!(second["letter"]["serial"], 2);
+}
+
+#[test]
+fn a_letter_is_refused_for_someone_not_yet_a_member_and_nothing_is_registered() {
+    let temp = TempArchive::demo(30);
+    let id = first_of_stage(&temp, "applicant")["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let out = temp.root.join("no.pdf");
+    temp.dangan(&[
+        "letter",
+        &id,
+        "--to",
+        "某单位",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicates::str::contains("不是党员"));
+    assert!(!out.exists());
+    let overdue = json(temp.dangan(&["letter", "overdue", "--as-of", "2030-01-01", "--json"]));
+    assert!(overdue.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_development_notice_lists_the_branchs_development_targets_with_the_period() {
+    let temp = TempArchive::demo(200);
+    let target = first_of_stage(&temp, "development_target");
+    let branch = target["branch_id"].as_i64().unwrap().to_string();
+    let out = temp.root.join("notice.pdf");
+    let outcome = json(temp.dangan(&[
+        "notice",
+        "--branch",
+        &branch,
+        "--kind",
+        "development",
+        "--from",
+        "2026-11-26",
+        "--days",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(outcome["until"], "2026-12-02");
+    let text = squeeze(&text_of(&out));
+    assert!(text.contains("拟发展党员的公示"));
+    assert!(text.contains("公示期为2026年11月26日至2026年12月2日（五个工作日）"));
+    for name in outcome["names"].as_array().unwrap() {
+        assert!(text.contains(name.as_str().unwrap()));
+    }
+    assert!(text.contains(target["name"].as_str().unwrap()));
+    assert_fonts_embedded_and_subset(&out);
+}
+
+#[test]
+fn a_branch_batch_writes_one_dossier_per_member_and_an_index() {
+    let temp = TempArchive::demo(80);
+    let member = first_of_stage(&temp, "activist");
+    let branch = member["branch_id"].as_i64().unwrap().to_string();
+    let members = json(temp.dangan(&["member", "list", "--branch", &branch, "--json"]));
+    let count = members.as_array().unwrap().len();
+    let dir = temp.root.join("batch");
+    let outcome = json(temp.dangan(&[
+        "dossier",
+        "--branch",
+        &branch,
+        "--out-dir",
+        dir.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    assert_eq!(outcome["dossiers"].as_array().unwrap().len(), count);
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(files.len(), count + 1, "{files:?}");
+    assert!(
+        files.iter().all(|f| f.ends_with(".pdf")),
+        "no temporary files: {files:?}"
+    );
+    let index = squeeze(&text_of(&dir.join("index.pdf")));
+    for m in members.as_array().unwrap() {
+        assert!(index.contains(m["name"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn a_batch_reports_progress_and_a_cancelled_batch_leaves_only_whole_files() {
+    let temp = TempArchive::demo(80);
+    let archive = temp.open();
+    let actor = Actor::local_admin();
+    let fonts = FontSet::discover().unwrap();
+    let first = first_of_stage(&temp, "activist");
+    let scope = BatchScope::Branch(first["branch_id"].as_i64().unwrap());
+    let total = batch::members(&archive, &actor, &scope).unwrap().len();
+
+    let dir = tempfile::tempdir().unwrap();
+    // What a killed earlier run would have left behind.
+    std::fs::write(dir.path().join(".dangan-AbC123.part"), b"%PDF-1.7 half").unwrap();
+    let seen = Mutex::new(Vec::new());
+    let never = AtomicBool::new(false);
+    let outcome = batch::generate(
+        &archive,
+        &actor,
+        &fonts,
+        &scope,
+        as_of(),
+        dir.path(),
+        Some(2),
+        &|p| seen.lock().unwrap().push(p.done),
+        &never,
+    )
+    .unwrap();
+    assert_eq!(outcome.dossiers.len(), total);
+    assert!(!dir.path().join(".dangan-AbC123.part").exists());
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=total).collect::<Vec<_>>());
+
+    // Cancel after the first dossier is done.
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = AtomicBool::new(false);
+    let err = batch::generate(
+        &archive,
+        &actor,
+        &fonts,
+        &scope,
+        as_of(),
+        dir.path(),
+        Some(1),
+        &|_| cancel.store(true, Ordering::Relaxed),
+        &cancel,
+    )
+    .unwrap_err();
+    assert_eq!(dangan::ErrorCode::code(&err), "cancelled");
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "one finished dossier, no index: {files:?}");
+    for file in files {
+        assert!(file.extension().is_some_and(|e| e == "pdf"));
+        assert!(pages_of(&file) > 0);
+    }
+}
+
+#[test]
+fn a_class_batch_and_a_chosen_members_batch_cover_exactly_those_members() {
+    let temp = TempArchive::demo(80);
+    let student = first_of_stage(&temp, "activist");
+    let class = student["class_name"].as_str().unwrap();
+    let everyone = json(temp.dangan(&["member", "list", "--json"]));
+    let in_class: Vec<&serde_json::Value> = everyone
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["class_name"] == class)
+        .collect();
+    let dir = temp.root.join("class");
+    let outcome = json(temp.dangan(&[
+        "dossier",
+        "--class",
+        class,
+        "--out-dir",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    let names: Vec<&str> = outcome["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), in_class.len());
+    for m in in_class {
+        assert!(names.contains(&m["name"].as_str().unwrap()));
+    }
+
+    let dir = temp.root.join("chosen");
+    let outcome = json(temp.dangan(&[
+        "dossier",
+        "--members",
+        "3,1,2",
+        "--out-dir",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    let ids: Vec<i64> = outcome["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["member_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3, 1, 2]);
+    temp.dangan(&[
+        "dossier",
+        "--members",
+        "1,99999",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ])
+    .assert()
+    .code(4);
+}
+
+#[test]
+fn an_archive_may_reword_the_dossier_and_a_broken_template_is_named() {
+    let temp = TempArchive::demo(20);
+    let templates = temp.root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let embedded = include_str!("../../assets/templates/dossier.toml");
+    std::fs::write(
+        templates.join("dossier.toml"),
+        embedded
+            .replace("\"发展过程\"", "\"发展党员过程\"")
+            .replace("title = \"党 员 档 案\"", "title = \"学生党员档案\""),
+    )
+    .unwrap();
+    let out = temp.root.join("reworded.pdf");
+    json(temp.dangan(&["dossier", "1", "--out", out.to_str().unwrap(), "--json"]));
+    let text = squeeze(&text_of(&out));
+    assert!(text.contains("学生党员档案"));
+    assert!(text.contains("二、发展党员过程"));
+
+    std::fs::write(templates.join("dossier.toml"), "title = 1\n").unwrap();
+    temp.dangan(&["dossier", "1", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("dossier.toml"));
+}
