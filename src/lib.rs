@@ -17,6 +17,8 @@ pub mod error;
 pub mod lifecycle;
 pub mod org;
 pub mod people;
+pub mod reports;
+pub mod search;
 
 #[cfg(test)]
 mod ts_bindings;

@@ -17,6 +17,8 @@ use dangan::lifecycle::{
 };
 use dangan::org;
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
+use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
+use dangan::search;
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
 
@@ -72,6 +74,88 @@ enum Command {
     /// The rule sets the checks use.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Thought reports (思想汇报): add, list, show, review, import a folder, list what is missing.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Find members (name, student number, ID number or its last digits) and thought reports
+    /// (any word, Chinese included).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Record a thought report for MEMBER, typed (--text) or from a .docx/.txt file (--file).
+    Add {
+        member: i64,
+        /// The day it was handed in (with --file: default the last date written in it).
+        #[arg(long, required_unless_present = "file")]
+        date: Option<NaiveDate>,
+        /// The quarter it reports on, like 2026Q3 (default: the quarter of the date).
+        #[arg(long, value_parser = parse_quarter)]
+        period: Option<Quarter>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        text: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// A member's thought reports, oldest first.
+    List {
+        member: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// One report with its text.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Record the reviewer's comment on a report.
+    Review {
+        id: i64,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Import every .docx/.txt in FOLDER named 学号-姓名-2026Q3.docx: all of them, or (if any
+    /// cannot be imported) none; --dry-run only previews.
+    Import {
+        folder: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Members who owe thought reports, with the quarters missing.
+    Missing {
+        #[arg(long)]
+        member: Option<i64>,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -299,6 +383,11 @@ fn parse_event_kind(text: &str) -> Result<EventKind, String> {
     })
 }
 
+fn parse_quarter(text: &str) -> Result<Quarter, String> {
+    text.parse()
+        .map_err(|err: reports::BadQuarter| err.to_string())
+}
+
 fn parse_stage(text: &str) -> Result<Stage, String> {
     Stage::from_code(text).ok_or_else(|| {
         let codes: Vec<_> = Stage::ALL.iter().map(|s| s.as_code()).collect();
@@ -330,7 +419,8 @@ impl Failure {
             "step_blocked" => 5,
             "event_not_found" => 4,
             "archive_missing" | "member_not_found" | "branch_not_found" => 4,
-            "branch_ambiguous" | "invalid_argument" => 2,
+            "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
+            "report_not_found" => 4,
             _ => 1,
         }
     }
@@ -612,6 +702,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Report(command) => report_command(&dir, &actor, command),
+        Command::Search {
+            query,
+            limit,
+            output,
+        } => {
+            let archive = Archive::open_existing(&dir)?;
+            let results = search::search(&archive, &actor, &query, limit)?;
+            print(output.json, &results, || {
+                let mut lines = vec![format!("{} found", results.total)];
+                for hit in &results.hits {
+                    let kind = match hit.kind {
+                        search::HitKind::Member => "党员",
+                        search::HitKind::ThoughtReport => "思想汇报",
+                        search::HitKind::Meeting => "会议",
+                    };
+                    lines.push(format!(
+                        "[{kind} {}] {}\n    {}",
+                        hit.id, hit.title, hit.snippet
+                    ));
+                }
+                lines.join("\n")
+            })
+        }
         Command::Materials { member, output } => {
             let archive = Archive::open_existing(&dir)?;
             let statuses = lifecycle::materials(&archive, &actor, member)?;
@@ -717,6 +831,176 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// The branch a `--branch` argument names, if one was given.
+fn report_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: ReportCommand,
+) -> Result<(), Failure> {
+    match command {
+        ReportCommand::Add {
+            member,
+            date,
+            period,
+            title,
+            text,
+            file,
+            as_of,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let id = match (file, text) {
+                (Some(file), _) => {
+                    reports::add_file(&mut archive, actor, member, &file, date, period, as_of)?
+                }
+                (None, text) => {
+                    let report = NewThoughtReport {
+                        member_id: member,
+                        date: date.unwrap_or(as_of),
+                        period,
+                        title,
+                        body: text.unwrap_or_default(),
+                    };
+                    reports::add(&mut archive, actor, &report, as_of)?
+                }
+            };
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report.summary, || {
+                format!(
+                    "recorded report {id}: {} ({}, {})",
+                    report.summary.title, report.summary.period, report.summary.date
+                )
+            })
+        }
+        ReportCommand::List { member, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let list = reports::list(&archive, actor, member)?;
+            print(output.json, &list, || {
+                list.iter()
+                    .map(|r| {
+                        let review = r
+                            .reviewer
+                            .as_deref()
+                            .map_or("未审阅".to_string(), |who| format!("{who}已审阅"));
+                        format!("{}\t{}  {}  {}  {review}", r.id, r.period, r.date, r.title)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ReportCommand::Show { id, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report, || {
+                format!(
+                    "{}（{}，{}）\n\n{}",
+                    report.summary.title,
+                    report.summary.member_name,
+                    report.summary.date,
+                    report.body
+                )
+            })
+        }
+        ReportCommand::Review {
+            id,
+            reviewer,
+            comment,
+            date,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let review = ReportReview {
+                reviewer,
+                comment,
+                date: date.unwrap_or_else(today),
+            };
+            reports::review(&mut archive, actor, id, &review)?;
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report.summary, || {
+                format!("reviewed report {id}")
+            })
+        }
+        ReportCommand::Import {
+            folder,
+            dry_run,
+            as_of,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let preview = reports::preview_folder(&archive, actor, &folder, as_of)?;
+            let result = if dry_run || preview.invalid > 0 {
+                preview
+            } else {
+                reports::commit_folder(&mut archive, actor, &folder, as_of)?
+            };
+            print(output.json, &result, || {
+                let mut lines: Vec<String> = result
+                    .items
+                    .iter()
+                    .map(|item| match &item.message {
+                        Some(message) => format!("✗ {message}"),
+                        None => format!(
+                            "✓ {}: {} {} {}",
+                            item.file,
+                            item.name.as_deref().unwrap_or(""),
+                            item.period.map(|p| p.to_string()).unwrap_or_default(),
+                            item.title.as_deref().unwrap_or("")
+                        ),
+                    })
+                    .collect();
+                lines.push(format!(
+                    "{} file(s): {} valid, {} invalid; {}",
+                    result.items.len(),
+                    result.valid,
+                    result.invalid,
+                    if result.committed {
+                        format!("{} report(s) imported", result.created.len())
+                    } else {
+                        "nothing imported".to_string()
+                    }
+                ));
+                lines.join("\n")
+            })?;
+            if result.invalid > 0 {
+                return Err(Failure {
+                    code: "import_invalid",
+                    message: format!(
+                        "{} file(s) cannot be imported; nothing was imported",
+                        result.invalid
+                    ),
+                });
+            }
+            Ok(())
+        }
+        ReportCommand::Missing {
+            member,
+            branch,
+            as_of,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let request = CheckRequest {
+                member_id: member,
+                branch_id: branch_id(&archive, actor, branch.as_deref())?,
+                as_of: as_of.unwrap_or_else(today),
+            };
+            let missing = lifecycle::missing_reports(&archive, actor, &request)?;
+            print(output.json, &missing, || {
+                missing
+                    .iter()
+                    .map(|m| {
+                        let quarters: Vec<String> =
+                            m.missing.iter().map(|q| q.to_string()).collect();
+                        format!("{} {}\t{}", m.member_id, m.name, quarters.join(" "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
+}
+
 fn branch_id(archive: &Archive, actor: &Actor, text: Option<&str>) -> Result<Option<i64>, Failure> {
     match text {
         Some(text) => Ok(Some(org::find_branch(archive, actor, text)?.id)),

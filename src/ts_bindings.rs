@@ -11,14 +11,19 @@ use crate::archive::ArchiveInfo;
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
-    ExtensionRequest, Finding, Material, MaterialStatus, Plan, PlanConflict, PlannedStep, Severity,
-    StepInfo, StepOutcome, StepRequest,
+    ExtensionRequest, Finding, Material, MaterialStatus, MissingReports, Plan, PlanConflict,
+    PlannedStep, Severity, StepInfo, StepOutcome, StepRequest,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
     PersonRole, Sex, Stage,
 };
+use crate::reports::{
+    FolderImport, FolderItem, NewThoughtReport, ReportReview, ReportSource, ReportSummary,
+    ThoughtReport,
+};
+use crate::search::{HitKind, SearchHit, SearchResults};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
     let name = format!("{}.ts", T::ident(cfg));
@@ -56,6 +61,17 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Material>(&cfg, &mut files);
     render::<MaterialStatus>(&cfg, &mut files);
     render::<AttachmentRef>(&cfg, &mut files);
+    render::<MissingReports>(&cfg, &mut files);
+    render::<ReportSource>(&cfg, &mut files);
+    render::<ReportSummary>(&cfg, &mut files);
+    render::<ThoughtReport>(&cfg, &mut files);
+    render::<NewThoughtReport>(&cfg, &mut files);
+    render::<ReportReview>(&cfg, &mut files);
+    render::<FolderItem>(&cfg, &mut files);
+    render::<FolderImport>(&cfg, &mut files);
+    render::<HitKind>(&cfg, &mut files);
+    render::<SearchHit>(&cfg, &mut files);
+    render::<SearchResults>(&cfg, &mut files);
     files
 }
 

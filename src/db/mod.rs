@@ -7,7 +7,9 @@
 pub(crate) mod attachments;
 pub(crate) mod members;
 pub(crate) mod org;
+pub(crate) mod reports;
 pub(crate) mod rules;
+pub(crate) mod search;
 
 use std::fs;
 use std::io::Read;
@@ -28,6 +30,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0004_attachments.sql"),
     include_str!("migrations/0005_corrections.sql"),
     include_str!("migrations/0006_probation_extension.sql"),
+    include_str!("migrations/0009_thought_reports.sql"),
 ];
 
 /// The schema version this program writes and understands.

@@ -244,6 +244,53 @@ pub fn check(
     Ok(findings)
 }
 
+/// A member's thought reports that are due and missing.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MissingReports {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    pub name: String,
+    /// The quarters with no report, oldest first.
+    #[ts(type = "Array<string>")]
+    pub missing: Vec<crate::reports::Quarter>,
+}
+
+/// The quarters each member (one member, a branch, or everyone) owes a thought report for, by
+/// the rule in force today; members who owe none are left out.
+pub fn missing_reports(
+    archive: &Archive,
+    actor: &Actor,
+    request: &CheckRequest,
+) -> Result<Vec<MissingReports>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    let subjects = match request.member_id {
+        Some(id) => vec![SubjectRow {
+            subject: load_subject(archive, id)?,
+            branch_id: None,
+        }],
+        None => db::members::subjects(archive.conn(), None)?,
+    };
+    let rules = book.rules_at(request.as_of);
+    Ok(subjects
+        .iter()
+        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .filter_map(|s| {
+            let end = s.subject.pending_until(request.as_of);
+            let mut missing: Vec<_> = rules
+                .iter()
+                .flat_map(|(rule, set)| check::missing_reports(&s.subject, rule, set, end))
+                .collect();
+            missing.sort();
+            missing.dedup();
+            (!missing.is_empty()).then(|| MissingReports {
+                member_id: s.subject.member_id,
+                name: s.subject.name.clone(),
+                missing,
+            })
+        })
+        .collect())
+}
+
 /// The member's remaining steps: the earliest day each can happen, deadlines, and the steps that
 /// cannot happen before they leave the school.
 pub fn plan(
