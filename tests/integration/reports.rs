@@ -319,13 +319,16 @@ fn the_bigram_index_finds_exactly_what_like_finds() {
             indexed_set,
             "{word}: the index and LIKE disagree"
         );
-        // The search box counts the same reports, plus the members it found.
+        // The search box counts the same reports, plus the members it found (when they all fit
+        // in one answer: a piece of a student number can match hundreds).
         let results = search::search(&archive, &actor, word, search::MAX_LIMIT).unwrap();
         let members = results
             .hits
             .iter()
             .filter(|h| h.kind == search::HitKind::Member)
             .count();
-        assert_eq!(results.total, like.len() + members, "{word}");
+        if members < search::MAX_LIMIT {
+            assert_eq!(results.total, like.len() + members, "{word}");
+        }
     }
 }
