@@ -15,6 +15,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod lifecycle;
+pub mod meetings;
 pub mod org;
 pub mod people;
 pub mod reports;

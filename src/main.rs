@@ -15,6 +15,7 @@ use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
 };
+use dangan::meetings::{self, MeetingRequest};
 use dangan::org;
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
@@ -77,12 +78,63 @@ enum Command {
     /// Thought reports (思想汇报): add, list, show, review, import a folder, list what is missing.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Meetings (三会一课): record one with attendance, resolutions and votes; show, list, and
+    /// the branch's compliance with the meeting frequencies.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
     /// Find members (name, student number, ID number or its last digits) and thought reports
     /// (any word, Chinese included).
     Search {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MeetingCommand {
+    /// Record the meeting described by FILE (JSON: branch_id, kind, date, topic, minutes,
+    /// place, host, recorder, attendance [{member_id, status, reason}], resolutions [{kind,
+    /// member_id, months, text, votes [{member_id, vote}]}]). Passed resolutions that admit,
+    /// convert or extend a probation add the member's timeline event; refused (exit 5) if one
+    /// breaks a blocking rule. --dry-run prints the quorum and vote arithmetic only.
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// One meeting: minutes, attendance, resolutions and votes.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Meetings, newest first.
+    List {
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// How many meetings of each kind the branch held per month, quarter or year, against the
+    /// required frequencies.
+    Compliance {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -420,7 +472,7 @@ impl Failure {
             "event_not_found" => 4,
             "archive_missing" | "member_not_found" | "branch_not_found" => 4,
             "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
-            "report_not_found" => 4,
+            "report_not_found" | "meeting_not_found" => 4,
             _ => 1,
         }
     }
@@ -703,6 +755,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Report(command) => report_command(&dir, &actor, command),
+        Command::Meeting(command) => meeting_command(&dir, &actor, command),
         Command::Search {
             query,
             limit,
@@ -716,7 +769,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let kind = match hit.kind {
                         search::HitKind::Member => "党员",
                         search::HitKind::ThoughtReport => "思想汇报",
-                        search::HitKind::Meeting => "会议",
+                        search::HitKind::Meeting => "会议记录",
                     };
                     lines.push(format!(
                         "[{kind} {}] {}\n    {}",
@@ -831,6 +884,147 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// The branch a `--branch` argument names, if one was given.
+fn meeting_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: MeetingCommand,
+) -> Result<(), Failure> {
+    match command {
+        MeetingCommand::Add {
+            file,
+            dry_run,
+            as_of,
+            output,
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|err| Failure {
+                code: "file_unreadable",
+                message: format!("{}: {err}", file.display()),
+            })?;
+            let request: MeetingRequest = serde_json::from_str(&text).map_err(|err| Failure {
+                code: "invalid_argument",
+                message: format!("{}: {err}", file.display()),
+            })?;
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            if dry_run {
+                let preview = meetings::preview(&archive, actor, &request, as_of)?;
+                return print(output.json, &preview, || describe_meeting(&preview));
+            }
+            let outcome = meetings::record(&mut archive, actor, &request, as_of)?;
+            print(output.json, &outcome, || {
+                format!(
+                    "recorded meeting {}\n{}",
+                    outcome.meeting_id,
+                    describe_meeting(&outcome.preview)
+                )
+            })
+        }
+        MeetingCommand::Show { id, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let meeting = meetings::show(&archive, actor, id)?;
+            print(output.json, &meeting, || {
+                let present: Vec<&str> = meeting
+                    .attendance
+                    .iter()
+                    .filter(|a| a.status == meetings::AttendanceStatus::Present)
+                    .map(|a| a.name.as_str())
+                    .collect();
+                format!(
+                    "{} {} {}\n{}\n到会：{}\n决议 {} 项",
+                    meeting.date,
+                    meeting.kind.zh(),
+                    meeting.topic,
+                    meeting.branch,
+                    present.join("、"),
+                    meeting.resolutions.len()
+                )
+            })
+        }
+        MeetingCommand::List {
+            branch,
+            from,
+            to,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let branch = branch_id(&archive, actor, branch.as_deref())?;
+            let list = meetings::list(&archive, actor, branch, from, to)?;
+            print(output.json, &list, || {
+                list.iter()
+                    .map(|m| {
+                        format!(
+                            "{}\t{} {} {}  {}",
+                            m.id,
+                            m.date,
+                            m.kind.zh(),
+                            m.branch,
+                            m.topic
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        MeetingCommand::Compliance {
+            branch,
+            year,
+            as_of,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let branch = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
+            let result =
+                meetings::compliance(&archive, actor, branch, year, as_of.unwrap_or_else(today))?;
+            print(output.json, &result, || {
+                let mut lines: Vec<String> = result
+                    .periods
+                    .iter()
+                    .filter(|p| !p.met)
+                    .map(|p| {
+                        format!(
+                            "{} {}：{}/{}{}",
+                            p.kind.zh(),
+                            p.period,
+                            p.held,
+                            p.required,
+                            if p.open { "（进行中）" } else { "" }
+                        )
+                    })
+                    .collect();
+                lines.push(format!("{} period(s) missed", result.missed));
+                lines.join("\n")
+            })
+        }
+    }
+}
+
+/// The quorum and vote arithmetic of a meeting, as the minutes would state it.
+fn describe_meeting(preview: &meetings::MeetingPreview) -> String {
+    let mut lines = vec![format!(
+        "有表决权的正式党员 {} 名，到会 {} 名，{}（需过半数 {} 名）",
+        preview.entitled.len(),
+        preview.present_entitled,
+        if preview.quorate {
+            "符合法定人数"
+        } else {
+            "不足法定人数"
+        },
+        preview.quorum
+    )];
+    for (n, r) in preview.resolutions.iter().enumerate() {
+        lines.push(format!(
+            "决议{}：赞成 {}，反对 {}，弃权 {}；需赞成 {} 票 → {}",
+            n + 1,
+            r.yes,
+            r.no,
+            r.abstain,
+            r.needed,
+            if r.passed { "通过" } else { "未通过" }
+        ));
+    }
+    lines.join("\n")
+}
+
 fn report_command(
     dir: &std::path::Path,
     actor: &Actor,

@@ -14,6 +14,12 @@ use crate::lifecycle::{
     ExtensionRequest, Finding, Material, MaterialStatus, MissingReports, Plan, PlanConflict,
     PlannedStep, Severity, StepInfo, StepOutcome, StepRequest,
 };
+use crate::meetings::{
+    AttendanceEntry, AttendanceStatus, Attendee, CastVote, Compliance, CompliancePeriod,
+    Frequency, MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest,
+    MeetingSummary, ResolutionDetail, ResolutionKind, ResolutionRequest, ResolutionTally,
+    VoteChoice, VoteEntry, Voter,
+};
 use crate::org::{BranchOption, OrgKind};
 use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
@@ -72,6 +78,26 @@ fn bindings() -> BTreeMap<String, String> {
     render::<HitKind>(&cfg, &mut files);
     render::<SearchHit>(&cfg, &mut files);
     render::<SearchResults>(&cfg, &mut files);
+    render::<MeetingKind>(&cfg, &mut files);
+    render::<AttendanceStatus>(&cfg, &mut files);
+    render::<AttendanceEntry>(&cfg, &mut files);
+    render::<ResolutionKind>(&cfg, &mut files);
+    render::<VoteChoice>(&cfg, &mut files);
+    render::<VoteEntry>(&cfg, &mut files);
+    render::<ResolutionRequest>(&cfg, &mut files);
+    render::<MeetingRequest>(&cfg, &mut files);
+    render::<Voter>(&cfg, &mut files);
+    render::<ResolutionTally>(&cfg, &mut files);
+    render::<MeetingPreview>(&cfg, &mut files);
+    render::<MeetingOutcome>(&cfg, &mut files);
+    render::<Attendee>(&cfg, &mut files);
+    render::<CastVote>(&cfg, &mut files);
+    render::<ResolutionDetail>(&cfg, &mut files);
+    render::<MeetingDetail>(&cfg, &mut files);
+    render::<MeetingSummary>(&cfg, &mut files);
+    render::<Frequency>(&cfg, &mut files);
+    render::<CompliancePeriod>(&cfg, &mut files);
+    render::<Compliance>(&cfg, &mut files);
     files
 }
 

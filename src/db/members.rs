@@ -474,3 +474,10 @@ pub(crate) fn by_student_no(
         .query_row([student_no], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
 }
+
+/// Every member's name by id (for messages and lists).
+pub(crate) fn names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM member")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}

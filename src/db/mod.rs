@@ -5,6 +5,7 @@
 //! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
 
 pub(crate) mod attachments;
+pub(crate) mod meetings;
 pub(crate) mod members;
 pub(crate) mod org;
 pub(crate) mod reports;
@@ -31,6 +32,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0005_corrections.sql"),
     include_str!("migrations/0006_probation_extension.sql"),
     include_str!("migrations/0009_thought_reports.sql"),
+    include_str!("migrations/0010_meetings.sql"),
 ];
 
 /// The schema version this program writes and understands.

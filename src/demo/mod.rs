@@ -114,6 +114,8 @@ const BRANCHES: [&str; 5] = [
     "教职工党支部",
 ];
 const GROUPS: [&str; 2] = ["第一党小组", "第二党小组"];
+/// Teachers who belong to each student branch (as counselors).
+const COUNSELORS_PER_BRANCH: usize = 3;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -520,7 +522,17 @@ impl<'a> Generator<'a> {
             Sex::Female
         };
         let mut member = self.person(sex, birth);
-        member.branch_id = Some(college.branch_ids[BRANCHES.len() - 1]);
+        // The college's first teachers are counselors (辅导员) who belong to the student
+        // branches, three to each, so that a student branch has full members to vote on
+        // admissions; the others belong to the teachers' branch.
+        let students_branches = BRANCHES.len() - 1;
+        let k = college.staff.len();
+        let branch = if k < COUNSELORS_PER_BRANCH * students_branches {
+            k % students_branches
+        } else {
+            BRANCHES.len() - 1
+        };
+        member.branch_id = Some(college.branch_ids[branch]);
         member.college = Some(COLLEGES[college.index].0.to_string());
         member.education = Some(
             if self.rng.random_bool(0.6) {

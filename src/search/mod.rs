@@ -206,7 +206,11 @@ fn document_hit(
     let (kind, texts) = match doc.kind.as_str() {
         "thought_report" => (
             HitKind::ThoughtReport,
-            db::reports::texts(conn, doc.ref_id)?,
+            db::reports::texts(conn, doc.ref_id)?.map(|(m, t, b)| (Some(m), t, b)),
+        ),
+        "meeting" => (
+            HitKind::Meeting,
+            db::meetings::texts(conn, doc.ref_id)?.map(|(t, b)| (None, t, b)),
         ),
         _ => return Ok(None),
     };
@@ -226,7 +230,7 @@ fn document_hit(
     Ok(Some(SearchHit {
         kind,
         id: doc.ref_id,
-        member_id: Some(doc.member_id.unwrap_or(member_id)),
+        member_id: doc.member_id.or(member_id),
         title,
         snippet,
         highlights,

@@ -5,6 +5,7 @@
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
+//! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -15,6 +16,7 @@
 mod archive;
 mod cli;
 mod lifecycle;
+mod meetings;
 mod members;
 mod reports;
 mod util;
