@@ -15,9 +15,12 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod lifecycle;
+pub mod meetings;
 pub mod org;
 pub mod pdf;
 pub mod people;
+pub mod reports;
+pub mod search;
 
 #[cfg(test)]
 mod ts_bindings;

@@ -15,6 +15,7 @@ use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
 };
+use dangan::meetings::{self, MeetingRequest};
 use dangan::org;
 use dangan::pdf::{
     self, FontSet, PdfFile,
@@ -23,6 +24,8 @@ use dangan::pdf::{
     notice::{NoticeKind, NoticeRequest},
 };
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
+use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
+use dangan::search;
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
 
@@ -85,6 +88,22 @@ enum Command {
     Letter(LetterArgs),
     /// A publicity notice (公示) of a branch's development targets or conversions.
     Notice(NoticeArgs),
+    /// Thought reports (思想汇报): add, list, show, review, import a folder, list what is missing.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Meetings (三会一课): record one with attendance, resolutions and votes; show, list, and
+    /// the branch's compliance with the meeting frequencies.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Find members (name, student number, ID number or its last digits) and thought reports
+    /// (any word, Chinese included).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +208,123 @@ struct NoticeArgs {
     days: u32,
     #[command(flatten)]
     output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum MeetingCommand {
+    /// Record the meeting described by FILE (JSON: branch_id, kind, date, topic, minutes,
+    /// place, host, recorder, attendance [{member_id, status, reason}], resolutions [{kind,
+    /// member_id, months, text, votes [{member_id, vote}]}]). Passed resolutions that admit,
+    /// convert or extend a probation add the member's timeline event; refused (exit 5) if one
+    /// breaks a blocking rule. --dry-run prints the quorum and vote arithmetic only.
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// One meeting: minutes, attendance, resolutions and votes.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Meetings, newest first.
+    List {
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// How many meetings of each kind the branch held per month, quarter or year, against the
+    /// required frequencies.
+    Compliance {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Record a thought report for MEMBER, typed (--text) or from a .docx/.txt file (--file).
+    Add {
+        member: i64,
+        /// The day it was handed in (with --file: default the last date written in it).
+        #[arg(long, required_unless_present = "file")]
+        date: Option<NaiveDate>,
+        /// The quarter it reports on, like 2026Q3 (default: the quarter of the date).
+        #[arg(long, value_parser = parse_quarter)]
+        period: Option<Quarter>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        text: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// A member's thought reports, oldest first.
+    List {
+        member: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// One report with its text.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Record the reviewer's comment on a report.
+    Review {
+        id: i64,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Import every .docx/.txt in FOLDER named 学号-姓名-2026Q3.docx: all of them, or (if any
+    /// cannot be imported) none; --dry-run only previews.
+    Import {
+        folder: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Members who owe thought reports, with the quarters missing.
+    Missing {
+        #[arg(long)]
+        member: Option<i64>,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -416,6 +552,11 @@ fn parse_event_kind(text: &str) -> Result<EventKind, String> {
     })
 }
 
+fn parse_quarter(text: &str) -> Result<Quarter, String> {
+    text.parse()
+        .map_err(|err: reports::BadQuarter| err.to_string())
+}
+
 fn parse_stage(text: &str) -> Result<Stage, String> {
     Stage::from_code(text).ok_or_else(|| {
         let codes: Vec<_> = Stage::ALL.iter().map(|s| s.as_code()).collect();
@@ -447,7 +588,8 @@ impl Failure {
             "step_blocked" => 5,
             "event_not_found" => 4,
             "archive_missing" | "member_not_found" | "branch_not_found" | "letter_not_found" => 4,
-            "branch_ambiguous" | "invalid_argument" => 2,
+            "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
+            "report_not_found" | "meeting_not_found" => 4,
             _ => 1,
         }
     }
@@ -729,6 +871,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Report(command) => report_command(&dir, &actor, command),
+        Command::Meeting(command) => meeting_command(&dir, &actor, command),
+        Command::Search {
+            query,
+            limit,
+            output,
+        } => {
+            let archive = Archive::open_existing(&dir)?;
+            let results = search::search(&archive, &actor, &query, limit)?;
+            print(output.json, &results, || {
+                let mut lines = vec![format!("{} found", results.total)];
+                for hit in &results.hits {
+                    let kind = match hit.kind {
+                        search::HitKind::Member => "党员",
+                        search::HitKind::ThoughtReport => "思想汇报",
+                        search::HitKind::Meeting => "会议记录",
+                    };
+                    lines.push(format!(
+                        "[{kind} {}] {}\n    {}",
+                        hit.id, hit.title, hit.snippet
+                    ));
+                }
+                lines.join("\n")
+            })
+        }
         Command::Materials { member, output } => {
             let archive = Archive::open_existing(&dir)?;
             let statuses = lifecycle::materials(&archive, &actor, member)?;
@@ -1007,6 +1174,317 @@ fn parse_month(text: &str) -> Option<(i32, u32)> {
 }
 
 /// The branch a `--branch` argument names, if one was given.
+fn meeting_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: MeetingCommand,
+) -> Result<(), Failure> {
+    match command {
+        MeetingCommand::Add {
+            file,
+            dry_run,
+            as_of,
+            output,
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|err| Failure {
+                code: "file_unreadable",
+                message: format!("{}: {err}", file.display()),
+            })?;
+            let request: MeetingRequest = serde_json::from_str(&text).map_err(|err| Failure {
+                code: "invalid_argument",
+                message: format!("{}: {err}", file.display()),
+            })?;
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            if dry_run {
+                let preview = meetings::preview(&archive, actor, &request, as_of)?;
+                return print(output.json, &preview, || describe_meeting(&preview));
+            }
+            let outcome = meetings::record(&mut archive, actor, &request, as_of)?;
+            print(output.json, &outcome, || {
+                format!(
+                    "recorded meeting {}\n{}",
+                    outcome.meeting_id,
+                    describe_meeting(&outcome.preview)
+                )
+            })
+        }
+        MeetingCommand::Show { id, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let meeting = meetings::show(&archive, actor, id)?;
+            print(output.json, &meeting, || {
+                let present: Vec<&str> = meeting
+                    .attendance
+                    .iter()
+                    .filter(|a| a.status == meetings::AttendanceStatus::Present)
+                    .map(|a| a.name.as_str())
+                    .collect();
+                format!(
+                    "{} {} {}\n{}\n到会：{}\n决议 {} 项",
+                    meeting.date,
+                    meeting.kind.zh(),
+                    meeting.topic,
+                    meeting.branch,
+                    present.join("、"),
+                    meeting.resolutions.len()
+                )
+            })
+        }
+        MeetingCommand::List {
+            branch,
+            from,
+            to,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let branch = branch_id(&archive, actor, branch.as_deref())?;
+            let list = meetings::list(&archive, actor, branch, from, to)?;
+            print(output.json, &list, || {
+                list.iter()
+                    .map(|m| {
+                        format!(
+                            "{}\t{} {} {}  {}",
+                            m.id,
+                            m.date,
+                            m.kind.zh(),
+                            m.branch,
+                            m.topic
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        MeetingCommand::Compliance {
+            branch,
+            year,
+            as_of,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let branch = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
+            let result =
+                meetings::compliance(&archive, actor, branch, year, as_of.unwrap_or_else(today))?;
+            print(output.json, &result, || {
+                let mut lines: Vec<String> = result
+                    .periods
+                    .iter()
+                    .filter(|p| !p.met)
+                    .map(|p| {
+                        format!(
+                            "{} {}：{}/{}{}",
+                            p.kind.zh(),
+                            p.period,
+                            p.held,
+                            p.required,
+                            if p.open { "（进行中）" } else { "" }
+                        )
+                    })
+                    .collect();
+                lines.push(format!("{} period(s) missed", result.missed));
+                lines.join("\n")
+            })
+        }
+    }
+}
+
+/// The quorum and vote arithmetic of a meeting, as the minutes would state it.
+fn describe_meeting(preview: &meetings::MeetingPreview) -> String {
+    let mut lines = vec![format!(
+        "有表决权的正式党员 {} 名，到会 {} 名，{}（需过半数 {} 名）",
+        preview.entitled.len(),
+        preview.present_entitled,
+        if preview.quorate {
+            "符合法定人数"
+        } else {
+            "不足法定人数"
+        },
+        preview.quorum
+    )];
+    for (n, r) in preview.resolutions.iter().enumerate() {
+        lines.push(format!(
+            "决议{}：赞成 {}，反对 {}，弃权 {}；需赞成 {} 票 → {}",
+            n + 1,
+            r.yes,
+            r.no,
+            r.abstain,
+            r.needed,
+            if r.passed { "通过" } else { "未通过" }
+        ));
+    }
+    lines.join("\n")
+}
+
+fn report_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: ReportCommand,
+) -> Result<(), Failure> {
+    match command {
+        ReportCommand::Add {
+            member,
+            date,
+            period,
+            title,
+            text,
+            file,
+            as_of,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let id = match (file, text) {
+                (Some(file), _) => {
+                    reports::add_file(&mut archive, actor, member, &file, date, period, as_of)?
+                }
+                (None, text) => {
+                    let report = NewThoughtReport {
+                        member_id: member,
+                        date: date.unwrap_or(as_of),
+                        period,
+                        title,
+                        body: text.unwrap_or_default(),
+                    };
+                    reports::add(&mut archive, actor, &report, as_of)?
+                }
+            };
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report.summary, || {
+                format!(
+                    "recorded report {id}: {} ({}, {})",
+                    report.summary.title, report.summary.period, report.summary.date
+                )
+            })
+        }
+        ReportCommand::List { member, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let list = reports::list(&archive, actor, member)?;
+            print(output.json, &list, || {
+                list.iter()
+                    .map(|r| {
+                        let review = r
+                            .reviewer
+                            .as_deref()
+                            .map_or("未审阅".to_string(), |who| format!("{who}已审阅"));
+                        format!("{}\t{}  {}  {}  {review}", r.id, r.period, r.date, r.title)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        ReportCommand::Show { id, output } => {
+            let archive = Archive::open_existing(dir)?;
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report, || {
+                format!(
+                    "{}（{}，{}）\n\n{}",
+                    report.summary.title,
+                    report.summary.member_name,
+                    report.summary.date,
+                    report.body
+                )
+            })
+        }
+        ReportCommand::Review {
+            id,
+            reviewer,
+            comment,
+            date,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let review = ReportReview {
+                reviewer,
+                comment,
+                date: date.unwrap_or_else(today),
+            };
+            reports::review(&mut archive, actor, id, &review)?;
+            let report = reports::show(&archive, actor, id)?;
+            print(output.json, &report.summary, || {
+                format!("reviewed report {id}")
+            })
+        }
+        ReportCommand::Import {
+            folder,
+            dry_run,
+            as_of,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let preview = reports::preview_folder(&archive, actor, &folder, as_of)?;
+            let result = if dry_run || preview.invalid > 0 {
+                preview
+            } else {
+                reports::commit_folder(&mut archive, actor, &folder, as_of)?
+            };
+            print(output.json, &result, || {
+                let mut lines: Vec<String> = result
+                    .items
+                    .iter()
+                    .map(|item| match &item.message {
+                        Some(message) => format!("✗ {message}"),
+                        None => format!(
+                            "✓ {}: {} {} {}",
+                            item.file,
+                            item.name.as_deref().unwrap_or(""),
+                            item.period.map(|p| p.to_string()).unwrap_or_default(),
+                            item.title.as_deref().unwrap_or("")
+                        ),
+                    })
+                    .collect();
+                lines.push(format!(
+                    "{} file(s): {} valid, {} invalid; {}",
+                    result.items.len(),
+                    result.valid,
+                    result.invalid,
+                    if result.committed {
+                        format!("{} report(s) imported", result.created.len())
+                    } else {
+                        "nothing imported".to_string()
+                    }
+                ));
+                lines.join("\n")
+            })?;
+            if result.invalid > 0 {
+                return Err(Failure {
+                    code: "import_invalid",
+                    message: format!(
+                        "{} file(s) cannot be imported; nothing was imported",
+                        result.invalid
+                    ),
+                });
+            }
+            Ok(())
+        }
+        ReportCommand::Missing {
+            member,
+            branch,
+            as_of,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            let request = CheckRequest {
+                member_id: member,
+                branch_id: branch_id(&archive, actor, branch.as_deref())?,
+                as_of: as_of.unwrap_or_else(today),
+            };
+            let missing = lifecycle::missing_reports(&archive, actor, &request)?;
+            print(output.json, &missing, || {
+                missing
+                    .iter()
+                    .map(|m| {
+                        let quarters: Vec<String> =
+                            m.missing.iter().map(|q| q.to_string()).collect();
+                        format!("{} {}\t{}", m.member_id, m.name, quarters.join(" "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
+}
+
 fn branch_id(archive: &Archive, actor: &Actor, text: Option<&str>) -> Result<Option<i64>, Failure> {
     match text {
         Some(text) => Ok(Some(org::find_branch(archive, actor, text)?.id)),

@@ -11,8 +11,14 @@ use crate::archive::ArchiveInfo;
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
-    EventFile, ExtensionRequest, Finding, Material, MaterialStatus, Plan, PlanConflict,
-    PlannedStep, Severity, StepCorrection, StepInfo, StepOutcome, StepRequest,
+    EventFile, ExtensionRequest, Finding, Material, MaterialStatus, MissingReports, Plan,
+    PlanConflict, PlannedStep, Severity, StepCorrection, StepInfo, StepOutcome, StepRequest,
+};
+use crate::meetings::{
+    AttendanceEntry, AttendanceStatus, Attendee, CastVote, Compliance, CompliancePeriod, Frequency,
+    MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest, MeetingSummary,
+    ResolutionDetail, ResolutionKind, ResolutionRequest, ResolutionTally, VoteChoice, VoteEntry,
+    Voter,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::pdf::PdfFile;
@@ -23,6 +29,11 @@ use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
     PersonRole, Sex, Stage,
 };
+use crate::reports::{
+    FolderImport, FolderItem, NewThoughtReport, ReportReview, ReportSource, ReportSummary,
+    ThoughtReport,
+};
+use crate::search::{HitKind, SearchHit, SearchResults};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
     let name = format!("{}.ts", T::ident(cfg));
@@ -74,6 +85,37 @@ fn bindings() -> BTreeMap<String, String> {
     render::<BatchProgress>(&cfg, &mut files);
     render::<BatchEntry>(&cfg, &mut files);
     render::<BatchOutcome>(&cfg, &mut files);
+    render::<MissingReports>(&cfg, &mut files);
+    render::<ReportSource>(&cfg, &mut files);
+    render::<ReportSummary>(&cfg, &mut files);
+    render::<ThoughtReport>(&cfg, &mut files);
+    render::<NewThoughtReport>(&cfg, &mut files);
+    render::<ReportReview>(&cfg, &mut files);
+    render::<FolderItem>(&cfg, &mut files);
+    render::<FolderImport>(&cfg, &mut files);
+    render::<HitKind>(&cfg, &mut files);
+    render::<SearchHit>(&cfg, &mut files);
+    render::<SearchResults>(&cfg, &mut files);
+    render::<MeetingKind>(&cfg, &mut files);
+    render::<AttendanceStatus>(&cfg, &mut files);
+    render::<AttendanceEntry>(&cfg, &mut files);
+    render::<ResolutionKind>(&cfg, &mut files);
+    render::<VoteChoice>(&cfg, &mut files);
+    render::<VoteEntry>(&cfg, &mut files);
+    render::<ResolutionRequest>(&cfg, &mut files);
+    render::<MeetingRequest>(&cfg, &mut files);
+    render::<Voter>(&cfg, &mut files);
+    render::<ResolutionTally>(&cfg, &mut files);
+    render::<MeetingPreview>(&cfg, &mut files);
+    render::<MeetingOutcome>(&cfg, &mut files);
+    render::<Attendee>(&cfg, &mut files);
+    render::<CastVote>(&cfg, &mut files);
+    render::<ResolutionDetail>(&cfg, &mut files);
+    render::<MeetingDetail>(&cfg, &mut files);
+    render::<MeetingSummary>(&cfg, &mut files);
+    render::<Frequency>(&cfg, &mut files);
+    render::<CompliancePeriod>(&cfg, &mut files);
+    render::<Compliance>(&cfg, &mut files);
     files
 }
 

@@ -344,7 +344,7 @@ pub(crate) fn insert_event(
 }
 
 /// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -388,6 +388,7 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
                 left_on: None,
                 steps: Vec::new(),
                 extensions: Vec::new(),
+                reports: Vec::new(),
             },
             branch_id: row.get(4)?,
         })
@@ -426,6 +427,12 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
             (None, _) => {}
         }
     }
+    // In member and quarter order, so each member's list is sorted.
+    for (member_id, quarter) in super::reports::periods(conn, only)? {
+        if let Some(&at) = index.get(&member_id) {
+            members[at].subject.reports.push(quarter);
+        }
+    }
     Ok(members)
 }
 
@@ -449,4 +456,28 @@ pub(crate) fn supersede(conn: &Connection, old: i64, new: i64) -> rusqlite::Resu
         params![old, new],
     )?;
     Ok(())
+}
+
+pub(crate) fn exists(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM member WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
+/// The id and name of the member with this student number.
+pub(crate) fn by_student_no(
+    conn: &Connection,
+    student_no: &str,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached("SELECT id, name FROM member WHERE student_no = ?1")?
+        .query_row([student_no], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
+/// Every member's name by id (for messages and lists).
+pub(crate) fn names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM member")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
 }

@@ -6,9 +6,12 @@
 
 pub(crate) mod attachments;
 pub(crate) mod letters;
+pub(crate) mod meetings;
 pub(crate) mod members;
 pub(crate) mod org;
+pub(crate) mod reports;
 pub(crate) mod rules;
+pub(crate) mod search;
 
 use std::fs;
 use std::io::Read;
@@ -30,6 +33,8 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0005_corrections.sql"),
     include_str!("migrations/0006_probation_extension.sql"),
     include_str!("migrations/0008_letter_register.sql"),
+    include_str!("migrations/0009_thought_reports.sql"),
+    include_str!("migrations/0010_meetings.sql"),
 ];
 
 /// The schema version this program writes and understands.

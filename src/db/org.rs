@@ -38,3 +38,7 @@ pub(crate) fn branches(conn: &Connection) -> rusqlite::Result<Vec<BranchOption>>
     })?
     .collect()
 }
+
+pub(crate) fn is_branch(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(kind_of(conn, id)?.as_deref() == Some("branch"))
+}

@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use super::rules::{Check, Rule, RuleBook, RuleSet, Severity};
 use crate::people::{EventPerson, step_info};
+use crate::reports::Quarter;
 
 /// A member as the checks see them.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,8 @@ pub(crate) struct Subject {
     pub steps: Vec<StepRecord>,
     /// Probation extensions (延长预备期) in date order.
     pub extensions: Vec<Extension>,
+    /// The quarters the member handed in a thought report for, in order.
+    pub reports: Vec<Quarter>,
 }
 
 /// A probation extension: when the branch meeting decided it, and by how many months.
@@ -47,6 +50,16 @@ impl Subject {
     /// The date of the first recording of `step`.
     fn first(&self, step: u8) -> Option<NaiveDate> {
         self.steps.iter().find(|s| s.step == step).map(|s| s.date)
+    }
+
+    /// Until when what is due counts as overdue: today, or the day the member left or is
+    /// expected to leave, whichever comes first.
+    pub(crate) fn pending_until(&self, as_of: NaiveDate) -> NaiveDate {
+        [Some(as_of), self.left_on, self.leaves_on]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(as_of)
     }
 
     /// How many months the probation has been extended by, in all.
@@ -167,12 +180,9 @@ pub(crate) fn check_subject(
         }
     }
     // What is missing or overdue, against the rules in force today.
-    let end = [Some(as_of), subject.left_on, subject.leaves_on]
-        .into_iter()
-        .flatten()
-        .min();
+    let end = subject.pending_until(as_of);
     for (rule, set) in book.rules_at(as_of) {
-        check_pending(&mut cx, rule, set, end.unwrap_or(as_of));
+        check_pending(&mut cx, rule, set, end);
     }
     cx.findings
 }
@@ -482,6 +492,18 @@ fn check_pending(cx: &mut Context<'_>, rule: &Rule, set: &RuleSet, end: NaiveDat
                 );
             }
         }
+        Check::ThoughtReports { .. } => {
+            let missing = missing_reports(subject, rule, set, end);
+            if let (Some(first), Some(last)) = (missing.first(), missing.last()) {
+                let list: Vec<String> = missing.iter().map(Quarter::to_string).collect();
+                cx.overdue(
+                    rule,
+                    set,
+                    format!("缺少{}个季度的思想汇报：{}", missing.len(), list.join("、")),
+                    vec![first.start(), last.end()],
+                );
+            }
+        }
         // The gap after the last recording, up to the next stage or today.
         Check::Periodic {
             step,
@@ -515,6 +537,34 @@ fn check_pending(cx: &mut Context<'_>, rule: &Rule, set: &RuleSet, end: NaiveDat
         }
         _ => {}
     }
+}
+
+/// The quarters that ended before `end` for which the thought-report rule wants a report and
+/// the member has none: from the quarter after step `from` was recorded, while `until` was not
+/// (yet), and not before the rule set took effect.
+pub(crate) fn missing_reports(
+    subject: &Subject,
+    rule: &Rule,
+    set: &RuleSet,
+    end: NaiveDate,
+) -> Vec<Quarter> {
+    let Check::ThoughtReports { from, until, .. } = &rule.check else {
+        return Vec::new();
+    };
+    let Some(started) = subject.first(*from) else {
+        return Vec::new();
+    };
+    let stop = subject.first(*until).map_or(end, |d| d.min(end));
+    let mut quarter = Quarter::of(started).next();
+    let mut missing = Vec::new();
+    while quarter.end() < stop {
+        if quarter.start() >= set.effective_from && subject.reports.binary_search(&quarter).is_err()
+        {
+            missing.push(quarter);
+        }
+        quarter = quarter.next();
+    }
+    missing
 }
 
 fn role_zh(role: crate::people::PersonRole) -> &'static str {
@@ -552,8 +602,80 @@ mod tests {
                     people: Vec::new(),
                 })
                 .collect(),
+            // A report for every quarter, so that only the rule under test speaks.
+            reports: every_quarter(),
             ..Subject::default()
         }
+    }
+
+    fn every_quarter() -> Vec<Quarter> {
+        let mut quarter = Quarter::new(2010, 1).unwrap();
+        let mut all = Vec::new();
+        while quarter.year() < 2035 {
+            all.push(quarter);
+            quarter = quarter.next();
+        }
+        all
+    }
+
+    #[rstest]
+    // Applied 2025-08-20: reports are due from 2025Q4 (the quarter after), for every quarter
+    // that ended before today or before conversion is approved (step 24).
+    #[case(&[], "2026-01-01", &["2025Q4"])]
+    #[case(&[], "2025-12-31", &[])]
+    #[case(&["2025Q4", "2026Q1"], "2026-06-30", &[])]
+    #[case(&["2025Q4", "2026Q1"], "2026-07-01", &["2026Q2"])]
+    #[case(&["2026Q1"], "2026-11-24", &["2025Q4", "2026Q2", "2026Q3"])]
+    fn thought_reports_every_quarter(
+        #[case] handed_in: &[&str],
+        #[case] as_of: &str,
+        #[case] missing: &[&str],
+    ) {
+        let s = Subject {
+            reports: handed_in.iter().map(|q| q.parse().unwrap()).collect(),
+            ..subject(&[(1, "2025-08-20"), (2, "2025-09-01")])
+        };
+        let findings: Vec<Finding> =
+            check_subject(&s, &RuleBook::default(), &HashMap::new(), date(as_of))
+                .into_iter()
+                .filter(|f| f.rule == "thought_reports_quarterly")
+                .collect();
+        match missing {
+            [] => assert!(findings.is_empty(), "{findings:?}"),
+            quarters => {
+                assert_eq!(findings.len(), 1);
+                assert_eq!(findings[0].severity, Severity::Warn);
+                assert!(
+                    findings[0].message.ends_with(&quarters.join("、")),
+                    "{}",
+                    findings[0].message
+                );
+            }
+        }
+        // Converted (step 24) on 2026-03-10: nothing is due after that.
+        let converted = Subject {
+            steps: vec![
+                StepRecord {
+                    step: 1,
+                    date: date("2025-08-20"),
+                    people: vec![],
+                },
+                StepRecord {
+                    step: 24,
+                    date: date("2026-03-10"),
+                    people: vec![],
+                },
+            ],
+            reports: vec!["2025Q4".parse().unwrap()],
+            ..s
+        };
+        let book = RuleBook::default();
+        let rule = book
+            .rules_at(date("2026-11-24"))
+            .into_iter()
+            .find(|(r, _)| r.id == "thought_reports_quarterly")
+            .unwrap();
+        assert!(missing_reports(&converted, rule.0, rule.1, date("2026-11-24")).is_empty());
     }
 
     fn rules_found(subject: &Subject, as_of: &str) -> Vec<String> {

@@ -120,8 +120,8 @@ pub enum LifecycleError {
     #[error("a step cannot be recorded for a day after today ({date} is after {today})")]
     FutureDate { date: NaiveDate, today: NaiveDate },
     #[error(
-        "step {step} is already recorded for this member (on {date}); correcting a recorded step \
-         is not supported yet"
+        "step {step} is already recorded for this member (on {date}); to change it, correct the \
+         recorded step (`dangan step correct`)"
     )]
     AlreadyRecorded { step: u8, date: NaiveDate },
     #[error("the step was not recorded: {}", blocking_messages(findings))]
@@ -257,6 +257,72 @@ pub fn check(
         .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
         .collect();
     Ok(findings)
+}
+
+/// The members (of a branch, or all) who were full members on `date` and had not left by then:
+/// those entitled to vote at a meeting that day. (id, name), by id.
+pub fn full_members_on(
+    archive: &Archive,
+    _actor: &Actor,
+    branch_id: Option<i64>,
+    date: NaiveDate,
+) -> Result<Vec<(i64, String)>, LifecycleError> {
+    let subjects = db::members::subjects(archive.conn(), None)?;
+    let since = full_member_dates(&subjects);
+    Ok(subjects
+        .into_iter()
+        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .filter(|s| since.get(&s.subject.member_id).is_some_and(|d| *d <= date))
+        .filter(|s| s.subject.left_on.is_none_or(|left| left > date))
+        .map(|s| (s.subject.member_id, s.subject.name))
+        .collect())
+}
+
+/// A member's thought reports that are due and missing.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MissingReports {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    pub name: String,
+    /// The quarters with no report, oldest first.
+    #[ts(type = "Array<string>")]
+    pub missing: Vec<crate::reports::Quarter>,
+}
+
+/// The quarters each member (one member, a branch, or everyone) owes a thought report for, by
+/// the rule in force today; members who owe none are left out.
+pub fn missing_reports(
+    archive: &Archive,
+    actor: &Actor,
+    request: &CheckRequest,
+) -> Result<Vec<MissingReports>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    let subjects = match request.member_id {
+        Some(id) => vec![SubjectRow {
+            subject: load_subject(archive, id)?,
+            branch_id: None,
+        }],
+        None => db::members::subjects(archive.conn(), None)?,
+    };
+    let rules = book.rules_at(request.as_of);
+    Ok(subjects
+        .iter()
+        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .filter_map(|s| {
+            let end = s.subject.pending_until(request.as_of);
+            let mut missing: Vec<_> = rules
+                .iter()
+                .flat_map(|(rule, set)| check::missing_reports(&s.subject, rule, set, end))
+                .collect();
+            missing.sort();
+            missing.dedup();
+            (!missing.is_empty()).then(|| MissingReports {
+                member_id: s.subject.member_id,
+                name: s.subject.name.clone(),
+                missing,
+            })
+        })
+        .collect())
 }
 
 /// The member's remaining steps: the earliest day each can happen, deadlines, and the steps that

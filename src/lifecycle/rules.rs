@@ -74,6 +74,9 @@ pub enum Check {
         #[serde(default)]
         extensible: bool,
     },
+    /// A thought report (思想汇报) for every calendar quarter (`months` = 3, the only period
+    /// supported) from the quarter after step `from` until step `until` (or the member leaves).
+    ThoughtReports { from: u8, until: u8, months: u32 },
     /// A probation extension (延长预备期) lasts `min_months` to `max_months`, is decided at most
     /// `max_count` times, and only once step `after` is recorded and before step `before`.
     ProbationExtension {
@@ -192,6 +195,7 @@ impl RuleSet {
                     step, from, until, ..
                 } => vec![*step, *from, *until],
                 Check::ProbationExtension { after, before, .. } => vec![*after, *before],
+                Check::ThoughtReports { from, until, .. } => vec![*from, *until],
             };
             if let Some(bad) = steps.into_iter().find(|s| !step_ok(*s)) {
                 return Err(invalid(
@@ -203,6 +207,14 @@ impl RuleSet {
                 && min > max
             {
                 return Err(invalid(rule, format!("min {min} is above max {max}")));
+            }
+            if let Check::ThoughtReports { months, .. } = rule.check
+                && months != 3
+            {
+                return Err(invalid(
+                    rule,
+                    format!("reports every {months} months: only quarterly (3) is supported"),
+                ));
             }
             if let Check::ProbationExtension {
                 min_months,
@@ -273,6 +285,19 @@ fn loosening(national: &Rule, local: &Rule) -> Result<Option<String>, ()> {
                 None
             }
         }
+        (
+            Check::ThoughtReports {
+                from: f1,
+                until: u1,
+                ..
+            },
+            Check::ThoughtReports {
+                from: f2,
+                until: u2,
+                ..
+            },
+        ) => (f2 > f1 || u2 < u1)
+            .then(|| format!("steps {f2}–{u2} require reports for a shorter time than {f1}–{u1}")),
         (
             Check::ProbationExtension {
                 after: a1,

@@ -209,6 +209,12 @@ impl EventKind {
             .find(|kind| kind.as_code() == code)
     }
 
+    /// Whether this event means the member left (transfer out, disqualification, withdrawal,
+    /// death).
+    pub fn is_leaving(self) -> bool {
+        self.leaving_stage().is_some()
+    }
+
     /// The stage a member is in after this status event, if it means they have left.
     fn leaving_stage(self) -> Option<Stage> {
         match self {

@@ -7,6 +7,8 @@
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
 //! - `pdf`: generated PDFs read back with poppler-utils (text, pages, fonts), the letter register
 //!   and batches.
+//! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
+//! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -16,6 +18,8 @@
 mod archive;
 mod cli;
 mod lifecycle;
+mod meetings;
 mod members;
 mod pdf;
+mod reports;
 mod util;

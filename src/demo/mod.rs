@@ -24,6 +24,9 @@ use crate::db::{self, with_tx};
 use crate::error::ErrorCode;
 use crate::org::{self, OrgError, OrgKind};
 use crate::people::{EventKind, IdNumber, PersonRole, Sex, Stage};
+use crate::reports::{Quarter, ReportSource};
+
+mod reports;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -44,6 +47,8 @@ pub struct DemoSummary {
     pub groups: usize,
     pub members: usize,
     pub events: usize,
+    /// Thought reports written (one per quarter while in the pipeline).
+    pub reports: usize,
     /// Members per stage code.
     pub stages: BTreeMap<&'static str, usize>,
     /// The problems planted on purpose for `dangan check` to find; every other file is clean.
@@ -109,6 +114,8 @@ const BRANCHES: [&str; 5] = [
     "教职工党支部",
 ];
 const GROUPS: [&str; 2] = ["第一党小组", "第二党小组"];
+/// Teachers who belong to each student branch (as counselors).
+const COUNSELORS_PER_BRANCH: usize = 3;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -216,6 +223,12 @@ struct DraftEvent {
     note: Option<String>,
 }
 
+/// The first day of the first quarter the national rule set (2014-06-10) asks reports for.
+const REPORTS_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2014, 7, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
 /// The note on an event the demo made wrong on purpose.
 const PLANTED_NOTE: &str = "演示数据：此处故意设置了问题，供检查功能发现";
 
@@ -244,6 +257,8 @@ struct College {
 struct Generator<'a> {
     options: &'a DemoOptions,
     rng: ChaCha8Rng,
+    /// For report texts, apart from `rng` so that the people and timelines do not depend on them.
+    text_rng: ChaCha8Rng,
     id_numbers: HashSet<String>,
     student_seq: BTreeMap<String, u32>,
     summary: DemoSummary,
@@ -254,6 +269,7 @@ impl<'a> Generator<'a> {
         Generator {
             options,
             rng: ChaCha8Rng::seed_from_u64(options.seed),
+            text_rng: ChaCha8Rng::seed_from_u64(options.seed ^ 0x7e47_0000_7e47),
             id_numbers: HashSet::new(),
             student_seq: BTreeMap::new(),
             summary: DemoSummary {
@@ -264,6 +280,7 @@ impl<'a> Generator<'a> {
                 groups: 0,
                 members: 0,
                 events: 0,
+                reports: 0,
                 stages: Stage::ALL.iter().map(|s| (s.as_code(), 0)).collect(),
                 planted: Vec::new(),
             },
@@ -292,6 +309,7 @@ impl<'a> Generator<'a> {
             let draft = self.student_draft(college);
             self.save(tx, draft, recorded_by)?;
         }
+        db::search::optimize(tx)?;
         Ok(self.summary.clone())
     }
 
@@ -347,6 +365,7 @@ impl<'a> Generator<'a> {
             .rev()
             .find(|e| !matches!(e.kind, EventKind::Step | EventKind::ProbationExtended))
             .map(|e| e.kind);
+        self.write_reports(tx, id, &draft, recorded_by)?;
         for event in draft.events {
             let new = NewEvent {
                 member_id: id,
@@ -364,6 +383,81 @@ impl<'a> Generator<'a> {
         *self.summary.stages.entry(stage.as_code()).or_default() += 1;
         self.summary.members += 1;
         Ok(id)
+    }
+
+    /// One thought report for every quarter from the one after the application while the
+    /// member is in the pipeline (until conversion is approved, they leave, or today), as the
+    /// rule `thought_reports_quarterly` asks, handed in during the quarter.
+    fn write_reports(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        member_id: i64,
+        draft: &Draft,
+        recorded_by: &str,
+    ) -> Result<(), DemoError> {
+        let step_date = |step: u8| {
+            draft
+                .events
+                .iter()
+                .find(|e| e.step == Some(step))
+                .map(|e| e.date)
+        };
+        let Some(applied) = step_date(1) else {
+            return Ok(());
+        };
+        let left = draft
+            .events
+            .iter()
+            .find(|e| e.kind.is_leaving())
+            .map(|e| e.date);
+        let as_of = self.options.as_of;
+        let stop = [step_date(24), left, Some(as_of)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(as_of);
+        let mut quarter = Quarter::of(applied).next();
+        while quarter.start() <= stop {
+            // Only quarters the national rule set covers (it took effect on 2014-06-10).
+            if quarter.start() >= REPORTS_FROM {
+                let offset = self.text_rng.random_range(10..=85);
+                let date = (quarter.start() + Days::new(offset))
+                    .min(quarter.end())
+                    .min(as_of);
+                let reached = |step: u8| step_date(step).is_some_and(|d| d <= quarter.start());
+                let phase = if reached(15) {
+                    reports::Phase::Probationary
+                } else if reached(7) {
+                    reports::Phase::Target
+                } else if reached(3) {
+                    reports::Phase::Activist
+                } else {
+                    reports::Phase::Applicant
+                };
+                let date_text = format!("{}年{}月{}日", date.year(), date.month(), date.day());
+                let (title, body) = reports::thought_report(
+                    &mut self.text_rng,
+                    &draft.member.name,
+                    quarter,
+                    phase,
+                    &date_text,
+                );
+                let report = db::reports::NewReport {
+                    member_id,
+                    date,
+                    period: quarter,
+                    title: &title,
+                    body: &body,
+                    source: ReportSource::Typed,
+                    file_name: None,
+                    file_sha256: None,
+                };
+                db::reports::insert(tx, &report, recorded_by)?;
+                self.summary.reports += 1;
+            }
+            quarter = quarter.next();
+        }
+        Ok(())
     }
 
     /// Breaks one rule in the first student file that suits it, once per rule: a talk 40 days
@@ -428,7 +522,17 @@ impl<'a> Generator<'a> {
             Sex::Female
         };
         let mut member = self.person(sex, birth);
-        member.branch_id = Some(college.branch_ids[BRANCHES.len() - 1]);
+        // The college's first teachers are counselors (辅导员) who belong to the student
+        // branches, three to each, so that a student branch has full members to vote on
+        // admissions; the others belong to the teachers' branch.
+        let students_branches = BRANCHES.len() - 1;
+        let k = college.staff.len();
+        let branch = if k < COUNSELORS_PER_BRANCH * students_branches {
+            k % students_branches
+        } else {
+            BRANCHES.len() - 1
+        };
+        member.branch_id = Some(college.branch_ids[branch]);
         member.college = Some(COLLEGES[college.index].0.to_string());
         member.education = Some(
             if self.rng.random_bool(0.6) {

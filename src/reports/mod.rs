@@ -1,0 +1,482 @@
+//! Thought reports (思想汇报): what members hand in each quarter while in the pipeline, typed in
+//! the app or imported from `.docx` / `.txt` files (one at a time, or a folder of files named
+//! `学号-姓名-2026Q3.docx`), and the reviewer's comment.
+//!
+//! Which quarters a member owes is a rule (`thought_reports` in the rule set) and is checked by
+//! `lifecycle`; this module records and reads the reports. Every report is indexed for search
+//! (`search`) in the transaction that writes it.
+
+mod import;
+mod quarter;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use import::{FolderImport, FolderItem, commit_folder, preview_folder};
+pub use quarter::{BadQuarter, Quarter};
+
+use crate::actor::Actor;
+use crate::archive::Archive;
+use crate::db;
+use crate::documents::{self, DocumentError};
+use crate::error::ErrorCode;
+
+/// The largest report file read (a report is a few pages; anything bigger is not one).
+const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Where a report's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportSource {
+    Typed,
+    Docx,
+    Txt,
+}
+
+impl ReportSource {
+    pub fn as_code(self) -> &'static str {
+        match self {
+            ReportSource::Typed => "typed",
+            ReportSource::Docx => "docx",
+            ReportSource::Txt => "txt",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReportSource> {
+        [ReportSource::Typed, ReportSource::Docx, ReportSource::Txt]
+            .into_iter()
+            .find(|s| s.as_code() == code)
+    }
+}
+
+/// A report in a list: everything but the text.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReportSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub member_id: i64,
+    pub member_name: String,
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    #[ts(type = "string")]
+    pub period: Quarter,
+    pub title: String,
+    pub source: ReportSource,
+    pub file_name: Option<String>,
+    pub reviewer: Option<String>,
+    pub review_comment: Option<String>,
+    #[ts(type = "string | null")]
+    pub reviewed_on: Option<NaiveDate>,
+    /// Length of the text in bytes.
+    #[ts(type = "number")]
+    pub length: i64,
+}
+
+/// A report with its text.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ThoughtReport {
+    #[serde(flatten)]
+    pub summary: ReportSummary,
+    pub body: String,
+}
+
+/// A report to record.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewThoughtReport {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    /// The day it was handed in.
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    /// The quarter it reports on; by default the quarter of `date`.
+    #[ts(type = "string | null")]
+    pub period: Option<Quarter>,
+    /// By default 「YYYY年第N季度思想汇报」.
+    pub title: Option<String>,
+    pub body: String,
+}
+
+/// A reviewer's comment on a report.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReportReview {
+    pub reviewer: String,
+    pub comment: String,
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("no member with id {0}")]
+    MemberNotFound(i64),
+    #[error("no thought report with id {0}")]
+    NotFound(i64),
+    #[error("the report's text is empty")]
+    EmptyBody,
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{path}: a report file of {size} bytes is too large (at most {MAX_FILE_BYTES})")]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("the folder import has {0} problem(s) and was not committed; see the preview")]
+    ImportInvalid(usize),
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ErrorCode for ReportError {
+    fn code(&self) -> &'static str {
+        match self {
+            ReportError::MemberNotFound(_) => "member_not_found",
+            ReportError::NotFound(_) => "report_not_found",
+            ReportError::EmptyBody | ReportError::Invalid { .. } => "invalid_argument",
+            ReportError::File { .. } => "file_unreadable",
+            ReportError::TooLarge { .. } => "file_too_large",
+            ReportError::ImportInvalid(_) => "import_invalid",
+            ReportError::Document(err) => err.code(),
+            ReportError::Db(_) => "database",
+        }
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            ReportError::File { path, .. } | ReportError::TooLarge { path, .. } => {
+                serde_json::json!({ "path": path })
+            }
+            ReportError::Invalid { field, .. } => serde_json::json!({ "field": field }),
+            _ => serde_json::Value::Null,
+        }
+    }
+}
+
+/// The title a report gets when none is given.
+pub fn default_title(period: Quarter) -> String {
+    format!("{}年第{}季度思想汇报", period.year(), period.number())
+}
+
+/// Records a typed report; returns its id.
+pub fn add(
+    archive: &mut Archive,
+    actor: &Actor,
+    report: &NewThoughtReport,
+    as_of: NaiveDate,
+) -> Result<i64, ReportError> {
+    let prepared = prepare(archive, report, as_of)?;
+    let row = db::reports::NewReport {
+        member_id: report.member_id,
+        date: report.date,
+        period: prepared.period,
+        title: &prepared.title,
+        body: prepared.body,
+        source: ReportSource::Typed,
+        file_name: None,
+        file_sha256: None,
+    };
+    Ok(db::with_tx(archive.conn_mut(), |tx| {
+        db::reports::insert(tx, &row, actor.name())
+    })?)
+}
+
+struct Prepared<'a> {
+    period: Quarter,
+    title: String,
+    body: &'a str,
+}
+
+fn prepare<'a>(
+    archive: &Archive,
+    report: &'a NewThoughtReport,
+    as_of: NaiveDate,
+) -> Result<Prepared<'a>, ReportError> {
+    if !db::members::exists(archive.conn(), report.member_id)? {
+        return Err(ReportError::MemberNotFound(report.member_id));
+    }
+    if report.date > as_of {
+        return Err(ReportError::Invalid {
+            field: "date",
+            message: format!("{} is after today ({as_of})", report.date),
+        });
+    }
+    let body = report.body.trim();
+    if body.is_empty() {
+        return Err(ReportError::EmptyBody);
+    }
+    let period = report.period.unwrap_or_else(|| Quarter::of(report.date));
+    if period.start() > report.date {
+        return Err(ReportError::Invalid {
+            field: "period",
+            message: format!(
+                "a report handed in on {} cannot report on {period}, which has not begun",
+                report.date
+            ),
+        });
+    }
+    let title = report
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| default_title(period), str::to_string);
+    Ok(Prepared {
+        period,
+        title,
+        body,
+    })
+}
+
+/// Records a report read from a `.docx` or `.txt` file; the file itself is kept in the archive.
+/// The title is the file's first line when it reads like one; the date `date`, else the last date
+/// written in the text, else today; the quarter `period`, else the date's.
+pub fn add_file(
+    archive: &mut Archive,
+    actor: &Actor,
+    member_id: i64,
+    path: &Path,
+    date: Option<NaiveDate>,
+    period: Option<Quarter>,
+    as_of: NaiveDate,
+) -> Result<i64, ReportError> {
+    let file = read_file(path)?;
+    let date = date.or(file.date.filter(|d| *d <= as_of)).unwrap_or(as_of);
+    let report = NewThoughtReport {
+        member_id,
+        date,
+        period,
+        title: file.title.clone(),
+        body: file.body.clone(),
+    };
+    let prepared = prepare(archive, &report, as_of)?;
+    let stored = documents::store(archive, path, Some("thought_reports".to_string()))?;
+    let row = db::reports::NewReport {
+        member_id,
+        date,
+        period: prepared.period,
+        title: &prepared.title,
+        body: prepared.body,
+        source: file.source,
+        file_name: Some(&stored.file_name),
+        file_sha256: Some(&stored.sha256),
+    };
+    Ok(db::with_tx(archive.conn_mut(), |tx| {
+        db::attachments::insert_blob(tx, &stored.sha256, stored.size)?;
+        db::reports::insert(tx, &row, actor.name())
+    })?)
+}
+
+/// Records the reviewer's comment (the latest review replaces an earlier one).
+pub fn review(
+    archive: &mut Archive,
+    _actor: &Actor,
+    id: i64,
+    review: &ReportReview,
+) -> Result<(), ReportError> {
+    let reviewer = review.reviewer.trim();
+    if reviewer.is_empty() {
+        return Err(ReportError::Invalid {
+            field: "reviewer",
+            message: "name the reviewer".to_string(),
+        });
+    }
+    let found = db::with_tx(archive.conn_mut(), |tx| {
+        db::reports::set_review(tx, id, reviewer, review.comment.trim(), review.date)
+    })?;
+    if found {
+        Ok(())
+    } else {
+        Err(ReportError::NotFound(id))
+    }
+}
+
+/// A member's reports, oldest first.
+pub fn list(
+    archive: &Archive,
+    _actor: &Actor,
+    member_id: i64,
+) -> Result<Vec<ReportSummary>, ReportError> {
+    if !db::members::exists(archive.conn(), member_id)? {
+        return Err(ReportError::MemberNotFound(member_id));
+    }
+    Ok(db::reports::of_member(archive.conn(), member_id)?)
+}
+
+/// One report with its text.
+pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<ThoughtReport, ReportError> {
+    db::reports::get(archive.conn(), id)?.ok_or(ReportError::NotFound(id))
+}
+
+/// What was read from a report file.
+#[derive(Debug, Clone)]
+pub(crate) struct ReportFile {
+    pub source: ReportSource,
+    pub title: Option<String>,
+    pub body: String,
+    /// The last date written in the text (a report ends with its date).
+    pub date: Option<NaiveDate>,
+}
+
+/// Reads a `.docx` (its paragraphs' text) or `.txt` (UTF-8, with or without BOM, or GB18030).
+pub(crate) fn read_file(path: &Path) -> Result<ReportFile, ReportError> {
+    let file_err = |message: String| ReportError::File {
+        path: path.to_path_buf(),
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|err| file_err(err.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReportError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+        });
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let (source, text) = match extension.as_str() {
+        "docx" => {
+            let text = docx_lite::extract_text(path)
+                .map_err(|err| file_err(format!("not a readable .docx file ({err})")))?;
+            (ReportSource::Docx, text)
+        }
+        "txt" => {
+            let bytes = std::fs::read(path).map_err(|err| file_err(err.to_string()))?;
+            (ReportSource::Txt, decode_text(&bytes))
+        }
+        _ => {
+            return Err(file_err(
+                "only .docx and .txt thought reports can be read (save a .doc as .docx)"
+                    .to_string(),
+            ));
+        }
+    };
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if text.trim().is_empty() {
+        return Err(file_err("the file has no text".to_string()));
+    }
+    Ok(split_title(source, &text))
+}
+
+/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise GB18030 (a superset of
+/// GBK, which is what Windows Notepad in Chinese writes as "ANSI").
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// The first non-empty line is the title when it is short and the text goes on after it.
+fn split_title(source: ReportSource, text: &str) -> ReportFile {
+    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let first = lines.next().unwrap_or("");
+    let rest: Vec<&str> = lines.collect();
+    let looks_like_title = first.chars().count() <= 30
+        && !first.ends_with(['。', '：', ':', '，'])
+        && rest.iter().any(|l| !l.is_empty());
+    let (title, body) = if looks_like_title {
+        (Some(first.to_string()), rest.join("\n").trim().to_string())
+    } else {
+        (None, text.trim().to_string())
+    };
+    let date = last_date(&body);
+    ReportFile {
+        source,
+        title,
+        body,
+        date,
+    }
+}
+
+/// The last date written as YYYY年M月D日 (or YYYY-MM-DD) in the text.
+fn last_date(text: &str) -> Option<NaiveDate> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(crate::search::tokens::fold_width)
+        .collect();
+    let mut found = None;
+    let mut i = 0;
+    while i + 4 <= chars.len() {
+        if let Some((date, used)) = date_at(&chars[i..]) {
+            found = Some(date);
+            i += used;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+fn date_at(chars: &[char]) -> Option<(NaiveDate, usize)> {
+    let mut at = 0;
+    let mut parts = [0u32; 3];
+    for (index, part) in parts.iter_mut().enumerate() {
+        let start = at;
+        while at < chars.len() && chars[at].is_ascii_digit() && at - start < 4 {
+            *part = *part * 10 + chars[at].to_digit(10)?;
+            at += 1;
+        }
+        let digits = at - start;
+        let wanted = if index == 0 { 4..=4 } else { 1..=2 };
+        if !wanted.contains(&digits) {
+            return None;
+        }
+        let separator = match index {
+            0 => ['年', '-'],
+            1 => ['月', '-'],
+            _ => ['日', '日'],
+        };
+        match chars.get(at) {
+            Some(c) if separator.contains(c) => at += 1,
+            _ if index == 2 => {}
+            _ => return None,
+        }
+    }
+    let year = i32::try_from(parts[0]).ok()?;
+    Some((NaiveDate::from_ymd_opt(year, parts[1], parts[2])?, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_files_decode_from_utf8_with_or_without_bom_and_from_gbk() {
+        let text = "思想汇报\n敬爱的党组织：";
+        assert_eq!(decode_text(text.as_bytes()), text);
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode_text(&bom), text);
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode_text(&gbk), text);
+    }
+
+    #[test]
+    fn a_short_first_line_is_the_title_and_the_last_date_is_the_date() {
+        let file = split_title(
+            ReportSource::Txt,
+            "\n  2026年第三季度思想汇报\n敬爱的党组织：\n  这个季度我学习了……\n此致\n敬礼！\n汇报人：欧阳喆\n２０２６年９月２８日\n",
+        );
+        assert_eq!(file.title.as_deref(), Some("2026年第三季度思想汇报"));
+        assert!(file.body.starts_with("敬爱的党组织："));
+        assert_eq!(file.date, NaiveDate::from_ymd_opt(2026, 9, 28));
+
+        let untitled = split_title(
+            ReportSource::Txt,
+            "敬爱的党组织：\n我在2025-03-01提交了申请。",
+        );
+        assert_eq!(untitled.title, None);
+        assert_eq!(untitled.date, NaiveDate::from_ymd_opt(2025, 3, 1));
+        assert_eq!(last_date("2026年13月1日"), None);
+    }
+}

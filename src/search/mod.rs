@@ -1,0 +1,334 @@
+//! The one search box: members by name, student number or ID number (full or its last digits),
+//! and thought reports (and, once they exist, meeting minutes) by any word, Chinese included,
+//! with a highlighted snippet.
+//!
+//! Documents are found through an FTS5 index of Chinese bigrams (`tokens`); a term the index
+//! decides exactly (two or more Chinese characters) is counted by SQLite alone, any other is
+//! confirmed against the text, so what is found is exactly what contains every term.
+
+pub mod tokens;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::actor::Actor;
+use crate::archive::Archive;
+use crate::db;
+use crate::error::ErrorCode;
+use crate::people::id_number;
+
+/// The most hits one search returns.
+pub const MAX_LIMIT: usize = 200;
+/// Characters of context shown before the first match in a snippet, and in all.
+const SNIPPET_BEFORE: usize = 24;
+const SNIPPET_LENGTH: usize = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Member,
+    ThoughtReport,
+    Meeting,
+}
+
+/// One thing found.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    /// The member's, report's or meeting's id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The member the hit belongs to (the member itself, a report's author).
+    #[ts(type = "number | null")]
+    pub member_id: Option<i64>,
+    pub title: String,
+    /// Plain text around the first match.
+    pub snippet: String,
+    /// The matches in `snippet`, as [start, end) character offsets, for highlighting.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// How many things match in all (members and documents), of which `hits` are the first.
+    #[ts(type = "number")]
+    pub total: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ErrorCode for SearchError {
+    fn code(&self) -> &'static str {
+        match self {
+            SearchError::Db(_) => "database",
+        }
+    }
+}
+
+/// Searches members and documents for `query` (whitespace separates terms that must all occur).
+pub fn search(
+    archive: &Archive,
+    _actor: &Actor,
+    query: &str,
+    limit: usize,
+) -> Result<SearchResults, SearchError> {
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let terms = terms_of(query);
+    if terms.is_empty() {
+        return Ok(SearchResults {
+            hits: Vec::new(),
+            total: 0,
+        });
+    }
+    let conn = archive.conn();
+    let mut hits = Vec::new();
+    let mut total = 0;
+
+    if let [term] = terms.as_slice() {
+        let members = db::search::members(conn, term)?;
+        total += members.len();
+        for member in members.into_iter().take(limit) {
+            let mut facts = Vec::new();
+            if let Some(no) = &member.student_no {
+                facts.push(format!("学号 {no}"));
+            }
+            if let Some(id) = &member.id_number {
+                facts.push(format!("身份证号 {}", id_number::mask(id)));
+            }
+            if let Some(branch) = &member.branch {
+                facts.push(branch.clone());
+            }
+            let snippet = facts.join(" · ");
+            let highlights = highlight(&snippet, &terms);
+            hits.push(SearchHit {
+                kind: HitKind::Member,
+                id: member.id,
+                member_id: Some(member.id),
+                title: member.name,
+                snippet,
+                highlights,
+            });
+        }
+    }
+
+    let room = limit.saturating_sub(hits.len());
+    let (documents, found) = find_documents(conn, &terms, Some(room))?;
+    hits.extend(documents);
+    total += found;
+    Ok(SearchResults { hits, total })
+}
+
+/// The query's terms: whitespace-separated, full-width folded, only those with something to
+/// search for.
+fn terms_of(query: &str) -> Vec<String> {
+    query
+        .split_whitespace()
+        .map(|t| t.chars().map(tokens::fold_width).collect::<String>())
+        .filter(|t| tokens::term_query(t).is_some())
+        .collect()
+}
+
+/// The documents containing every term, best first: up to `limit` hits, and how many there are.
+fn find_documents(
+    conn: &rusqlite::Connection,
+    terms: &[String],
+    limit: Option<usize>,
+) -> Result<(Vec<SearchHit>, usize), SearchError> {
+    let expression = terms
+        .iter()
+        .filter_map(|t| tokens::term_query(t))
+        .map(|q| format!("({q})"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let mut hits = Vec::new();
+    if terms.iter().all(|t| tokens::term_is_exact(t)) {
+        // The index decides exactly: SQLite counts, and only the hits shown are read.
+        let total = usize::try_from(db::search::count(conn, &expression)?).unwrap_or(0);
+        for doc in db::search::documents(conn, &expression, limit)? {
+            if let Some(hit) = document_hit(conn, &doc, terms)? {
+                hits.push(hit);
+            }
+        }
+        return Ok((hits, total));
+    }
+    // The index gives candidates; the text decides.
+    let mut total = 0;
+    for doc in db::search::documents(conn, &expression, None)? {
+        let Some(hit) = document_hit(conn, &doc, terms)? else {
+            continue;
+        };
+        total += 1;
+        if limit.is_none_or(|l| hits.len() < l) {
+            hits.push(hit);
+        }
+    }
+    Ok((hits, total))
+}
+
+/// The ids of every thought report `query` finds through the index (no limit), in id order:
+/// what `reports_containing` is compared with.
+pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<i64>, SearchError> {
+    let terms = terms_of(query);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (hits, _) = find_documents(archive.conn(), &terms, None)?;
+    let mut ids: Vec<i64> = hits
+        .into_iter()
+        .filter(|h| h.kind == HitKind::ThoughtReport)
+        .map(|h| h.id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The ids of the thought reports whose title or text contains `text`, by a plain `LIKE` scan
+/// of every report: the reference the index is measured against (tests, benchmarks).
+pub fn reports_containing(
+    archive: &Archive,
+    _actor: &Actor,
+    text: &str,
+) -> Result<Vec<i64>, SearchError> {
+    Ok(db::search::reports_containing(archive.conn(), text)?)
+}
+
+/// The hit for an indexed document, if its text contains every term.
+fn document_hit(
+    conn: &rusqlite::Connection,
+    doc: &db::search::DocHit,
+    terms: &[String],
+) -> Result<Option<SearchHit>, SearchError> {
+    let (kind, texts) = match doc.kind.as_str() {
+        "thought_report" => (
+            HitKind::ThoughtReport,
+            db::reports::texts(conn, doc.ref_id)?.map(|(m, t, b)| (Some(m), t, b)),
+        ),
+        "meeting" => (
+            HitKind::Meeting,
+            db::meetings::texts(conn, doc.ref_id)?.map(|(t, b)| (None, t, b)),
+        ),
+        _ => return Ok(None),
+    };
+    let Some((member_id, title, body)) = texts else {
+        return Ok(None);
+    };
+    let title_folded = fold(&title);
+    let body_folded = fold(&body);
+    if !terms.iter().all(|t| {
+        let t = fold(t);
+        title_folded.contains(&t) || body_folded.contains(&t)
+    }) {
+        return Ok(None);
+    }
+    let snippet = snippet(&body, terms);
+    let highlights = highlight(&snippet, terms);
+    Ok(Some(SearchHit {
+        kind,
+        id: doc.ref_id,
+        member_id: doc.member_id.or(member_id),
+        title,
+        snippet,
+        highlights,
+    }))
+}
+
+/// Lower-cased, full-width folded: how text and terms are compared.
+fn fold(text: &str) -> String {
+    text.chars()
+        .map(tokens::fold_width)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// About `SNIPPET_LENGTH` characters of `text` (whitespace collapsed) around the first match.
+fn snippet(text: &str, terms: &[String]) -> String {
+    let chars: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    let folded: Vec<char> = chars
+        .iter()
+        .map(|c| fold(&c.to_string()).chars().next().unwrap_or(*c))
+        .collect();
+    let first = terms
+        .iter()
+        .filter_map(|t| find(&folded, &fold(t).chars().collect::<Vec<_>>(), 0))
+        .min()
+        .unwrap_or(0);
+    let start = first.saturating_sub(SNIPPET_BEFORE);
+    let end = (start + SNIPPET_LENGTH).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Every occurrence of every term in `text`, as character ranges, in order, not overlapping.
+fn highlight(text: &str, terms: &[String]) -> Vec<[usize; 2]> {
+    let folded: Vec<char> = text
+        .chars()
+        .map(|c| fold(&c.to_string()).chars().next().unwrap_or(c))
+        .collect();
+    let mut ranges: Vec<[usize; 2]> = Vec::new();
+    for term in terms {
+        let needle: Vec<char> = fold(term).chars().collect();
+        let mut from = 0;
+        while let Some(at) = find(&folded, &needle, from) {
+            ranges.push([at, at + needle.len()]);
+            from = at + needle.len().max(1);
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<[usize; 2]> = Vec::new();
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range[0] <= last[1] => last[1] = last[1].max(range[1]),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+fn find(haystack: &[char], needle: &[char], from: usize) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    (from..=haystack.len() - needle.len()).find(|&i| haystack[i..i + needle.len()] == *needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_start_a_little_before_the_match_and_mark_every_term() {
+        let text = format!(
+            "{}我认真学习了党的二十大精神，深刻领会。",
+            "开头".repeat(30)
+        );
+        let terms = vec!["二十大".to_string(), "学习".to_string()];
+        let snippet = snippet(&text, &terms);
+        assert!(snippet.starts_with('…'), "{snippet}");
+        let marks = highlight(&snippet, &terms);
+        let marked: Vec<String> = marks
+            .iter()
+            .map(|[a, b]| snippet.chars().skip(*a).take(b - a).collect())
+            .collect();
+        assert_eq!(marked, ["学习", "二十大"]);
+        assert_eq!(
+            highlight("Q3 汇报 q3", &["q3".to_string()]),
+            [[0, 2], [6, 8]]
+        );
+    }
+}
