@@ -1,5 +1,6 @@
-"""The real window: the member list in Chinese, search, a member's timeline, and recording a
-development step that the rules warn about."""
+"""The real window: the member list in Chinese, search, a member's timeline, recording a
+development step that the rules warn about, and extending a probation (refused, then saved) and
+attaching a scan to a step."""
 
 import json
 import re
@@ -14,6 +15,7 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CLI, DEMO_MEMBERS, SHOTS
@@ -277,3 +279,174 @@ def test_add_step_with_a_warning(driver, demo_archive):
     driver.save_screenshot(str(SHOTS / "member-plan.png"))
     driver.execute_script(scroll_into_view, materials)
     driver.save_screenshot(str(SHOTS / "member-materials.png"))
+
+
+def png_bytes(width: int, height: int) -> bytes:
+    """A small valid PNG: red and gold stripes, so a thumbnail is plainly visible."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(
+        b"\x00" + b"".join(
+            bytes((200, 16, 46)) if (x // 8) % 2 == 0 else bytes((255, 204, 0))
+            for x in range(width)
+        )
+        for _ in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def probationary_member_to_extend(demo_archive) -> dict:
+    """A probationary member past admission approval (step 17), before the conversion meeting
+    (step 23), never extended: one a probation extension today is allowed for."""
+    members = cli_json(demo_archive, "member", "list", "--stage", "probationary_member")
+    for row in members[:300]:
+        member = cli_json(demo_archive, "member", "show", str(row["id"]))
+        steps = [e["step"] for e in member["events"] if e["kind"] == "step"]
+        kinds = {e["kind"] for e in member["events"]}
+        if (member["student_no"] and 17 <= max(steps, default=0) <= 22
+                and "probation_extended" not in kinds):
+            return member
+    raise AssertionError(f"no probationary member between steps 17 and 22 among {len(members)}")
+
+
+def choose_option(driver, wait: WebDriverWait, select_testid: str, option_css: str, value: str) -> None:
+    """Opens an el-select by its test id and clicks one of its options; waits for the value."""
+    click_when_ready(wait, by_testid(select_testid))
+    click_when_ready(wait, (By.CSS_SELECTOR, option_css))
+    wait.until(lambda d: d.find_element(*by_testid(select_testid)).get_attribute("data-value") == value)
+
+
+def scroll_to(driver, element, above: int = 16) -> None:
+    """WebKit's screenshots ignore scrolled containers: scroll the page's own scroller so that the
+    element is `above` pixels below its top."""
+    driver.execute_script(
+        """
+        let el = arguments[0];
+        for (let box = el.parentElement; box; box = box.parentElement) {
+            if (box.scrollHeight > box.clientHeight + 1) {
+                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
+                    + box.scrollTop - arguments[1];
+                break;
+            }
+        }
+        """,
+        element,
+        above,
+    )
+
+
+def test_extend_probation_and_attach_a_scan(driver, demo_archive, tmp_path):
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+    member = probationary_member_to_extend(demo_archive)
+
+    # The list filtered to 预备党员, then searched by the member's student number.
+    click_when_ready(wait, by_testid("nav-members"))
+    search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
+    replace_text(search, member["student_no"])
+    click_when_ready(wait, by_testid("member-stage-filter"))
+    click_when_ready(
+        wait,
+        (By.XPATH, "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='预备党员']"),
+    )
+    wait.until(lambda d: settled(d) and table_names(d) == [member["name"]])
+    click_when_ready(wait, by_testid("member-name-cell"))
+    wait.until(lambda d: member["name"] in d.find_element(*by_testid("member-name")).text)
+    steps_shown = len(member["events"])
+    wait.until(lambda d: len(d.find_elements(*by_testid("timeline-item"))) == steps_shown)
+
+    # 更多操作 → 延长预备期.
+    click_when_ready(wait, by_testid("more-actions"))
+    click_when_ready(wait, by_testid("more-extend"))
+    wait.until(lambda d: d.find_element(*by_testid("extension-dialog")).is_displayed())
+    preview_css = '[data-testid="extension-dialog"] [data-testid="step-preview"][data-state="done"]'
+    save = by_testid("extension-save")
+
+    # Four months: the rule (6 to 12 months) blocks it, and saving is not offered.
+    choose_option(
+        driver, wait, "extension-months",
+        '[data-testid="extension-months-option"][data-months="4"]', "4",
+    )
+    blocking = wait.until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR,
+            f'{preview_css} [data-testid="preview-finding"][data-severity="block"]',
+        )
+        or None
+    )
+    assert any("6至12个月" in item.text for item in blocking), [item.text for item in blocking]
+    assert not driver.find_element(*save).is_enabled()
+    driver.save_screenshot(str(SHOTS / "extend-probation-blocked.png"))
+
+    # Six months: nothing blocks, and it is saved.
+    choose_option(
+        driver, wait, "extension-months",
+        '[data-testid="extension-months-option"][data-months="6"]', "6",
+    )
+    wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, preview_css)
+        and not d.find_elements(
+            By.CSS_SELECTOR,
+            f'{preview_css} [data-testid="preview-finding"][data-severity="block"]',
+        )
+        and d.find_element(*save).is_enabled()
+    )
+    driver.save_screenshot(str(SHOTS / "extend-probation.png"))
+    click_when_ready(wait, save)
+    wait.until(lambda d: not d.find_element(*by_testid("extension-dialog")).is_displayed())
+
+    # The timeline shows the extension with its months.
+    extension = wait.until(
+        lambda d: d.find_element(
+            By.CSS_SELECTOR, '[data-testid="timeline-item"][data-event-kind="probation_extended"]'
+        )
+    )
+    assert "延长预备期" in extension.text, extension.text
+    assert "预备期延长6个月" in extension.text, extension.text
+    assert date.today().isoformat() in extension.text, extension.text
+    shown = cli_json(demo_archive, "member", "show", str(member["id"]))
+    assert [e["months"] for e in shown["events"] if e["kind"] == "probation_extended"] == [6]
+    scroll_to(driver, extension, 240)
+    driver.save_screenshot(str(SHOTS / "extend-probation-saved.png"))
+
+    # Attach a PNG to step 17 (its material: the admission approval) through the file input;
+    # its thumbnail appears under the step.
+    scan = tmp_path / "入党志愿书扫描.png"
+    scan.write_bytes(png_bytes(96, 64))
+    step_17 = (By.CSS_SELECTOR, '[data-testid="timeline-item"][data-step="17"]')
+    driver.find_element(*step_17).find_element(*by_testid("timeline-attach")).click()
+    wait.until(lambda d: d.find_element(*by_testid("evidence-dialog")).is_displayed())
+    assert driver.find_element(*by_testid("evidence-material")).get_attribute("data-value") == (
+        "admission_approval"
+    )
+    # tauri-driver runs on this machine and has no upload endpoint: type the local path as it is.
+    with driver.file_detector_context(UselessFileDetector):
+        driver.find_element(*by_testid("evidence-file")).send_keys(str(scan))
+    wait.until(lambda d: d.find_element(*by_testid("evidence-save")).is_enabled())
+    driver.save_screenshot(str(SHOTS / "attach-evidence.png"))
+    click_when_ready(wait, by_testid("evidence-save"))
+    wait.until(lambda d: not d.find_element(*by_testid("evidence-dialog")).is_displayed())
+
+    def thumbnail_loaded(d):
+        item = d.find_element(*step_17)
+        images = item.find_elements(By.CSS_SELECTOR, '[data-testid="attachment-thumbnail"] img')
+        loaded = images and d.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth", images[0]
+        )
+        return item if loaded == 96 else None
+
+    item = wait.until(thumbnail_loaded)
+    scroll_to(driver, item, 200)
+    driver.save_screenshot(str(SHOTS / "attach-evidence-saved.png"))
+    attachment = item.find_element(*by_testid("attachment"))
+    assert attachment.get_attribute("data-material") == "admission_approval"
+    caption = attachment.get_attribute("textContent")
+    assert "入党志愿书扫描.png" in caption, caption

@@ -134,6 +134,7 @@ const en: MessageSchema = {
     title: "Correct a step",
     titleOf: "Correct: step {n} {name}",
     hint: "A correction is recorded as a new entry that replaces the old one; the old one stays in the history.",
+    oldNote: "Note on the record: {note}",
     reason: "Reason for the correction",
     reasonPlaceholder: "Required, e.g. the date was mistyped",
     save: "Save correction",

@@ -132,6 +132,7 @@ const zhCN = {
     title: "更正发展步骤",
     titleOf: "更正：第{n}步 {name}",
     hint: "更正会新增一条记录取代原记录，原记录保留在历史中。",
+    oldNote: "原记录备注：{note}",
     reason: "更正原因",
     reasonPlaceholder: "必填，例如：日期笔误",
     save: "保存更正",

@@ -19,7 +19,7 @@ const TALK: MemberEvent = {
   title_en: "Talk with the applicant",
   date: "2026-10-20",
   people: [{ role: "talker", name: "王老师", member_id: 101 }],
-  note: null,
+  note: "在党员活动室谈话",
 };
 
 beforeEach(() => {
@@ -51,6 +51,9 @@ describe("MemberDetailCorrectionDialog", () => {
     expect(wrapper.find<HTMLInputElement>('[data-testid="correction-date"] input').element.value).toBe("2026-10-20");
     const names = wrapper.findAll<HTMLInputElement>('input[data-testid="person-name"]');
     expect(names.map((name) => name.element.value)).toEqual(["王老师"]);
+    // The recorded note is shown for reference; the reason starts empty and is required.
+    expect(wrapper.find('[data-testid="correction-old-note"]').text()).toBe("原记录备注：在党员活动室谈话");
+    expect(wrapper.find<HTMLTextAreaElement>('[data-testid="correction-reason"]').element.value).toBe("");
     expect(wrapper.find('[data-testid="correction-save"]').attributes("disabled")).toBeDefined();
     await wrapper.find('[data-testid="correction-reason"]').setValue("   ");
     expect(wrapper.find('[data-testid="correction-save"]').attributes("disabled")).toBeDefined();
