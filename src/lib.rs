@@ -17,6 +17,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod org;
 pub mod people;
+pub mod roster;
 
 #[cfg(test)]
 mod ts_bindings;

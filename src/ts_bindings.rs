@@ -19,6 +19,10 @@ use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
     PersonRole, Sex, Stage,
 };
+use crate::roster::{
+    BatchSummary, CellIssue, ColumnMapping, ExportFormat, ExportSummary, Field, FieldChange,
+    ImportReport, IssueCode, RowAction, RowChange, SheetPreview, TextEncoding, UndoSummary,
+};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
     let name = format!("{}.ts", T::ident(cfg));
@@ -55,6 +59,20 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Material>(&cfg, &mut files);
     render::<MaterialStatus>(&cfg, &mut files);
     render::<AttachmentRef>(&cfg, &mut files);
+    render::<Field>(&cfg, &mut files);
+    render::<IssueCode>(&cfg, &mut files);
+    render::<CellIssue>(&cfg, &mut files);
+    render::<ColumnMapping>(&cfg, &mut files);
+    render::<SheetPreview>(&cfg, &mut files);
+    render::<RowAction>(&cfg, &mut files);
+    render::<FieldChange>(&cfg, &mut files);
+    render::<RowChange>(&cfg, &mut files);
+    render::<ImportReport>(&cfg, &mut files);
+    render::<BatchSummary>(&cfg, &mut files);
+    render::<UndoSummary>(&cfg, &mut files);
+    render::<ExportFormat>(&cfg, &mut files);
+    render::<TextEncoding>(&cfg, &mut files);
+    render::<ExportSummary>(&cfg, &mut files);
     files
 }
 

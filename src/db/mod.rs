@@ -7,6 +7,7 @@
 pub(crate) mod attachments;
 pub(crate) mod members;
 pub(crate) mod org;
+pub(crate) mod roster;
 pub(crate) mod rules;
 
 use std::fs;
@@ -27,6 +28,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0003_rule_sets.sql"),
     include_str!("migrations/0004_attachments.sql"),
     include_str!("migrations/0005_corrections.sql"),
+    include_str!("migrations/0007_import_batches.sql"),
 ];
 
 /// The schema version this program writes and understands.
