@@ -97,6 +97,10 @@ struct ImportArgs {
     /// Import the valid rows even though some rows are invalid.
     #[arg(long)]
     skip_invalid: bool,
+    /// Create the branches the archive lacks when the roster names them as college/branch (the
+    /// college committee too); undo removes them again.
+    #[arg(long)]
+    create_branches: bool,
     /// Also write the rows with errors to this .xlsx, bad cells highlighted, with a reason column.
     #[arg(long, value_name = "FILE.xlsx")]
     errors_out: Option<PathBuf>,
@@ -835,6 +839,7 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
         dry_run: args.dry_run,
         skip_invalid: args.skip_invalid,
         as_of: args.as_of.unwrap_or_else(today),
+        create_branches: args.create_branches,
     };
     let report = roster::import(&mut archive, actor, &file, &options)?;
     if let Some(out) = &args.errors_out {
@@ -871,6 +876,12 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
                 u.name,
                 u.member_id.unwrap_or_default(),
                 changes.join("，")
+            ));
+        }
+        if !report.new_branches.is_empty() {
+            text.push_str(&format!(
+                "将创建的党支部: {}\n",
+                report.new_branches.join("、")
             ));
         }
         if !report.unknown_branches.is_empty() {

@@ -367,3 +367,63 @@ pub(crate) fn root_unit_name(conn: &Connection) -> rusqlite::Result<Option<Strin
     )
     .optional()
 }
+
+/// The unit of `kind` called `name` under `parent` (any parent for the root).
+pub(crate) fn find_unit(
+    conn: &Connection,
+    kind: &str,
+    name: &str,
+    parent_id: Option<i64>,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM org_unit WHERE kind = ?1 AND name = ?2 AND ifnull(parent_id, 0) = ifnull(?3, 0)
+          ORDER BY id LIMIT 1",
+        params![kind, name, parent_id],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+pub(crate) fn root_unit(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+        [],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+pub(crate) fn insert_batch_unit(
+    conn: &Connection,
+    batch_id: i64,
+    unit_id: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO import_batch_unit (batch_id, unit_id) VALUES (?1, ?2)",
+        params![batch_id, unit_id],
+    )?;
+    Ok(())
+}
+
+/// The units the batch created, newest first (branches before their colleges).
+pub(crate) fn batch_units(conn: &Connection, batch_id: i64) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT unit_id FROM import_batch_unit WHERE batch_id = ?1 ORDER BY unit_id DESC",
+    )?;
+    stmt.query_map([batch_id], |row| row.get(0))?.collect()
+}
+
+/// Members and child units that still use the unit.
+pub(crate) fn unit_users(conn: &Connection, unit_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM member WHERE branch_id = ?1)
+              + (SELECT count(*) FROM org_unit WHERE parent_id = ?1)",
+        [unit_id],
+        |row| row.get(0),
+    )
+}
+
+pub(crate) fn delete_unit(conn: &Connection, unit_id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM org_unit WHERE id = ?1", [unit_id])?;
+    Ok(())
+}

@@ -9,9 +9,11 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::cells::clean_text;
 use super::columns::Field;
 use super::error::RosterError;
 use super::read::{Header, RawFile, find_header, read_bytes};
+use super::validate::BranchMatch;
 use super::validate::{BranchResolver, FieldValue, Record, RowContext, check_row};
 use super::{
     CellIssue, ColumnMapping, FieldChange, ImportReport, IssueCode, RowAction, RowChange,
@@ -21,6 +23,7 @@ use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::db::members::{NewEvent, insert_event};
 use crate::db::{self, with_tx};
+use crate::org::{self, BranchOption, OrgKind};
 use crate::people::{EventKind, Sex};
 
 /// What to import and how.
@@ -34,6 +37,9 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Today: dates after it are refused.
     pub as_of: NaiveDate,
+    /// Create the branches the archive lacks, when the roster names them as `college/branch`
+    /// (the college committee too, if it is missing); they are part of the batch.
+    pub create_branches: bool,
 }
 
 /// The development steps recorded from 加入党组织日期 and 转为正式党员日期.
@@ -58,6 +64,8 @@ struct PlannedRow {
 struct Analysis {
     report: ImportReport,
     planned: Vec<PlannedRow>,
+    /// Branches to create: (placeholder id used in the plan, college, branch).
+    new_branches: Vec<(i64, String, String)>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RosterError + '_ {
@@ -116,13 +124,66 @@ pub fn import(
                 imported_by: actor.name(),
             },
         )?;
-        for planned in &analysis.planned {
+        let mut created_units = HashMap::new();
+        for (placeholder, college, branch) in &analysis.new_branches {
+            let id = create_branch(tx, batch_id, college, branch)?;
+            created_units.insert(*placeholder, id);
+        }
+        for planned in &mut analysis.planned {
+            for (column, _, after) in &mut planned.columns {
+                if *column == "branch_id"
+                    && let Some(id) = after.as_i64().and_then(|p| created_units.get(&p))
+                {
+                    *after = Value::from(*id);
+                }
+            }
             write_row(tx, actor, batch_id, &file_name, planned)?;
         }
         report.committed = true;
         report.batch = Some(batch_id);
         Ok(analysis.report)
     })
+}
+
+/// Creates `college/branch` for a batch: the college committee under the root if it is missing
+/// (and the root, in an archive that has none).
+fn create_branch(
+    conn: &rusqlite::Connection,
+    batch_id: i64,
+    college: &str,
+    branch: &str,
+) -> Result<i64, RosterError> {
+    let add = |kind: OrgKind, name: &str, parent: Option<i64>| -> Result<i64, RosterError> {
+        let id = org::add_unit(conn, kind, name, parent)?;
+        db::roster::insert_batch_unit(conn, batch_id, id)?;
+        Ok(id)
+    };
+    let root = match db::roster::root_unit(conn)? {
+        Some(id) => id,
+        None => add(OrgKind::UniversityCommittee, "党委", None)?,
+    };
+    let short = college.strip_suffix("党委").unwrap_or(college);
+    let mut college_id = None;
+    for name in [
+        college.to_string(),
+        short.to_string(),
+        format!("{short}党委"),
+    ] {
+        college_id = college_id.or(db::roster::find_unit(
+            conn,
+            "college_committee",
+            &name,
+            Some(root),
+        )?);
+    }
+    let college_id = match college_id {
+        Some(id) => id,
+        None => add(OrgKind::CollegeCommittee, college, Some(root))?,
+    };
+    match db::roster::find_unit(conn, "branch", branch, Some(college_id))? {
+        Some(id) => Ok(id),
+        None => add(OrgKind::Branch, branch, Some(college_id)),
+    }
 }
 
 fn write_row(
@@ -247,6 +308,7 @@ fn analyse(
         errors: Vec::new(),
         warnings: Vec::new(),
         unknown_branches: Vec::new(),
+        new_branches: Vec::new(),
         updates: Vec::new(),
         committed: false,
         batch: None,
@@ -339,7 +401,44 @@ fn analyse(
         }));
     }
 
-    let branches = BranchResolver::new(db::org::branches(conn)?);
+    let mut known_branches = db::org::branches(conn)?;
+    let mut branches = BranchResolver::new(known_branches.clone());
+    let mut new_branches = Vec::new();
+    if options.create_branches {
+        // Branches named as college/branch that the archive lacks get placeholder ids (negative),
+        // replaced by the real ones when the batch creates them.
+        for (sheet, header) in &read {
+            let Some(col) = header.index_of(Field::Branch) else {
+                continue;
+            };
+            for row in &sheet.rows[header.row_index + 1..] {
+                let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
+                    continue;
+                };
+                let text = clean_text(&cell.display());
+                let segments: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+                if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
+                    continue;
+                }
+                if let BranchMatch::Unknown = branches.resolve(&text, None) {
+                    let college = segments[segments.len() - 2].to_string();
+                    let name = segments[segments.len() - 1].to_string();
+                    let placeholder = -(new_branches.len() as i64) - 1;
+                    new_branches.push((placeholder, college.clone(), name.clone()));
+                    known_branches.push(BranchOption {
+                        id: placeholder,
+                        name,
+                        college,
+                    });
+                    branches = BranchResolver::new(known_branches.clone());
+                }
+            }
+        }
+        report.new_branches = new_branches
+            .iter()
+            .map(|(_, c, b)| format!("{c}/{b}"))
+            .collect();
+    }
     let mut by_id_number: HashMap<String, i64> = HashMap::new();
     let mut by_student_no: HashMap<String, i64> = HashMap::new();
     for (id, id_number, student_no) in db::roster::member_keys(conn)? {
@@ -530,7 +629,11 @@ fn analyse(
         (sheet_order(&report.sheets, &a.sheet), a.row)
             .cmp(&(sheet_order(&report.sheets, &b.sheet), b.row))
     });
-    Ok(Analysis { report, planned })
+    Ok(Analysis {
+        report,
+        planned,
+        new_branches,
+    })
 }
 
 fn sheet_order(sheets: &[SheetPreview], name: &str) -> usize {
@@ -786,6 +889,19 @@ pub fn undo(
                 db::roster::update_member(tx, member_id, &values)?;
                 restored += 1;
             }
+        }
+        for unit in db::roster::batch_units(tx, batch_id)? {
+            let users = db::roster::unit_users(tx, unit)?;
+            if users > 0 {
+                // Returning the error rolls the whole undo back.
+                return Err(RosterError::UndoBlocked {
+                    batch: batch_id,
+                    reason: format!(
+                        "本批次创建的组织单位 {unit} 现在还有 {users} 个党员或下级组织"
+                    ),
+                });
+            }
+            db::roster::delete_unit(tx, unit)?;
         }
         db::roster::mark_undone(tx, batch_id, actor.name())?;
         Ok(UndoSummary {

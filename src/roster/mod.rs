@@ -177,6 +177,8 @@ pub struct ImportReport {
     pub warnings: Vec<CellIssue>,
     /// The branch names that match no branch of the archive, each once.
     pub unknown_branches: Vec<String>,
+    /// The branches the import creates (`college/branch`), when asked to.
+    pub new_branches: Vec<String>,
     /// The rows that update a member, with their field diffs.
     pub updates: Vec<RowChange>,
     pub committed: bool,

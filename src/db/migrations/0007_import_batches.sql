@@ -38,3 +38,10 @@ CREATE TABLE import_batch_event (
     PRIMARY KEY (batch_id, event_id)
 );
 CREATE INDEX import_batch_event_event ON import_batch_event (event_id);
+
+-- Organisation units (college committees, branches) an import created on request.
+CREATE TABLE import_batch_unit (
+    batch_id     INTEGER NOT NULL REFERENCES import_batch(id) ON DELETE CASCADE,
+    unit_id      INTEGER NOT NULL REFERENCES org_unit(id) ON DELETE CASCADE,
+    PRIMARY KEY (batch_id, unit_id)
+);

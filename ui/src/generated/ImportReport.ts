@@ -28,6 +28,10 @@ created: number, updated: number, unchanged: number, errors: Array<CellIssue>, w
  */
 unknown_branches: Array<string>, 
 /**
+ * The branches the import creates (`college/branch`), when asked to.
+ */
+new_branches: Array<string>, 
+/**
  * The rows that update a member, with their field diffs.
  */
 updates: Array<RowChange>, committed: boolean, 
