@@ -102,7 +102,27 @@ fn looks_like_text(bytes: &[u8]) -> bool {
             <= head.len()
 }
 
+/// Reads a workbook with calamine. calamine 0.38 can panic on some corrupted files (a damaged
+/// .xls sector table, for one, as the corrupted-bytes property test found), so the read runs
+/// under `catch_unwind` and a panic becomes a damaged-workbook error rather than a crash.
 fn read_workbook(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_inner(path, bytes)
+    }))
+    .unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the reader failed".to_string());
+        Err(RosterError::BadWorkbook {
+            path: path.to_path_buf(),
+            reason,
+        })
+    })
+}
+
+fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
     let bad = |reason: String| RosterError::BadWorkbook {
         path: path.to_path_buf(),
         reason,
@@ -191,15 +211,28 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let bytes_of_text = text.as_bytes();
+    let (mut line, mut counted_to) = (1u64, 0usize);
     for record in reader.records() {
         let record = record.map_err(|e| RosterError::BadCsv {
             path: path.to_path_buf(),
             line: e.position().map_or(0, |p| p.line()),
             reason: e.to_string(),
         })?;
-        let line = record
-            .position()
-            .map_or(rows.len() as u64 + 1, |p| p.line());
+        // The csv crate counts records, not the line breaks inside quoted fields: count them.
+        let start = record.position().map_or(counted_to, |p| p.byte() as usize);
+        let mut start = start.min(bytes_of_text.len());
+        // A record's position may point at the end of the previous terminator or at blank lines.
+        while start < bytes_of_text.len() && matches!(bytes_of_text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line += bytes_of_text[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = start;
+        }
         let mut cells: Vec<Cell> = record
             .iter()
             .map(|field| {
@@ -369,6 +402,14 @@ mod tests {
         assert_eq!(header.columns[1], ("姓名".to_string(), Some(Field::Name)));
         assert_eq!(header.columns[0].0, "序号");
         assert_eq!(header.index_of(Field::Branch), Some(4));
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_their_first_line() {
+        let text = "a,b\r\nc,\"d\ne\"\r\n\r\nf,g\r\n";
+        let raw = read_bytes(Path::new("x.csv"), text.as_bytes()).unwrap();
+        let numbers: Vec<u32> = raw.sheets[0].rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 5]);
     }
 
     #[test]

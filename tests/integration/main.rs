@@ -5,6 +5,7 @@
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
+//! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -15,4 +16,6 @@ mod archive;
 mod cli;
 mod lifecycle;
 mod members;
+mod roster;
+mod roster_fixtures;
 mod util;
