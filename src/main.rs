@@ -4,7 +4,7 @@
 //! exactly one JSON document on stdout with `--json`. Errors go to stderr with a non-zero exit
 //! code (see `Failure::exit_code`). No domain logic lives here.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -841,7 +841,24 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
         as_of: args.as_of.unwrap_or_else(today),
         create_branches: args.create_branches,
     };
-    let report = roster::import(&mut archive, actor, &file, &options)?;
+    // A progress line on a terminal; nothing when stderr is redirected or JSON is asked for.
+    let show_progress = !args.output.json && std::io::stderr().is_terminal();
+    let progress = |p: roster::ImportProgress| {
+        if show_progress {
+            let phase = match p.phase {
+                roster::ImportPhase::Reading => "读取",
+                roster::ImportPhase::Checking => "检查",
+                roster::ImportPhase::Writing => "写入",
+            };
+            eprint!("\r{phase} {}/{}    ", p.done, p.total);
+        }
+        true
+    };
+    let report = roster::import_with_progress(&mut archive, actor, &file, &options, &progress);
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(30));
+    }
+    let report = report?;
     if let Some(out) = &args.errors_out {
         roster::write_error_workbook(&file, &report.errors, out)?;
     }

@@ -21,7 +21,8 @@ use crate::people::{
 };
 use crate::roster::{
     BatchSummary, CellIssue, ColumnMapping, ExportFormat, ExportSummary, Field, FieldChange,
-    ImportReport, IssueCode, RowAction, RowChange, SheetPreview, TextEncoding, UndoSummary,
+    ImportPhase, ImportProgress, ImportReport, IssueCode, RowAction, RowChange, SheetPreview,
+    TextEncoding, UndoSummary,
 };
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
@@ -68,6 +69,8 @@ fn bindings() -> BTreeMap<String, String> {
     render::<FieldChange>(&cfg, &mut files);
     render::<RowChange>(&cfg, &mut files);
     render::<ImportReport>(&cfg, &mut files);
+    render::<ImportPhase>(&cfg, &mut files);
+    render::<ImportProgress>(&cfg, &mut files);
     render::<BatchSummary>(&cfg, &mut files);
     render::<UndoSummary>(&cfg, &mut files);
     render::<ExportFormat>(&cfg, &mut files);

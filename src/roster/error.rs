@@ -48,6 +48,8 @@ pub enum RosterError {
     Write { path: PathBuf, reason: String },
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("导入已取消，未写入任何内容")]
+    Cancelled,
     #[error("没有编号为 {0} 的导入批次；`dangan import history` 列出全部批次")]
     BatchNotFound(i64),
     #[error("导入批次 {0} 已于 {1} 撤销")]
@@ -75,6 +77,7 @@ impl ErrorCode for RosterError {
             RosterError::NoRows { .. } => "no_rows",
             RosterError::Write { .. } => "write_failed",
             RosterError::InvalidArgument(_) => "invalid_argument",
+            RosterError::Cancelled => "cancelled",
             RosterError::BatchNotFound(_) => "batch_not_found",
             RosterError::BatchAlreadyUndone(..) => "batch_already_undone",
             RosterError::UndoBlocked { .. } => "undo_blocked",

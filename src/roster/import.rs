@@ -42,6 +42,43 @@ pub struct ImportOptions {
     pub create_branches: bool,
 }
 
+/// Where a long import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPhase {
+    Reading,
+    Checking,
+    Writing,
+}
+
+/// Progress of an import, reported every few hundred rows; the callback returns false to cancel
+/// (nothing is written then: the transaction is rolled back).
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Called with the progress; returns whether to go on.
+pub type ProgressFn<'a> = dyn Fn(ImportProgress) -> bool + 'a;
+
+/// How often progress is reported, in rows.
+const PROGRESS_EVERY: usize = 500;
+
+fn report_progress(
+    progress: &ProgressFn<'_>,
+    phase: ImportPhase,
+    done: usize,
+    total: usize,
+) -> Result<(), RosterError> {
+    if progress(ImportProgress { phase, done, total }) {
+        Ok(())
+    } else {
+        Err(RosterError::Cancelled)
+    }
+}
+
 /// The development steps recorded from 加入党组织日期 and 转为正式党员日期.
 const JOINED_STEPS: [u8; 2] = [15, 17];
 const CONVERSION_STEP: u8 = 24;
@@ -75,34 +112,75 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RosterError + '_ {
     }
 }
 
+/// What an import would do, as the UI's wizard shows it before the clerk commits.
+pub type ImportPreview = ImportReport;
+
 /// Checks a roster against the archive and says what an import would do; writes nothing.
 pub fn preview(
+    archive: &Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportPreview, RosterError> {
+    preview_with_progress(archive, actor, path, options, &|_| true)
+}
+
+pub fn preview_with_progress(
     archive: &Archive,
     _actor: &Actor,
     path: &Path,
     options: &ImportOptions,
-) -> Result<ImportReport, RosterError> {
+    progress: &ProgressFn<'_>,
+) -> Result<ImportPreview, RosterError> {
+    report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
-    Ok(analyse(archive.conn(), path, &raw, options)?.report)
+    Ok(analyse(archive.conn(), path, &raw, options, progress)?.report)
 }
 
 /// Imports a roster: all of it in one transaction and one batch, or nothing when any row is
-/// invalid (unless `skip_invalid`), or nothing at all with `dry_run`.
+/// invalid (unless `skip_invalid`), or nothing at all with `dry_run`. The file is read and
+/// checked again inside the transaction, so what is written matches the archive at that moment.
 pub fn import(
     archive: &mut Archive,
     actor: &Actor,
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport, RosterError> {
+    import_with_progress(archive, actor, path, options, &|_| true)
+}
+
+/// `import` for a wizard's commit button: the same, with `dry_run` off.
+pub fn commit(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<ImportReport, RosterError> {
+    let options = ImportOptions {
+        dry_run: false,
+        ..options.clone()
+    };
+    import_with_progress(archive, actor, path, &options, progress)
+}
+
+pub fn import_with_progress(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<ImportReport, RosterError> {
+    if options.dry_run {
+        return preview_with_progress(archive, actor, path, options, progress);
+    }
+    report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
-    if options.dry_run {
-        return Ok(analyse(archive.conn(), path, &raw, options)?.report);
-    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     with_tx(archive.conn_mut(), |tx| {
-        let mut analysis = analyse(tx, path, &raw, options)?;
+        let mut analysis = analyse(tx, path, &raw, options, progress)?;
         let report = &mut analysis.report;
         let blocked = !report.errors.is_empty() && !options.skip_invalid;
         if blocked || analysis.planned.is_empty() {
@@ -129,7 +207,11 @@ pub fn import(
             let id = create_branch(tx, batch_id, college, branch)?;
             created_units.insert(*placeholder, id);
         }
-        for planned in &mut analysis.planned {
+        let total = analysis.planned.len();
+        for (done, planned) in analysis.planned.iter_mut().enumerate() {
+            if done % PROGRESS_EVERY == 0 {
+                report_progress(progress, ImportPhase::Writing, done, total)?;
+            }
             for (column, _, after) in &mut planned.columns {
                 if *column == "branch_id"
                     && let Some(id) = after.as_i64().and_then(|p| created_units.get(&p))
@@ -139,6 +221,7 @@ pub fn import(
             }
             write_row(tx, actor, batch_id, &file_name, planned)?;
         }
+        report_progress(progress, ImportPhase::Writing, total, total)?;
         report.committed = true;
         report.batch = Some(batch_id);
         Ok(analysis.report)
@@ -293,6 +376,7 @@ fn analyse(
     path: &Path,
     raw: &RawFile,
     options: &ImportOptions,
+    progress: &ProgressFn<'_>,
 ) -> Result<Analysis, RosterError> {
     let mut report = ImportReport {
         file: path.display().to_string(),
@@ -459,6 +543,8 @@ fn analyse(
     let mut unknown_branches: BTreeSet<String> = BTreeSet::new();
     let mut planned = Vec::new();
 
+    let total: usize = report.sheets.iter().map(|s| s.rows).sum();
+    let mut checked_rows = 0;
     for (sheet, header) in &read {
         let ctx = RowContext {
             sheet: &sheet.name,
@@ -470,6 +556,10 @@ fn analyse(
             if row.cells.iter().all(|c| c.is_blank()) {
                 continue;
             }
+            if checked_rows % PROGRESS_EVERY == 0 {
+                report_progress(progress, ImportPhase::Checking, checked_rows, total)?;
+            }
+            checked_rows += 1;
             report.rows += 1;
             let mut checked = check_row(&ctx, row);
             if let Some(branch) = checked.unknown_branch.take() {

@@ -31,7 +31,11 @@ pub use error::RosterError;
 pub use export::{
     ExportFormat, ExportOptions, ExportSummary, TextEncoding, export, write_error_workbook,
 };
-pub use import::{BatchSummary, ImportOptions, UndoSummary, history, import, preview, undo};
+pub use import::{
+    BatchSummary, ImportOptions, ImportPhase, ImportPreview, ImportProgress, ProgressFn,
+    UndoSummary, commit, history, import, import_with_progress, preview, preview_with_progress,
+    undo,
+};
 pub use read::{RawFile, RawRow, RawSheet, find_header, read_bytes, read_file};
 pub use template::write_template;
 

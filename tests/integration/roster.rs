@@ -683,3 +683,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_cancelled_import_writes_nothing() {
+    let temp = TempArchive::demo(30);
+    let before = snapshot(&temp);
+    let mut archive = temp.open();
+    let options = ImportOptions {
+        sheet: None,
+        dry_run: false,
+        skip_invalid: true,
+        as_of: as_of(),
+        create_branches: false,
+    };
+    let seen = std::cell::RefCell::new(Vec::new());
+    let cancel_while_writing = |p: roster::ImportProgress| {
+        seen.borrow_mut().push(p.phase);
+        p.phase != roster::ImportPhase::Writing
+    };
+    let err = roster::import_with_progress(
+        &mut archive,
+        &Actor::local_admin(),
+        Path::new(&fixture("messy.xlsx")),
+        &options,
+        &cancel_while_writing,
+    )
+    .unwrap_err();
+    assert_eq!(dangan::ErrorCode::code(&err), "cancelled");
+    assert_eq!(
+        *seen.borrow(),
+        [
+            roster::ImportPhase::Reading,
+            roster::ImportPhase::Checking,
+            roster::ImportPhase::Writing
+        ]
+    );
+    drop(archive);
+    assert_eq!(snapshot(&temp), before);
+    assert!(
+        json(temp.dangan(&["import", "history", "--json"]))
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
