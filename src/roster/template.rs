@@ -94,7 +94,7 @@ pub fn write_template(archive: &Archive, actor: &Actor, path: &Path) -> Result<u
                 .map(|i| {
                     let letter = (b'A' + i as u8) as char;
                     let formula = format!(
-                        "={LISTS_SHEET}!${letter}$2:${letter}${}",
+                        "='{LISTS_SHEET}'!${letter}$2:${letter}${}",
                         lists[i].1.len() + 1
                     );
                     DataValidation::new().allow_list_formula(Formula::new(formula))
