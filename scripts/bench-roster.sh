@@ -8,7 +8,8 @@
 # run: `dangan import --dry-run`, the full import into an empty archive (branches created from the
 # roster), the export of the same members, openpyxl `load_workbook(read_only=True)` reading every
 # row of the same file, and openpyxl writing the same rows (normal and write_only workbooks).
-# Finally the peak memory (/usr/bin/time -v) of importing a BIG_ROWS roster. openpyxl is installed
+# Wall and CPU (user + sys) seconds are both given: on a shared machine the CPU time is the
+# steadier figure. Finally the peak memory (/usr/bin/time -v) of importing a BIG_ROWS roster. openpyxl is installed
 # in a throwaway venv under the work folder. Everything is written under target/bench-roster/.
 set -euo pipefail
 ROWS=${1:-20000}
@@ -26,10 +27,9 @@ if [ ! -x "$WORK/../bench-venv/bin/python" ]; then
 fi
 PY="$WORK/../bench-venv/bin/python"
 
-seconds() { # seconds COMMAND... : wall time of one run
-  local start end
-  start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
-  echo "$end - $start" | bc
+seconds() { # seconds COMMAND... : "wall | cpu (user+sys)" of one run, in seconds
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null
+  awk '{printf "%.2f | %.2f", $1, $2 + $3}' "$WORK/time.txt"
 }
 
 echo "generating a $ROWS-member roster" >&2
@@ -49,42 +49,48 @@ export_csv=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again.csv" 
 cat > "$WORK/openpyxl_bench.py" <<'PY'
 import sys, time
 import openpyxl
+
+def timed(f):
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = f()
+    return value, f"{time.perf_counter() - wall:.2f} | {time.process_time() - cpu:.2f}"
+
 path, out = sys.argv[1], sys.argv[2]
-start = time.perf_counter()
-wb = openpyxl.load_workbook(path, read_only=True)
-rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-wb.close()
-read = time.perf_counter() - start
-start = time.perf_counter()
-wb = openpyxl.Workbook()
-ws = wb.active
-for r in rows:
-    ws.append(r)
-wb.save(out)
-write = time.perf_counter() - start
-start = time.perf_counter()
-wb = openpyxl.Workbook(write_only=True)
-ws = wb.create_sheet()
-for r in rows:
-    ws.append(r)
-wb.save(out)
-write_only = time.perf_counter() - start
-print(f"{read:.3f} {write:.3f} {write_only:.3f} {len(rows)}")
+
+def read():
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+def write(rows, write_only):
+    wb = openpyxl.Workbook(write_only=write_only)
+    ws = wb.create_sheet() if write_only else wb.active
+    for r in rows:
+        ws.append(r)
+    wb.save(out)
+
+rows, read_time = timed(read)
+_, write_time = timed(lambda: write(rows, False))
+_, write_only_time = timed(lambda: write(rows, True))
+print(read_time)
+print(write_time)
+print(write_only_time)
 PY
-read -r py_read py_write py_write_only py_rows < <("$PY" "$WORK/openpyxl_bench.py" "$WORK/roster.xlsx" "$WORK/openpyxl-out.xlsx")
+{ read -r py_read; read -r py_write; read -r py_write_only; } < <("$PY" "$WORK/openpyxl_bench.py" "$WORK/roster.xlsx" "$WORK/openpyxl-out.xlsx")
 
 echo "generating a $BIG-member roster" >&2
 "$DANGAN" --archive "$WORK/big-source" demo --members "$BIG" --as-of $AS_OF >/dev/null
 "$DANGAN" --archive "$WORK/big-source" export "$WORK/big.xlsx" --as-of $AS_OF >/dev/null
 "$DANGAN" --archive "$WORK/big" init >/dev/null
-/usr/bin/time -v "$DANGAN" --archive "$WORK/big" import "$WORK/big.xlsx" --create-branches --as-of $AS_OF \
-  >/dev/null 2>"$WORK/big-time.txt"
+/usr/bin/time -v -o "$WORK/big-time.txt" "$DANGAN" --archive "$WORK/big" import "$WORK/big.xlsx" \
+  --create-branches --as-of $AS_OF >/dev/null
 big_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/big-time.txt")
 big_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/big-time.txt")
 
 cat <<TABLE
-| $ROWS national rows (xlsx $(du -k "$WORK/roster.xlsx" | cut -f1) KB, GBK csv $(du -k "$WORK/roster.csv" | cut -f1) KB) | seconds |
-| --- | ---: |
+| $ROWS national rows (xlsx $(du -k "$WORK/roster.xlsx" | cut -f1) KB, GBK csv $(du -k "$WORK/roster.csv" | cut -f1) KB) | wall s | cpu s |
+| --- | ---: | ---: |
 | dangan import --dry-run (.xlsx) | $dry |
 | dangan import --dry-run (GBK .csv) | $dry_csv |
 | dangan import into an empty archive (.xlsx) | $full |

@@ -35,7 +35,9 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => clean_text(text).is_empty(),
+            Cell::Text(text) => text
+                .chars()
+                .all(|c| c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}'),
             _ => false,
         }
     }

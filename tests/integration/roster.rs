@@ -727,3 +727,22 @@ fn a_cancelled_import_writes_nothing() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_deferred_conversion_is_a_warning_not_an_error() {
+    let temp = TempArchive::demo(30);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deferred.csv");
+    write_csv(
+        &file,
+        &[
+            "姓名,公民身份号码,所在党支部,加入党组织日期,转为正式党员日期".to_string(),
+            format!("戊,{},{BRANCH},2020-06-01,2021-12-01", id("2000-01-01", 93)),
+        ],
+    );
+    let (report, code) = import(&temp, &file.display().to_string(), &["--dry-run"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["warnings"][0]["code"], "full_member_date_derived");
+    assert_eq!(report["warnings"][0]["row"], 2);
+    assert_eq!(report["valid"], 1);
+}
