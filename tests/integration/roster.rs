@@ -746,3 +746,19 @@ fn a_deferred_conversion_is_a_warning_not_an_error() {
     assert_eq!(report["warnings"][0]["row"], 2);
     assert_eq!(report["valid"], 1);
 }
+
+#[test]
+fn one_sheet_can_be_chosen_and_an_unknown_one_is_listed() {
+    let temp = TempArchive::demo(30);
+    let (report, code) = import(&temp, &fixture("messy.xlsx"), &["--sheet", "机械学院"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_list(&report),
+        expected(&[("机械学院", 4, "所在党支部", "ambiguous_branch"),])
+    );
+    assert_eq!(report["rows"], 4);
+    temp.dangan(&["import", &fixture("messy.xlsx"), "--sheet", "Sheet9"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("计算机学院、机械学院、说明"));
+}
