@@ -123,24 +123,17 @@ fn read_workbook(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
 }
 
 fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    if bytes.starts_with(ZIP_MAGIC) {
+        return read_xlsx_streaming(path, bytes);
+    }
     let bad = |reason: String| RosterError::BadWorkbook {
         path: path.to_path_buf(),
         reason,
     };
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let format = if bytes.starts_with(OLE_MAGIC) {
-        "xls"
-    } else {
-        "xlsx"
-    };
+    let hidden = hidden_sheets(workbook.sheets_metadata());
     let mut sheets = Vec::new();
-    let hidden: Vec<String> = workbook
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.visible != calamine::SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .collect();
     for name in workbook.sheet_names() {
         let range = workbook
             .worksheet_range(&name)
@@ -169,10 +162,89 @@ fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError
         });
     }
     Ok(RawFile {
-        format,
+        format: "xls",
         encoding: None,
         sheets,
     })
+}
+
+fn hidden_sheets(metadata: &[calamine::Sheet]) -> Vec<String> {
+    metadata
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// .xlsx/.xlsm cell by cell (calamine's cell reader), so that no second copy of the sheet (a
+/// calamine `Range`) is held while the rows are built.
+fn read_xlsx_streaming(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    let bad = |reason: String| RosterError::BadWorkbook {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let hidden = hidden_sheets(workbook.sheets_metadata());
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let mut reader = workbook
+            .worksheet_cells_reader(&name)
+            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?;
+        let mut rows: Vec<RawRow> = Vec::new();
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?
+        {
+            let (row, col) = cell.get_position();
+            let value = cell_from_ref(cell.get_value());
+            if value == Cell::Empty {
+                continue;
+            }
+            let number = row + 1;
+            if rows.last().is_none_or(|r| r.number != number) {
+                rows.push(RawRow {
+                    number,
+                    cells: Vec::new(),
+                });
+            }
+            if let Some(last) = rows.last_mut() {
+                let col = col as usize;
+                if last.cells.len() <= col {
+                    last.cells.resize(col + 1, Cell::Empty);
+                }
+                last.cells[col] = value;
+            }
+        }
+        // Cells come in row order in every writer we know; make sure of it.
+        rows.sort_by_key(|r| r.number);
+        sheets.push(RawSheet {
+            hidden: hidden.contains(&name),
+            name,
+            rows,
+        });
+    }
+    Ok(RawFile {
+        format: "xlsx",
+        encoding: None,
+        sheets,
+    })
+}
+
+fn cell_from_ref(data: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => Cell::Date(dt.as_f64()),
+        DataRef::Error(e) => Cell::Error(format!("{e}")),
+    }
 }
 
 fn cell_from(data: &Data) -> Cell {
