@@ -135,7 +135,7 @@ pub fn preview_with_progress(
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
-    Ok(analyse(archive.conn(), path, &raw, options, progress)?.report)
+    Ok(analyse(archive.conn(), path, raw, options, progress)?.report)
 }
 
 /// Imports a roster: all of it in one transaction and one batch, or nothing when any row is
@@ -180,7 +180,7 @@ pub fn import_with_progress(
     let raw = read_bytes(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     with_tx(archive.conn_mut(), |tx| {
-        let mut analysis = analyse(tx, path, &raw, options, progress)?;
+        let mut analysis = analyse(tx, path, raw, options, progress)?;
         let report = &mut analysis.report;
         let blocked = !report.errors.is_empty() && !options.skip_invalid;
         if blocked || analysis.planned.is_empty() {
@@ -374,7 +374,7 @@ fn required_fields() -> Vec<Field> {
 fn analyse(
     conn: &rusqlite::Connection,
     path: &Path,
-    raw: &RawFile,
+    mut raw: RawFile,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<Analysis, RosterError> {
@@ -398,23 +398,26 @@ fn analyse(
         batch: None,
     };
 
-    let sheets: Vec<&super::read::RawSheet> = match &options.sheet {
+    let sheets: Vec<usize> = match &options.sheet {
         Some(name) => {
-            let found = raw.sheets.iter().find(|s| &s.name == name);
+            let found = raw.sheets.iter().position(|s| &s.name == name);
             vec![found.ok_or_else(|| RosterError::NoSuchSheet {
                 path: path.to_path_buf(),
                 sheet: name.clone(),
                 available: raw.sheets.iter().map(|s| s.name.clone()).collect(),
             })?]
         }
-        None => raw.sheets.iter().filter(|s| !s.hidden).collect(),
+        None => (0..raw.sheets.len())
+            .filter(|i| !raw.sheets[*i].hidden)
+            .collect(),
     };
 
     // Which sheets are rosters, and their headers.
     let required = required_fields();
-    let mut read: Vec<(&super::read::RawSheet, Header)> = Vec::new();
+    let mut read: Vec<(usize, Header)> = Vec::new();
     let mut first_unmapped: Option<RosterError> = None;
-    for sheet in &sheets {
+    for &index in &sheets {
+        let sheet = &raw.sheets[index];
         let non_blank = sheet
             .rows
             .iter()
@@ -476,7 +479,7 @@ fn analyse(
         if skipped.is_none()
             && let Some(h) = header
         {
-            read.push((sheet, h));
+            read.push((index, h));
         }
     }
     if read.is_empty() {
@@ -491,11 +494,11 @@ fn analyse(
     if options.create_branches {
         // Branches named as college/branch that the archive lacks get placeholder ids (negative),
         // replaced by the real ones when the batch creates them.
-        for (sheet, header) in &read {
+        for (index, header) in &read {
             let Some(col) = header.index_of(Field::Branch) else {
                 continue;
             };
-            for row in &sheet.rows[header.row_index + 1..] {
+            for row in &raw.sheets[*index].rows[header.row_index + 1..] {
                 let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
                     continue;
                 };
@@ -545,14 +548,18 @@ fn analyse(
 
     let total: usize = report.sheets.iter().map(|s| s.rows).sum();
     let mut checked_rows = 0;
-    for (sheet, header) in &read {
+    for (index, header) in &read {
+        // Rows are taken out of the file as they are checked and dropped after, so that the
+        // whole file and the whole plan are not held at once.
+        let rows = std::mem::take(&mut raw.sheets[*index].rows);
+        let sheet = &raw.sheets[*index];
         let ctx = RowContext {
             sheet: &sheet.name,
             header,
             branches: &branches,
             as_of: options.as_of,
         };
-        for row in &sheet.rows[header.row_index + 1..] {
+        for row in rows.into_iter().skip(header.row_index + 1) {
             if row.cells.iter().all(|c| c.is_blank()) {
                 continue;
             }
@@ -561,7 +568,7 @@ fn analyse(
             }
             checked_rows += 1;
             report.rows += 1;
-            let mut checked = check_row(&ctx, row);
+            let mut checked = check_row(&ctx, &row);
             if let Some(branch) = checked.unknown_branch.take() {
                 unknown_branches.insert(branch);
             }
