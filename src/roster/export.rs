@@ -281,7 +281,11 @@ fn write_xlsx(
     let err = write_err(path);
     let f = formats();
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    // Rows are written in order, so they can stream to a temporary file (inline strings, no
+    // shared-string table): faster and flat in memory for large exports.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(&err)?;
     sheet.set_name("党员名册").map_err(&err)?;
     let last_col = (headers.len().max(1) - 1) as u16;
     if last_col > 0 {
@@ -367,20 +371,22 @@ fn write_csv(
 }
 
 /// Writes through a temporary file in the same folder and renames it, so that a failed export
-/// never leaves half a file under the name asked for.
+/// never leaves half a file under the name asked for. The temporary file is created like any
+/// other file (the user's usual permissions), not as a private temp file.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), RosterError> {
     let io = |source: std::io::Error| RosterError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    std::io::Write::write_all(&mut temp, bytes).map_err(io)?;
-    temp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    let name = path
+        .file_name()
+        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written.map_err(io)
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
