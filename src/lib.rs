@@ -20,6 +20,7 @@ pub mod org;
 pub mod pdf;
 pub mod people;
 pub mod reports;
+pub mod roster;
 pub mod search;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! exactly one JSON document on stdout with `--json`. Errors go to stderr with a non-zero exit
 //! code (see `Failure::exit_code`). No domain logic lives here.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,6 +25,7 @@ use dangan::pdf::{
 };
 use dangan::people::{self, EventKind, EventPerson, MemberQuery, PersonRole, Stage};
 use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
+use dangan::roster::{self, ExportFormat, ExportOptions, ImportOptions, TextEncoding};
 use dangan::search;
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
 use serde::Serialize;
@@ -101,6 +102,17 @@ enum Command {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Import a roster (.xlsx, .xlsm, .xls, .csv): every cell checked, nothing written while any
+    /// row is invalid (unless --skip-invalid); `import undo BATCH` reverts an import.
+    Import(ImportArgs),
+    /// Export members to .xlsx or .csv.
+    Export(ExportArgs),
+    /// Write a blank import template (.xlsx) with dropdowns and a notes sheet.
+    Template {
+        file: PathBuf,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -325,6 +337,81 @@ enum ReportCommand {
         #[command(flatten)]
         output: JsonFlag,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct ImportArgs {
+    #[command(subcommand)]
+    command: Option<ImportCommand>,
+    /// The roster file.
+    file: Option<PathBuf>,
+    /// Only this sheet (default: every sheet with roster columns).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Check everything and report what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import the valid rows even though some rows are invalid.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Create the branches the archive lacks when the roster names them as college/branch (the
+    /// college committee too); undo removes them again.
+    #[arg(long)]
+    create_branches: bool,
+    /// Also write the rows with errors to this .xlsx, bad cells highlighted, with a reason column.
+    #[arg(long, value_name = "FILE.xlsx")]
+    errors_out: Option<PathBuf>,
+    /// Today, YYYY-MM-DD (default: the system date): later dates are refused.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Revert import batch BATCH exactly; refused if later changes depend on it.
+    Undo {
+        batch: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// List the import batches, newest first.
+    History(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The file to write: .xlsx or .csv.
+    file: PathBuf,
+    /// Only this branch: an id, a unique branch name, or college/branch.
+    #[arg(long)]
+    branch: Option<String>,
+    /// Only members in this stage (as in `member list`).
+    #[arg(long, value_parser = parse_stage)]
+    stage: Option<Stage>,
+    /// national: the 16 national fields in the national order; full: every field and the stage.
+    #[arg(long, default_value = "national", value_parser = parse_export_format)]
+    format: ExportFormat,
+    /// For .csv: utf8-bom (for Excel) or gbk (written as GB18030, so rare characters survive).
+    #[arg(long, default_value = "utf8-bom", value_parser = parse_encoding)]
+    encoding: TextEncoding,
+    /// The date printed in the title row (default: today).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+fn parse_export_format(text: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_code(text)
+        .ok_or_else(|| format!("unknown format {text:?}; national or full"))
+}
+
+fn parse_encoding(text: &str) -> Result<TextEncoding, String> {
+    TextEncoding::from_code(text)
+        .ok_or_else(|| format!("unknown encoding {text:?}; utf8-bom or gbk"))
 }
 
 #[derive(Debug, Args)]
@@ -590,6 +677,10 @@ impl Failure {
             "archive_missing" | "member_not_found" | "branch_not_found" | "letter_not_found" => 4,
             "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
             "report_not_found" | "meeting_not_found" => 4,
+            // The roster given cannot be imported as it is: bad input, like a bad argument.
+            "invalid_rows" | "missing_columns" | "empty_file" | "unsupported_file"
+            | "bad_workbook" | "bad_csv" | "no_rows" => 2,
+            "sheet_not_found" | "batch_not_found" => 4,
             _ => 1,
         }
     }
@@ -894,6 +985,38 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ));
                 }
                 lines.join("\n")
+            })
+        }
+        Command::Import(args) => run_import(&dir, &actor, args),
+        Command::Export(args) => {
+            let archive = Archive::open_existing(&dir)?;
+            let options = ExportOptions {
+                branch_id: branch_id(&archive, &actor, args.branch.as_deref())?,
+                stage: args.stage,
+                format: args.format,
+                encoding: args.encoding,
+                as_of: args.as_of.unwrap_or_else(today),
+            };
+            let started = Instant::now();
+            let summary = roster::export(&archive, &actor, &args.file, &options)?;
+            let seconds = started.elapsed().as_secs_f64();
+            print(args.output.json, &summary, || {
+                format!(
+                    "exported {} members to {} in {seconds:.2} s",
+                    summary.members, summary.file
+                )
+            })
+        }
+        Command::Template { file, output } => {
+            let archive = Archive::open_existing(&dir)?;
+            let columns = roster::write_template(&archive, &actor, &file)?;
+            let result =
+                serde_json::json!({ "file": file.display().to_string(), "columns": columns });
+            print(output.json, &result, || {
+                format!(
+                    "wrote the import template ({columns} columns) to {}",
+                    file.display()
+                )
             })
         }
         Command::Materials { member, output } => {
@@ -1485,6 +1608,153 @@ fn report_command(
     }
 }
 
+fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<(), Failure> {
+    match args.command {
+        Some(ImportCommand::Undo { batch, output }) => {
+            let mut archive = Archive::open_existing(dir)?;
+            let summary = roster::undo(&mut archive, actor, batch)?;
+            return print(output.json, &summary, || {
+                format!(
+                    "undid import batch {}: {} members removed, {} restored, {} steps removed",
+                    summary.batch,
+                    summary.removed_members,
+                    summary.restored_members,
+                    summary.removed_events
+                )
+            });
+        }
+        Some(ImportCommand::History(output)) => {
+            let archive = Archive::open_existing(dir)?;
+            let batches = roster::history(&archive, actor)?;
+            return print(output.json, &batches, || {
+                batches
+                    .iter()
+                    .map(|b| {
+                        let undone = b
+                            .undone_at
+                            .as_deref()
+                            .map(|at| format!("  已撤销 {at}"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}\t{}\t{}\t新增 {}，更新 {}，跳过 {}{undone}",
+                            b.id, b.imported_at, b.file_name, b.created, b.updated, b.skipped
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        None => {}
+    }
+    let Some(file) = args.file else {
+        return Err(Failure {
+            code: "invalid_argument",
+            message: "give the roster file: dangan import FILE (or import undo BATCH)".to_string(),
+        });
+    };
+    let mut archive = Archive::open_existing(dir)?;
+    let options = ImportOptions {
+        sheet: args.sheet,
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        as_of: args.as_of.unwrap_or_else(today),
+        create_branches: args.create_branches,
+    };
+    // A progress line on a terminal; nothing when stderr is redirected or JSON is asked for.
+    let show_progress = !args.output.json && std::io::stderr().is_terminal();
+    let progress = |p: roster::ImportProgress| {
+        if show_progress {
+            let phase = match p.phase {
+                roster::ImportPhase::Reading => "读取",
+                roster::ImportPhase::Checking => "检查",
+                roster::ImportPhase::Writing => "写入",
+            };
+            eprint!("\r{phase} {}/{}    ", p.done, p.total);
+        }
+        true
+    };
+    let report = roster::import_with_progress(&mut archive, actor, &file, &options, &progress);
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(30));
+    }
+    let report = report?;
+    if let Some(out) = &args.errors_out {
+        roster::write_error_workbook(&file, &report.errors, out)?;
+    }
+    print(args.output.json, &report, || {
+        let mut text = String::new();
+        for e in &report.errors {
+            text.push_str(&format!(
+                "{} 第{}行 [{}] {}: {}\n",
+                e.sheet,
+                e.row,
+                e.column,
+                e.code.as_code(),
+                e.message
+            ));
+        }
+        for w in &report.warnings {
+            text.push_str(&format!(
+                "提醒: {} 第{}行 [{}] {}\n",
+                w.sheet, w.row, w.column, w.message
+            ));
+        }
+        for u in &report.updates {
+            let changes: Vec<String> = u
+                .changes
+                .iter()
+                .map(|c| format!("{} {:?} → {:?}", c.label, c.before, c.after))
+                .collect();
+            text.push_str(&format!(
+                "更新 {} 第{}行 {}（党员 {}）: {}\n",
+                u.sheet,
+                u.row,
+                u.name,
+                u.member_id.unwrap_or_default(),
+                changes.join("，")
+            ));
+        }
+        if !report.new_branches.is_empty() {
+            text.push_str(&format!(
+                "将创建的党支部: {}\n",
+                report.new_branches.join("、")
+            ));
+        }
+        if !report.unknown_branches.is_empty() {
+            text.push_str(&format!(
+                "档案中没有的党支部: {}\n",
+                report.unknown_branches.join("、")
+            ));
+        }
+        let outcome = match report.batch {
+            Some(batch) => format!("已导入，批次 {batch}（撤销：dangan import undo {batch}）"),
+            None if options.dry_run => "试运行，未写入".to_string(),
+            None => "未写入".to_string(),
+        };
+        text.push_str(&format!(
+            "{} 行：有效 {}，无效 {}；新增 {}，更新 {}，无变化 {}。{outcome}",
+            report.rows,
+            report.valid,
+            report.invalid,
+            report.created,
+            report.updated,
+            report.unchanged
+        ));
+        text
+    })?;
+    if !report.errors.is_empty() && !report.committed {
+        return Err(Failure {
+            code: "invalid_rows",
+            message: format!(
+                "{} of {} rows are invalid; nothing was imported (fix them, or import the valid rows with --skip-invalid)",
+                report.invalid, report.rows
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The branch a `--branch` argument names, if one was given.
 fn branch_id(archive: &Archive, actor: &Actor, text: Option<&str>) -> Result<Option<i64>, Failure> {
     match text {
         Some(text) => Ok(Some(org::find_branch(archive, actor, text)?.id)),

@@ -33,6 +33,11 @@ use crate::reports::{
     FolderImport, FolderItem, NewThoughtReport, ReportReview, ReportSource, ReportSummary,
     ThoughtReport,
 };
+use crate::roster::{
+    BatchSummary, CellIssue, ColumnMapping, ExportFormat, ExportSummary, Field, FieldChange,
+    ImportPhase, ImportProgress, ImportReport, IssueCode, RowAction, RowChange, SheetPreview,
+    TextEncoding, UndoSummary,
+};
 use crate::search::{HitKind, SearchHit, SearchResults};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
@@ -116,6 +121,22 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Frequency>(&cfg, &mut files);
     render::<CompliancePeriod>(&cfg, &mut files);
     render::<Compliance>(&cfg, &mut files);
+    render::<Field>(&cfg, &mut files);
+    render::<IssueCode>(&cfg, &mut files);
+    render::<CellIssue>(&cfg, &mut files);
+    render::<ColumnMapping>(&cfg, &mut files);
+    render::<SheetPreview>(&cfg, &mut files);
+    render::<RowAction>(&cfg, &mut files);
+    render::<FieldChange>(&cfg, &mut files);
+    render::<RowChange>(&cfg, &mut files);
+    render::<ImportReport>(&cfg, &mut files);
+    render::<ImportPhase>(&cfg, &mut files);
+    render::<ImportProgress>(&cfg, &mut files);
+    render::<BatchSummary>(&cfg, &mut files);
+    render::<UndoSummary>(&cfg, &mut files);
+    render::<ExportFormat>(&cfg, &mut files);
+    render::<TextEncoding>(&cfg, &mut files);
+    render::<ExportSummary>(&cfg, &mut files);
     files
 }
 

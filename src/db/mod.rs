@@ -10,6 +10,7 @@ pub(crate) mod meetings;
 pub(crate) mod members;
 pub(crate) mod org;
 pub(crate) mod reports;
+pub(crate) mod roster;
 pub(crate) mod rules;
 pub(crate) mod search;
 
@@ -32,6 +33,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0004_attachments.sql"),
     include_str!("migrations/0005_corrections.sql"),
     include_str!("migrations/0006_probation_extension.sql"),
+    include_str!("migrations/0007_import_batches.sql"),
     include_str!("migrations/0008_letter_register.sql"),
     include_str!("migrations/0009_thought_reports.sql"),
     include_str!("migrations/0010_meetings.sql"),

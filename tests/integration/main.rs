@@ -9,6 +9,7 @@
 //!   and batches.
 //! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
+//! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -22,4 +23,6 @@ mod meetings;
 mod members;
 mod pdf;
 mod reports;
+mod roster;
+mod roster_fixtures;
 mod util;

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Roster import/export benchmark (issue 6), with openpyxl beside it.
+#
+#   scripts/bench-roster.sh [ROWS] [BIG_ROWS]     (defaults 20000 and 100000)
+#
+# Builds the release CLI (`cargo build --release --bin dangan`), generates a national-format
+# roster of ROWS members (.xlsx and GBK .csv) by exporting a demo archive, then times in the same
+# run: `dangan import --dry-run`, the full import into an empty archive (branches created from the
+# roster), the export of the same members, openpyxl `load_workbook(read_only=True)` reading every
+# row of the same file, and openpyxl writing the same rows (normal and write_only workbooks).
+# Wall and CPU (user + sys) seconds are both given: on a shared machine the CPU time is the
+# steadier figure. Finally the peak memory (/usr/bin/time -v) of importing a BIG_ROWS roster. openpyxl is installed
+# in a throwaway venv under the work folder. Everything is written under target/bench-roster/.
+set -euo pipefail
+ROWS=${1:-20000}
+BIG=${2:-100000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK="$ROOT/target/bench-roster"
+DANGAN="$ROOT/target/release/dangan"
+AS_OF=2026-11-24
+rm -rf "$WORK" && mkdir -p "$WORK"
+cd "$ROOT" && cargo build --release --locked --bin dangan >/dev/null
+
+if [ ! -x "$WORK/../bench-venv/bin/python" ]; then
+  python3 -m venv "$WORK/../bench-venv"
+  "$WORK/../bench-venv/bin/pip" install -q openpyxl
+fi
+PY="$WORK/../bench-venv/bin/python"
+
+seconds() { # seconds COMMAND... : "wall | cpu (user+sys)" of one run, in seconds
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null
+  awk '{printf "%.2f | %.2f", $1, $2 + $3}' "$WORK/time.txt"
+}
+
+echo "generating a $ROWS-member roster" >&2
+"$DANGAN" --archive "$WORK/source" demo --members "$ROWS" --as-of $AS_OF >/dev/null
+"$DANGAN" --archive "$WORK/source" export "$WORK/roster.xlsx" --as-of $AS_OF >/dev/null
+"$DANGAN" --archive "$WORK/source" export "$WORK/roster.csv" --encoding gbk --as-of $AS_OF >/dev/null
+"$DANGAN" --archive "$WORK/empty" init >/dev/null
+"$DANGAN" --archive "$WORK/empty-csv" init >/dev/null
+
+dry=$(seconds "$DANGAN" --archive "$WORK/empty" import "$WORK/roster.xlsx" --dry-run --create-branches --as-of $AS_OF)
+dry_csv=$(seconds "$DANGAN" --archive "$WORK/empty-csv" import "$WORK/roster.csv" --dry-run --create-branches --as-of $AS_OF)
+full=$(seconds "$DANGAN" --archive "$WORK/empty" import "$WORK/roster.xlsx" --create-branches --as-of $AS_OF)
+full_csv=$(seconds "$DANGAN" --archive "$WORK/empty-csv" import "$WORK/roster.csv" --create-branches --as-of $AS_OF)
+export=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again.xlsx" --as-of $AS_OF)
+export_csv=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again.csv" --encoding gbk --as-of $AS_OF)
+
+cat > "$WORK/openpyxl_bench.py" <<'PY'
+import sys, time
+import openpyxl
+
+def timed(f):
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = f()
+    return value, f"{time.perf_counter() - wall:.2f} | {time.process_time() - cpu:.2f}"
+
+path, out = sys.argv[1], sys.argv[2]
+
+def read():
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+    return rows
+
+def write(rows, write_only):
+    wb = openpyxl.Workbook(write_only=write_only)
+    ws = wb.create_sheet() if write_only else wb.active
+    for r in rows:
+        ws.append(r)
+    wb.save(out)
+
+rows, read_time = timed(read)
+_, write_time = timed(lambda: write(rows, False))
+_, write_only_time = timed(lambda: write(rows, True))
+print(read_time)
+print(write_time)
+print(write_only_time)
+PY
+{ read -r py_read; read -r py_write; read -r py_write_only; } < <("$PY" "$WORK/openpyxl_bench.py" "$WORK/roster.xlsx" "$WORK/openpyxl-out.xlsx")
+
+echo "generating a $BIG-member roster" >&2
+"$DANGAN" --archive "$WORK/big-source" demo --members "$BIG" --as-of $AS_OF >/dev/null
+"$DANGAN" --archive "$WORK/big-source" export "$WORK/big.xlsx" --as-of $AS_OF >/dev/null
+"$DANGAN" --archive "$WORK/big" init >/dev/null
+/usr/bin/time -v -o "$WORK/big-time.txt" "$DANGAN" --archive "$WORK/big" import "$WORK/big.xlsx" \
+  --create-branches --as-of $AS_OF >/dev/null
+big_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/big-time.txt")
+big_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/big-time.txt")
+
+cat <<TABLE
+| $ROWS national rows (xlsx $(du -k "$WORK/roster.xlsx" | cut -f1) KB, GBK csv $(du -k "$WORK/roster.csv" | cut -f1) KB) | wall s | cpu s |
+| --- | ---: | ---: |
+| dangan import --dry-run (.xlsx) | $dry |
+| dangan import --dry-run (GBK .csv) | $dry_csv |
+| dangan import into an empty archive (.xlsx) | $full |
+| dangan import into an empty archive (GBK .csv) | $full_csv |
+| dangan export (.xlsx) | $export |
+| dangan export (GBK .csv) | $export_csv |
+| openpyxl load_workbook(read_only=True), every row | $py_read |
+| openpyxl writing the same rows (Workbook) | $py_write |
+| openpyxl writing the same rows (write_only=True) | $py_write_only |
+
+Import of $BIG rows (.xlsx $(du -k "$WORK/big.xlsx" | cut -f1) KB) into an empty archive: wall $big_wall, peak RSS $big_rss KB.
+TABLE

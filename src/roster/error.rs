@@ -1,0 +1,130 @@
+//! What can stop an import, export or undo as a whole. Problems with single cells are not errors
+//! of this kind: they are collected as `CellIssue`s in the preview.
+
+use std::path::PathBuf;
+
+use crate::error::ErrorCode;
+use crate::org::OrgError;
+use crate::people::MemberError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("{}: 无法读取文件：{source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: 文件是空的（0 字节）", path.display())]
+    EmptyFile { path: PathBuf },
+    #[error("{}: 不是 Excel 或 CSV 文件（{found}）；请另存为 .xlsx、.xls 或 .csv", path.display())]
+    UnsupportedFile { path: PathBuf, found: String },
+    #[error("{}: Excel 文件已损坏或不完整，无法打开：{reason}", path.display())]
+    BadWorkbook { path: PathBuf, reason: String },
+    #[error("{}: CSV 第 {line} 行无法读取：{reason}", path.display())]
+    BadCsv {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    #[error("{}: 没有名为 {sheet:?} 的工作表；文件中有：{}", path.display(), available.join("、"))]
+    NoSuchSheet {
+        path: PathBuf,
+        sheet: String,
+        available: Vec<String>,
+    },
+    #[error(
+        "{}: 工作表 {sheet:?} 缺少必需的列：{}；找到的表头：{}",
+        path.display(), missing.join("、"), if found.is_empty() { "（无）".to_string() } else { found.join("、") }
+    )]
+    MissingColumns {
+        path: PathBuf,
+        sheet: String,
+        missing: Vec<String>,
+        found: Vec<String>,
+    },
+    #[error("{}: 有表头但没有数据行", path.display())]
+    NoRows { path: PathBuf },
+    #[error("{}: 无法写入：{reason}", path.display())]
+    Write { path: PathBuf, reason: String },
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("导入已取消，未写入任何内容")]
+    Cancelled,
+    #[error("没有编号为 {0} 的导入批次；`dangan import history` 列出全部批次")]
+    BatchNotFound(i64),
+    #[error("导入批次 {0} 已于 {1} 撤销")]
+    BatchAlreadyUndone(i64, String),
+    #[error("无法撤销导入批次 {batch}：{reason}")]
+    UndoBlocked { batch: i64, reason: String },
+    #[error(transparent)]
+    Org(#[from] OrgError),
+    #[error(transparent)]
+    Member(#[from] MemberError),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ErrorCode for RosterError {
+    fn code(&self) -> &'static str {
+        match self {
+            RosterError::Io { .. } => "io",
+            RosterError::EmptyFile { .. } => "empty_file",
+            RosterError::UnsupportedFile { .. } => "unsupported_file",
+            RosterError::BadWorkbook { .. } => "bad_workbook",
+            RosterError::BadCsv { .. } => "bad_csv",
+            RosterError::NoSuchSheet { .. } => "sheet_not_found",
+            RosterError::MissingColumns { .. } => "missing_columns",
+            RosterError::NoRows { .. } => "no_rows",
+            RosterError::Write { .. } => "write_failed",
+            RosterError::InvalidArgument(_) => "invalid_argument",
+            RosterError::Cancelled => "cancelled",
+            RosterError::BatchNotFound(_) => "batch_not_found",
+            RosterError::BatchAlreadyUndone(..) => "batch_already_undone",
+            RosterError::UndoBlocked { .. } => "undo_blocked",
+            RosterError::Org(err) => err.code(),
+            RosterError::Member(err) => err.code(),
+            RosterError::Db(_) => "database",
+        }
+    }
+
+    fn details(&self) -> serde_json::Value {
+        match self {
+            RosterError::MissingColumns {
+                path,
+                sheet,
+                missing,
+                found,
+            } => serde_json::json!({
+                "file": path.display().to_string(),
+                "sheet": sheet,
+                "missing": missing,
+                "found": found,
+            }),
+            RosterError::NoSuchSheet {
+                path,
+                sheet,
+                available,
+            } => serde_json::json!({
+                "file": path.display().to_string(),
+                "sheet": sheet,
+                "available": available,
+            }),
+            RosterError::BadCsv { path, line, .. } => serde_json::json!({
+                "file": path.display().to_string(),
+                "line": line,
+            }),
+            RosterError::Io { path, .. }
+            | RosterError::EmptyFile { path }
+            | RosterError::UnsupportedFile { path, .. }
+            | RosterError::BadWorkbook { path, .. }
+            | RosterError::NoRows { path }
+            | RosterError::Write { path, .. } => {
+                serde_json::json!({ "file": path.display().to_string() })
+            }
+            RosterError::UndoBlocked { batch, .. } | RosterError::BatchNotFound(batch) => {
+                serde_json::json!({ "batch": batch })
+            }
+            _ => serde_json::Value::Null,
+        }
+    }
+}

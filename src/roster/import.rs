@@ -1,0 +1,1043 @@
+//! Import: rows matched against the archive and written as one batch; the batch history and undo.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::cells::clean_text;
+use super::columns::Field;
+use super::error::RosterError;
+use super::read::{Header, RawFile, find_header, read_bytes};
+use super::validate::BranchMatch;
+use super::validate::{BranchResolver, FieldValue, Record, RowContext, check_row};
+use super::{
+    CellIssue, ColumnMapping, FieldChange, ImportReport, IssueCode, RowAction, RowChange,
+    SheetPreview,
+};
+use crate::actor::Actor;
+use crate::archive::Archive;
+use crate::db::members::{NewEvent, insert_event};
+use crate::db::{self, with_tx};
+use crate::org::{self, BranchOption, OrgKind};
+use crate::people::{EventKind, Sex};
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Only this sheet (by name); all sheets with roster columns otherwise.
+    pub sheet: Option<String>,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// Write the valid rows even though other rows are invalid.
+    pub skip_invalid: bool,
+    /// Today: dates after it are refused.
+    pub as_of: NaiveDate,
+    /// Create the branches the archive lacks, when the roster names them as `college/branch`
+    /// (the college committee too, if it is missing); they are part of the batch.
+    pub create_branches: bool,
+}
+
+/// Where a long import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPhase {
+    Reading,
+    Checking,
+    Writing,
+}
+
+/// Progress of an import, reported every few hundred rows; the callback returns false to cancel
+/// (nothing is written then: the transaction is rolled back).
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Called with the progress; returns whether to go on.
+pub type ProgressFn<'a> = dyn Fn(ImportProgress) -> bool + 'a;
+
+/// How often progress is reported, in rows.
+const PROGRESS_EVERY: usize = 500;
+
+fn report_progress(
+    progress: &ProgressFn<'_>,
+    phase: ImportPhase,
+    done: usize,
+    total: usize,
+) -> Result<(), RosterError> {
+    if progress(ImportProgress { phase, done, total }) {
+        Ok(())
+    } else {
+        Err(RosterError::Cancelled)
+    }
+}
+
+/// The development steps recorded from 加入党组织日期 and 转为正式党员日期.
+const JOINED_STEPS: [u8; 2] = [15, 17];
+const CONVERSION_STEP: u8 = 24;
+const PROBATION: Months = Months::new(12);
+
+enum Target {
+    Create,
+    Update(i64),
+}
+
+struct PlannedRow {
+    sheet: String,
+    row: u32,
+    target: Target,
+    /// Member columns to write: (column, value before (updates only), value after).
+    columns: Vec<(&'static str, Value, Value)>,
+    events: Vec<(u8, NaiveDate)>,
+}
+
+struct Analysis {
+    report: ImportReport,
+    planned: Vec<PlannedRow>,
+    /// Branches to create: (placeholder id used in the plan, college, branch).
+    new_branches: Vec<(i64, String, String)>,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RosterError + '_ {
+    move |source| RosterError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What an import would do, as the UI's wizard shows it before the clerk commits.
+pub type ImportPreview = ImportReport;
+
+/// Checks a roster against the archive and says what an import would do; writes nothing.
+pub fn preview(
+    archive: &Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportPreview, RosterError> {
+    preview_with_progress(archive, actor, path, options, &|_| true)
+}
+
+pub fn preview_with_progress(
+    archive: &Archive,
+    _actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<ImportPreview, RosterError> {
+    report_progress(progress, ImportPhase::Reading, 0, 1)?;
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    let raw = read_bytes(path, &bytes)?;
+    Ok(analyse(archive.conn(), path, raw, options, progress)?.report)
+}
+
+/// Imports a roster: all of it in one transaction and one batch, or nothing when any row is
+/// invalid (unless `skip_invalid`), or nothing at all with `dry_run`. The file is read and
+/// checked again inside the transaction, so what is written matches the archive at that moment.
+pub fn import(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport, RosterError> {
+    import_with_progress(archive, actor, path, options, &|_| true)
+}
+
+/// `import` for a wizard's commit button: the same, with `dry_run` off.
+pub fn commit(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<ImportReport, RosterError> {
+    let options = ImportOptions {
+        dry_run: false,
+        ..options.clone()
+    };
+    import_with_progress(archive, actor, path, &options, progress)
+}
+
+pub fn import_with_progress(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<ImportReport, RosterError> {
+    if options.dry_run {
+        return preview_with_progress(archive, actor, path, options, progress);
+    }
+    report_progress(progress, ImportPhase::Reading, 0, 1)?;
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    let raw = read_bytes(path, &bytes)?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    with_tx(archive.conn_mut(), |tx| {
+        let mut analysis = analyse(tx, path, raw, options, progress)?;
+        let report = &mut analysis.report;
+        let blocked = !report.errors.is_empty() && !options.skip_invalid;
+        if blocked || analysis.planned.is_empty() {
+            return Ok(analysis.report);
+        }
+        let file_name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let batch_id = db::roster::insert_batch(
+            tx,
+            &db::roster::NewBatch {
+                file_name: &file_name,
+                file_sha256: &sha256,
+                rows: report.rows,
+                created: report.created,
+                updated: report.updated,
+                skipped: report.invalid,
+                imported_by: actor.name(),
+            },
+        )?;
+        let mut created_units = HashMap::new();
+        for (placeholder, college, branch) in &analysis.new_branches {
+            let id = create_branch(tx, batch_id, college, branch)?;
+            created_units.insert(*placeholder, id);
+        }
+        let total = analysis.planned.len();
+        for (done, planned) in analysis.planned.iter_mut().enumerate() {
+            if done % PROGRESS_EVERY == 0 {
+                report_progress(progress, ImportPhase::Writing, done, total)?;
+            }
+            for (column, _, after) in &mut planned.columns {
+                if *column == "branch_id"
+                    && let Some(id) = after.as_i64().and_then(|p| created_units.get(&p))
+                {
+                    *after = Value::from(*id);
+                }
+            }
+            write_row(tx, actor, batch_id, &file_name, planned)?;
+        }
+        report_progress(progress, ImportPhase::Writing, total, total)?;
+        report.committed = true;
+        report.batch = Some(batch_id);
+        Ok(analysis.report)
+    })
+}
+
+/// Creates `college/branch` for a batch: the college committee under the root if it is missing
+/// (and the root, in an archive that has none).
+fn create_branch(
+    conn: &rusqlite::Connection,
+    batch_id: i64,
+    college: &str,
+    branch: &str,
+) -> Result<i64, RosterError> {
+    let add = |kind: OrgKind, name: &str, parent: Option<i64>| -> Result<i64, RosterError> {
+        let id = org::add_unit(conn, kind, name, parent)?;
+        db::roster::insert_batch_unit(conn, batch_id, id)?;
+        Ok(id)
+    };
+    let root = match db::roster::root_unit(conn)? {
+        Some(id) => id,
+        None => add(OrgKind::UniversityCommittee, "党委", None)?,
+    };
+    let short = college.strip_suffix("党委").unwrap_or(college);
+    let mut college_id = None;
+    for name in [
+        college.to_string(),
+        short.to_string(),
+        format!("{short}党委"),
+    ] {
+        college_id = college_id.or(db::roster::find_unit(
+            conn,
+            "college_committee",
+            &name,
+            Some(root),
+        )?);
+    }
+    let college_id = match college_id {
+        Some(id) => id,
+        None => add(OrgKind::CollegeCommittee, college, Some(root))?,
+    };
+    match db::roster::find_unit(conn, "branch", branch, Some(college_id))? {
+        Some(id) => Ok(id),
+        None => add(OrgKind::Branch, branch, Some(college_id)),
+    }
+}
+
+fn write_row(
+    conn: &rusqlite::Connection,
+    actor: &Actor,
+    batch_id: i64,
+    file_name: &str,
+    planned: &PlannedRow,
+) -> Result<(), RosterError> {
+    let after: Map<String, Value> = planned
+        .columns
+        .iter()
+        .map(|(c, _, a)| (c.to_string(), a.clone()))
+        .collect();
+    let values: Vec<(&'static str, Value)> = planned
+        .columns
+        .iter()
+        .map(|(c, _, a)| (*c, a.clone()))
+        .collect();
+    let member_id = match planned.target {
+        Target::Create => {
+            let id = db::roster::insert_member(conn, &values)?;
+            db::roster::insert_batch_row(
+                conn,
+                batch_id,
+                &planned.sheet,
+                planned.row,
+                id,
+                "created",
+                None,
+                &Value::Object(after),
+            )?;
+            id
+        }
+        Target::Update(id) => {
+            db::roster::update_member(conn, id, &values)?;
+            let before: Map<String, Value> = planned
+                .columns
+                .iter()
+                .map(|(c, b, _)| (c.to_string(), b.clone()))
+                .collect();
+            db::roster::insert_batch_row(
+                conn,
+                batch_id,
+                &planned.sheet,
+                planned.row,
+                id,
+                "updated",
+                Some(&Value::Object(before)),
+                &Value::Object(after),
+            )?;
+            id
+        }
+    };
+    let note = format!(
+        "导入（批次 {batch_id}）：名册 {file_name} 工作表 {} 第 {} 行",
+        planned.sheet, planned.row
+    );
+    let joined = planned
+        .events
+        .iter()
+        .find(|(step, _)| *step == JOINED_STEPS[0])
+        .map(|(_, date)| *date);
+    for &(step, date) in &planned.events {
+        // A conversion dated a whole number of months after the probation year is a probation
+        // that was extended: record the extension, so that 转为正式党员日期 derives to the
+        // roster's date (whether the extension was allowed is for `dangan check` to say).
+        if step == CONVERSION_STEP
+            && let Some(joined) = joined
+            && let Some(months) = super::extension_months(joined, date)
+        {
+            let extension = NewEvent {
+                member_id,
+                kind: EventKind::ProbationExtended,
+                step: None,
+                months: Some(months),
+                date: joined.checked_add_months(PROBATION).unwrap_or(joined),
+                note: Some(note.clone()),
+                people: Vec::new(),
+            };
+            let event_id = insert_event(conn, &extension, actor.name())?;
+            db::roster::insert_batch_event(conn, batch_id, event_id)?;
+        }
+        let event = NewEvent {
+            member_id,
+            kind: EventKind::Step,
+            step: Some(step),
+            months: None,
+            date,
+            note: Some(note.clone()),
+            people: Vec::new(),
+        };
+        let event_id = insert_event(conn, &event, actor.name())?;
+        db::roster::insert_batch_event(conn, batch_id, event_id)?;
+    }
+    Ok(())
+}
+
+/// The header texts of a sheet's likeliest header row, for a message.
+fn found_headers(header: Option<&Header>, sheet: &super::read::RawSheet) -> Vec<String> {
+    match header {
+        Some(h) => h
+            .columns
+            .iter()
+            .map(|(t, _)| t.clone())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        None => sheet
+            .rows
+            .iter()
+            .find(|r| r.cells.iter().any(|c| !c.is_blank()))
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.display().trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn required_fields() -> Vec<Field> {
+    super::columns::columns()
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.field)
+        .collect()
+}
+
+fn analyse(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    mut raw: RawFile,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+) -> Result<Analysis, RosterError> {
+    let mut report = ImportReport {
+        file: path.display().to_string(),
+        format: raw.format.to_string(),
+        encoding: raw.encoding.map(str::to_string),
+        sheets: Vec::new(),
+        rows: 0,
+        valid: 0,
+        invalid: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        unknown_branches: Vec::new(),
+        new_branches: Vec::new(),
+        updates: Vec::new(),
+        committed: false,
+        batch: None,
+    };
+
+    let sheets: Vec<usize> = match &options.sheet {
+        Some(name) => {
+            let found = raw.sheets.iter().position(|s| &s.name == name);
+            vec![found.ok_or_else(|| RosterError::NoSuchSheet {
+                path: path.to_path_buf(),
+                sheet: name.clone(),
+                available: raw.sheets.iter().map(|s| s.name.clone()).collect(),
+            })?]
+        }
+        None => (0..raw.sheets.len())
+            .filter(|i| !raw.sheets[*i].hidden)
+            .collect(),
+    };
+
+    // Which sheets are rosters, and their headers.
+    let required = required_fields();
+    let mut read: Vec<(usize, Header)> = Vec::new();
+    let mut first_unmapped: Option<RosterError> = None;
+    for &index in &sheets {
+        let sheet = &raw.sheets[index];
+        let non_blank = sheet
+            .rows
+            .iter()
+            .any(|r| r.cells.iter().any(|c| !c.is_blank()));
+        let header = find_header(sheet);
+        let mapped = header.as_ref().map_or(0, Header::mapped);
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|f| header.as_ref().and_then(|h| h.index_of(**f)).is_none())
+            .map(|f| f.label().to_string())
+            .collect();
+        let unusable = || RosterError::MissingColumns {
+            path: path.to_path_buf(),
+            sheet: sheet.name.clone(),
+            missing: missing.clone(),
+            found: found_headers(header.as_ref(), sheet),
+        };
+        let skipped = if !non_blank {
+            Some("空工作表".to_string())
+        } else if mapped >= 2 && !missing.is_empty() {
+            // A roster that lacks a required column: never guess, stop.
+            return Err(unusable());
+        } else if !missing.is_empty() {
+            if options.sheet.is_some() {
+                return Err(unusable());
+            }
+            first_unmapped.get_or_insert_with(unusable);
+            Some("没有可识别的名册列".to_string())
+        } else {
+            None
+        };
+        let (header_row, columns) = match &header {
+            Some(h) if skipped.is_none() => (
+                sheet.rows[h.row_index].number,
+                h.columns
+                    .iter()
+                    .map(|(text, field)| ColumnMapping {
+                        column: text.clone(),
+                        field: *field,
+                    })
+                    .collect(),
+            ),
+            _ => (0, Vec::new()),
+        };
+        let rows = match (&header, &skipped) {
+            (Some(h), None) => sheet.rows[h.row_index + 1..]
+                .iter()
+                .filter(|r| r.cells.iter().any(|c| !c.is_blank()))
+                .count(),
+            _ => 0,
+        };
+        report.sheets.push(SheetPreview {
+            name: sheet.name.clone(),
+            header_row,
+            rows,
+            columns,
+            skipped: skipped.clone(),
+        });
+        if skipped.is_none()
+            && let Some(h) = header
+        {
+            read.push((index, h));
+        }
+    }
+    if read.is_empty() {
+        return Err(first_unmapped.unwrap_or_else(|| RosterError::NoRows {
+            path: path.to_path_buf(),
+        }));
+    }
+
+    let mut known_branches = db::org::branches(conn)?;
+    let mut branches = BranchResolver::new(known_branches.clone());
+    let mut new_branches = Vec::new();
+    if options.create_branches {
+        // Branches named as college/branch that the archive lacks get placeholder ids (negative),
+        // replaced by the real ones when the batch creates them.
+        for (index, header) in &read {
+            let Some(col) = header.index_of(Field::Branch) else {
+                continue;
+            };
+            for row in &raw.sheets[*index].rows[header.row_index + 1..] {
+                let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
+                    continue;
+                };
+                let text = clean_text(&cell.display());
+                let segments: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+                if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
+                    continue;
+                }
+                if let BranchMatch::Unknown = branches.resolve(&text, None) {
+                    let college = segments[segments.len() - 2].to_string();
+                    let name = segments[segments.len() - 1].to_string();
+                    let placeholder = -(new_branches.len() as i64) - 1;
+                    new_branches.push((placeholder, college.clone(), name.clone()));
+                    known_branches.push(BranchOption {
+                        id: placeholder,
+                        name,
+                        college,
+                    });
+                    branches = BranchResolver::new(known_branches.clone());
+                }
+            }
+        }
+        report.new_branches = new_branches
+            .iter()
+            .map(|(_, c, b)| format!("{c}/{b}"))
+            .collect();
+    }
+    let mut by_id_number: HashMap<String, i64> = HashMap::new();
+    let mut by_student_no: HashMap<String, i64> = HashMap::new();
+    for (id, id_number, student_no) in db::roster::member_keys(conn)? {
+        if let Some(n) = id_number {
+            by_id_number.insert(n, id);
+        }
+        if let Some(s) = student_no {
+            by_student_no.insert(s, id);
+        }
+    }
+    let member_columns: Vec<(Field, &'static str)> = Field::ALL
+        .iter()
+        .filter_map(|f| f.db_column().map(|c| (*f, c)))
+        .collect();
+
+    let mut seen_id: HashMap<String, (String, u32)> = HashMap::new();
+    let mut seen_student: HashMap<String, (String, u32)> = HashMap::new();
+    let mut unknown_branches: BTreeSet<String> = BTreeSet::new();
+    let mut planned = Vec::new();
+
+    let total: usize = report.sheets.iter().map(|s| s.rows).sum();
+    let mut checked_rows = 0;
+    for (index, header) in &read {
+        // Rows are taken out of the file as they are checked and dropped after, so that the
+        // whole file and the whole plan are not held at once.
+        let rows = std::mem::take(&mut raw.sheets[*index].rows);
+        let sheet = &raw.sheets[*index];
+        let ctx = RowContext {
+            sheet: &sheet.name,
+            header,
+            branches: &branches,
+            as_of: options.as_of,
+        };
+        for row in rows.into_iter().skip(header.row_index + 1) {
+            if row.cells.iter().all(|c| c.is_blank()) {
+                continue;
+            }
+            if checked_rows % PROGRESS_EVERY == 0 {
+                report_progress(progress, ImportPhase::Checking, checked_rows, total)?;
+            }
+            checked_rows += 1;
+            report.rows += 1;
+            let mut checked = check_row(&ctx, &row);
+            if let Some(branch) = checked.unknown_branch.take() {
+                unknown_branches.insert(branch);
+            }
+            let column_of = |field: Field| {
+                header.index_of(field).map_or_else(
+                    || field.label().to_string(),
+                    |i| header.columns[i].0.clone(),
+                )
+            };
+            let raw_value = |field: Field| {
+                header
+                    .index_of(field)
+                    .and_then(|i| row.cells.get(i))
+                    .map(|c| c.display())
+                    .unwrap_or_default()
+            };
+            // Duplicates within the file, across sheets: the later row is the invalid one.
+            for (field, seen) in [
+                (Field::IdNumber, &mut seen_id),
+                (Field::StudentNo, &mut seen_student),
+            ] {
+                if let Some(FieldValue::Text(key)) = checked.record.get(&field) {
+                    match seen.get(key) {
+                        Some((first_sheet, first_row)) => checked.errors.push(CellIssue {
+                            sheet: sheet.name.clone(),
+                            row: row.number,
+                            column: column_of(field),
+                            field: Some(field),
+                            code: IssueCode::DuplicateInFile,
+                            message: format!(
+                                "{} {key} 与工作表 {first_sheet:?} 第 {first_row} 行重复",
+                                field.label()
+                            ),
+                            value: raw_value(field),
+                        }),
+                        None => {
+                            seen.insert(key.clone(), (sheet.name.clone(), row.number));
+                        }
+                    }
+                }
+            }
+            let issue = |field: Field, code: IssueCode, message: String| CellIssue {
+                sheet: sheet.name.clone(),
+                row: row.number,
+                column: column_of(field),
+                field: Some(field),
+                code,
+                message,
+                value: raw_value(field),
+            };
+
+            // The member this row is, if the archive has them.
+            let text_of = |record: &Record, field: Field| match record.get(&field) {
+                Some(FieldValue::Text(t)) => Some(t.clone()),
+                _ => None,
+            };
+            let by_id = text_of(&checked.record, Field::IdNumber)
+                .and_then(|n| by_id_number.get(&n).copied());
+            let by_no = text_of(&checked.record, Field::StudentNo)
+                .and_then(|n| by_student_no.get(&n).copied());
+            let target = match (by_id, by_no) {
+                (Some(a), Some(b)) if a != b => {
+                    checked.errors.push(issue(
+                        Field::StudentNo,
+                        IssueCode::ConflictingMatch,
+                        format!("公民身份号码属于档案中的党员 {a}，学号却属于党员 {b}；请核对"),
+                    ));
+                    None
+                }
+                (Some(id), _) | (None, Some(id)) => Some(Target::Update(id)),
+                (None, None) => Some(Target::Create),
+            };
+
+            let mut plan = None;
+            if let Some(target) = target {
+                let (columns, events, row_issues, row_warnings) =
+                    plan_row(conn, &checked.record, &target, &member_columns, &issue)?;
+                checked.errors.extend(row_issues);
+                checked.warnings.extend(row_warnings);
+                plan = Some((target, columns, events));
+            }
+            report.warnings.append(&mut checked.warnings);
+            if !checked.errors.is_empty() {
+                report.invalid += 1;
+                report.errors.append(&mut checked.errors);
+                continue;
+            }
+            report.valid += 1;
+            let Some((target, columns, events)) = plan else {
+                continue;
+            };
+            let name = text_of(&checked.record, Field::Name).unwrap_or_default();
+            match target {
+                Target::Create => report.created += 1,
+                Target::Update(id) => {
+                    if columns.is_empty() && events.is_empty() {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    report.updated += 1;
+                    let mut changes: Vec<FieldChange> = columns
+                        .iter()
+                        .filter_map(|(column, before, after)| {
+                            let field = member_columns.iter().find(|(_, c)| c == column)?.0;
+                            Some(FieldChange {
+                                field,
+                                label: field.label().to_string(),
+                                before: display_value(field, before, &branches),
+                                after: display_value(field, after, &branches),
+                            })
+                        })
+                        .collect();
+                    for (step, date) in &events {
+                        let field = if *step == CONVERSION_STEP {
+                            Field::FullMemberDate
+                        } else {
+                            Field::JoinedDate
+                        };
+                        if *step == JOINED_STEPS[1] {
+                            continue;
+                        }
+                        changes.push(FieldChange {
+                            field,
+                            label: field.label().to_string(),
+                            before: String::new(),
+                            after: date.to_string(),
+                        });
+                    }
+                    report.updates.push(RowChange {
+                        sheet: sheet.name.clone(),
+                        row: row.number,
+                        member_id: Some(id),
+                        name,
+                        action: RowAction::Updated,
+                        changes,
+                    });
+                }
+            }
+            planned.push(PlannedRow {
+                sheet: sheet.name.clone(),
+                row: row.number,
+                target,
+                columns,
+                events,
+            });
+        }
+    }
+    if report.rows == 0 {
+        return Err(RosterError::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
+    report.unknown_branches = unknown_branches.into_iter().collect();
+    report.errors.sort_by(|a, b| {
+        (sheet_order(&report.sheets, &a.sheet), a.row)
+            .cmp(&(sheet_order(&report.sheets, &b.sheet), b.row))
+    });
+    Ok(Analysis {
+        report,
+        planned,
+        new_branches,
+    })
+}
+
+fn sheet_order(sheets: &[SheetPreview], name: &str) -> usize {
+    sheets
+        .iter()
+        .position(|s| s.name == name)
+        .unwrap_or(usize::MAX)
+}
+
+type Planned = (
+    Vec<(&'static str, Value, Value)>,
+    Vec<(u8, NaiveDate)>,
+    Vec<CellIssue>,
+    Vec<CellIssue>,
+);
+
+/// What a checked row writes: member columns (with their values before, for updates) and
+/// development steps; and the problems found against the member's timeline.
+fn plan_row(
+    conn: &rusqlite::Connection,
+    record: &Record,
+    target: &Target,
+    member_columns: &[(Field, &'static str)],
+    issue: &dyn Fn(Field, IssueCode, String) -> CellIssue,
+) -> Result<Planned, RosterError> {
+    let mut columns = Vec::new();
+    let mut issues = Vec::new();
+    let mut warnings = Vec::new();
+    let date_of = |field: Field| match record.get(&field) {
+        Some(FieldValue::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let joined = date_of(Field::JoinedDate);
+    let full = date_of(Field::FullMemberDate);
+    let mut events = Vec::new();
+    match target {
+        Target::Create => {
+            for (field, column) in member_columns {
+                if let Some(value) = record.get(field) {
+                    columns.push((*column, Value::Null, value.db_value()));
+                }
+            }
+            if let Some(joined) = joined {
+                events.extend(JOINED_STEPS.iter().map(|s| (*s, joined)));
+                if let Some(full) = full {
+                    events.push((CONVERSION_STEP, full));
+                }
+            }
+        }
+        Target::Update(id) => {
+            let names: Vec<&'static str> = member_columns.iter().map(|(_, c)| *c).collect();
+            let current = db::roster::member_values(conn, *id, &names)?.unwrap_or_default();
+            for ((field, column), before) in member_columns.iter().zip(current) {
+                if let Some(value) = record.get(field) {
+                    let after = value.db_value();
+                    if before != after {
+                        columns.push((*column, before, after));
+                    }
+                }
+            }
+            let steps = db::roster::current_steps(conn, *id)?;
+            let step_date = |step: u8| steps.iter().find(|(s, _)| *s == step).map(|(_, d)| *d);
+            let recorded_joined = step_date(15);
+            if let Some(joined) = joined {
+                match recorded_joined {
+                    Some(recorded) if recorded != joined => issues.push(issue(
+                        Field::JoinedDate,
+                        IssueCode::ConflictsWithTimeline,
+                        format!(
+                            "档案中该党员的入党时间（第15步）为 {recorded}，名册为 {joined}；请用 dangan step correct 更正，导入不覆盖"
+                        ),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        events.push((15, joined));
+                        if step_date(17).is_none() {
+                            events.push((17, joined));
+                        }
+                    }
+                }
+            }
+            if let (Some(full), Some(joined)) = (full, joined.or(recorded_joined))
+                && issues.is_empty()
+            {
+                if step_date(CONVERSION_STEP).is_none() {
+                    events.push((CONVERSION_STEP, full));
+                } else if joined.checked_add_months(PROBATION) != Some(full) {
+                    warnings.push(issue(
+                        Field::FullMemberDate,
+                        IssueCode::FullMemberDateDerived,
+                        format!(
+                            "档案已记录转正，按入党时间推算转为正式党员日期；名册中的 {full} 未导入"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok((columns, events, issues, warnings))
+}
+
+fn display_value(field: Field, value: &Value, branches: &BranchResolver) -> String {
+    match (field, value) {
+        (_, Value::Null) => String::new(),
+        (Field::Branch, Value::Number(n)) => n
+            .as_i64()
+            .map_or_else(String::new, |id| branches.display(id)),
+        (Field::Sex, Value::String(code)) => {
+            Sex::from_code(code).map_or_else(|| code.clone(), |s| s.zh().to_string())
+        }
+        (Field::LostContact | Field::Mobile, Value::Number(n)) => {
+            if n.as_i64() == Some(1) { "是" } else { "否" }.to_string()
+        }
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// An import batch as the history lists it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BatchSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub rows: i64,
+    #[ts(type = "number")]
+    pub created: i64,
+    #[ts(type = "number")]
+    pub updated: i64,
+    #[ts(type = "number")]
+    pub skipped: i64,
+    pub imported_by: String,
+    pub imported_at: String,
+    pub undone_at: Option<String>,
+}
+
+/// Every import batch, newest first.
+pub fn history(archive: &Archive, _actor: &Actor) -> Result<Vec<BatchSummary>, RosterError> {
+    Ok(db::roster::batches(archive.conn())?
+        .into_iter()
+        .map(|b| BatchSummary {
+            id: b.id,
+            file_name: b.file_name,
+            rows: b.rows,
+            created: b.created,
+            updated: b.updated,
+            skipped: b.skipped,
+            imported_by: b.imported_by,
+            imported_at: b.imported_at,
+            undone_at: b.undone_at,
+        })
+        .collect())
+}
+
+/// What an undo reverted.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UndoSummary {
+    #[ts(type = "number")]
+    pub batch: i64,
+    pub removed_members: usize,
+    pub restored_members: usize,
+    pub removed_events: usize,
+}
+
+/// Reverts a batch exactly: the members it created are removed, the fields it updated get their
+/// values back, the steps it recorded are removed. Refused, with the reasons, when anything done
+/// since depends on the batch.
+pub fn undo(
+    archive: &mut Archive,
+    actor: &Actor,
+    batch_id: i64,
+) -> Result<UndoSummary, RosterError> {
+    with_tx(archive.conn_mut(), |tx| {
+        let batch = db::roster::batch(tx, batch_id)?.ok_or(RosterError::BatchNotFound(batch_id))?;
+        if let Some(at) = batch.undone_at {
+            return Err(RosterError::BatchAlreadyUndone(batch_id, at));
+        }
+        let rows = db::roster::batch_rows(tx, batch_id)?;
+        let events = db::roster::batch_event_ids(tx, batch_id)?;
+        let mut blockers = Vec::new();
+        let changed = db::roster::batch_events_changed(tx, batch_id)?;
+        if changed > 0 {
+            blockers.push(format!(
+                "本批次记录的 {changed} 个发展步骤之后被更正或附上了材料"
+            ));
+        }
+        let parse = |text: &str| -> Map<String, Value> {
+            match serde_json::from_str(text) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            }
+        };
+        let known: Vec<&'static str> = Field::ALL.iter().filter_map(|f| f.db_column()).collect();
+        let column = |name: &str| known.iter().copied().find(|c| *c == name);
+        for (member_id, action, _, after) in &rows {
+            let Some(member_id) = *member_id else {
+                continue;
+            };
+            for later in db::roster::later_batches_for_member(tx, member_id, batch_id)? {
+                blockers.push(format!(
+                    "党员 {member_id} 之后又被导入批次 {later} 修改；请先撤销批次 {later}"
+                ));
+            }
+            let after = parse(after);
+            let names: Vec<&'static str> = after.keys().filter_map(|k| column(k)).collect();
+            let now = db::roster::member_values(tx, member_id, &names)?.unwrap_or_default();
+            for (name, value) in names.iter().zip(now) {
+                if after.get(*name) != Some(&value) {
+                    let label = Field::ALL
+                        .iter()
+                        .find(|f| f.db_column() == Some(name))
+                        .map_or(*name, |f| f.label());
+                    blockers.push(format!("党员 {member_id} 的“{label}”在导入后又被修改"));
+                }
+            }
+            if action == "created" {
+                let others = db::roster::events_outside_batch(tx, member_id, batch_id)?;
+                if others > 0 {
+                    blockers.push(format!("党员 {member_id} 在导入后又记录了 {others} 个事件"));
+                }
+                let records = db::roster::records_elsewhere(tx, member_id)?;
+                if records > 0 {
+                    blockers.push(format!(
+                        "党员 {member_id} 在导入后又有 {records} 条思想汇报、会议或介绍信记录"
+                    ));
+                }
+                if db::roster::named_at_events(tx, member_id)? > 0 {
+                    blockers.push(format!(
+                        "党员 {member_id} 已作为介绍人、联系人等出现在其他党员的记录中"
+                    ));
+                }
+            }
+        }
+        if !blockers.is_empty() {
+            blockers.dedup();
+            return Err(RosterError::UndoBlocked {
+                batch: batch_id,
+                reason: blockers.join("；"),
+            });
+        }
+        for event_id in &events {
+            db::roster::delete_event(tx, *event_id)?;
+        }
+        let (mut removed, mut restored) = (0, 0);
+        for (member_id, action, before, _) in &rows {
+            let Some(member_id) = *member_id else {
+                continue;
+            };
+            if action == "created" {
+                db::roster::delete_member(tx, member_id)?;
+                removed += 1;
+            } else {
+                let before = parse(before.as_deref().unwrap_or("{}"));
+                let values: Vec<(&'static str, Value)> = before
+                    .into_iter()
+                    .filter_map(|(k, v)| column(&k).map(|c| (c, v)))
+                    .collect();
+                db::roster::update_member(tx, member_id, &values)?;
+                restored += 1;
+            }
+        }
+        for unit in db::roster::batch_units(tx, batch_id)? {
+            let users = db::roster::unit_users(tx, unit)?;
+            if users > 0 {
+                // Returning the error rolls the whole undo back.
+                return Err(RosterError::UndoBlocked {
+                    batch: batch_id,
+                    reason: format!(
+                        "本批次创建的组织单位 {unit} 现在还有 {users} 个党员或下级组织"
+                    ),
+                });
+            }
+            db::roster::delete_unit(tx, unit)?;
+        }
+        db::roster::mark_undone(tx, batch_id, actor.name())?;
+        Ok(UndoSummary {
+            batch: batch_id,
+            removed_members: removed,
+            restored_members: restored,
+            removed_events: events.len(),
+        })
+    })
+}

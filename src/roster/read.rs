@@ -1,0 +1,497 @@
+//! Reading a roster file into sheets of raw cells, and finding each sheet's header row(s).
+//!
+//! Excel files (.xlsx, .xlsm, .xls) are read with calamine, CSV with the `csv` crate after the
+//! text encoding is detected (UTF-8 with or without BOM, otherwise GB18030, a superset of GBK).
+//! The file's kind is decided by its first bytes, not its name, so a text file renamed .xlsx or a
+//! picture gets a clear error instead of a parser's complaint.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader};
+
+use super::cells::{Cell, clean_text};
+use super::columns::{Field, field_for_header};
+use super::error::RosterError;
+
+/// A sheet as read: each row with the number Excel shows for it (1-based), or the CSV line.
+#[derive(Debug, Clone)]
+pub struct RawSheet {
+    pub name: String,
+    /// Hidden sheets (a template's lists) are read only when asked for by name.
+    pub hidden: bool,
+    pub rows: Vec<RawRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub number: u32,
+    pub cells: Vec<Cell>,
+}
+
+/// A file as read.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    /// xlsx, xls or csv.
+    pub format: &'static str,
+    /// The text encoding of a CSV file: utf-8, utf-8-bom or gb18030.
+    pub encoding: Option<&'static str>,
+    pub sheets: Vec<RawSheet>,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+pub fn read_file(path: &Path) -> Result<RawFile, RosterError> {
+    let bytes = std::fs::read(path).map_err(|source| RosterError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_bytes(path, &bytes)
+}
+
+/// Reads a roster held in memory; `path` names it in messages and gives the extension.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    if bytes.is_empty() {
+        return Err(RosterError::EmptyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let excel_name = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls");
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
+        return read_workbook(path, bytes);
+    }
+    if excel_name || !looks_like_text(bytes) {
+        return Err(RosterError::UnsupportedFile {
+            path: path.to_path_buf(),
+            found: describe_bytes(bytes),
+        });
+    }
+    read_csv(path, bytes)
+}
+
+/// What a file that is neither Excel nor text seems to be, for the message.
+fn describe_bytes(bytes: &[u8]) -> String {
+    if bytes.starts_with(b"\x89PNG") {
+        "这是一张 PNG 图片".to_string()
+    } else if bytes.starts_with(b"%PDF") {
+        "这是 PDF 文件".to_string()
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "这是一张 JPEG 图片".to_string()
+    } else if looks_like_text(bytes) {
+        "内容是纯文本，只是文件名为 Excel".to_string()
+    } else {
+        "内容无法识别".to_string()
+    }
+}
+
+/// No NUL bytes and mostly printable in the first kilobytes.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    !head.contains(&0)
+        && head
+            .iter()
+            .filter(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t'))
+            .count()
+            * 100
+            <= head.len()
+}
+
+/// Reads a workbook with calamine. calamine 0.38 can panic on some corrupted files (a damaged
+/// .xls sector table, for one, as the corrupted-bytes property test found), so the read runs
+/// under `catch_unwind` and a panic becomes a damaged-workbook error rather than a crash.
+fn read_workbook(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_inner(path, bytes)
+    }))
+    .unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the reader failed".to_string());
+        Err(RosterError::BadWorkbook {
+            path: path.to_path_buf(),
+            reason,
+        })
+    })
+}
+
+fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    if bytes.starts_with(ZIP_MAGIC) {
+        return read_xlsx_streaming(path, bytes);
+    }
+    let bad = |reason: String| RosterError::BadWorkbook {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let hidden = hidden_sheets(workbook.sheets_metadata());
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut cells: Vec<Cell> = std::iter::repeat_n(Cell::Empty, first_col as usize)
+                    .chain(row.iter().map(cell_from))
+                    .collect();
+                while cells.last() == Some(&Cell::Empty) {
+                    cells.pop();
+                }
+                RawRow {
+                    number: first_row + i as u32 + 1,
+                    cells,
+                }
+            })
+            .collect();
+        sheets.push(RawSheet {
+            hidden: hidden.contains(&name),
+            name,
+            rows,
+        });
+    }
+    Ok(RawFile {
+        format: "xls",
+        encoding: None,
+        sheets,
+    })
+}
+
+fn hidden_sheets(metadata: &[calamine::Sheet]) -> Vec<String> {
+    metadata
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// .xlsx/.xlsm cell by cell (calamine's cell reader), so that no second copy of the sheet (a
+/// calamine `Range`) is held while the rows are built.
+fn read_xlsx_streaming(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    let bad = |reason: String| RosterError::BadWorkbook {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let hidden = hidden_sheets(workbook.sheets_metadata());
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let mut reader = workbook
+            .worksheet_cells_reader(&name)
+            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?;
+        let mut rows: Vec<RawRow> = Vec::new();
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?
+        {
+            let (row, col) = cell.get_position();
+            let value = cell_from_ref(cell.get_value());
+            if value == Cell::Empty {
+                continue;
+            }
+            let number = row + 1;
+            if rows.last().is_none_or(|r| r.number != number) {
+                rows.push(RawRow {
+                    number,
+                    cells: Vec::new(),
+                });
+            }
+            if let Some(last) = rows.last_mut() {
+                let col = col as usize;
+                if last.cells.len() <= col {
+                    last.cells.resize(col + 1, Cell::Empty);
+                }
+                last.cells[col] = value;
+            }
+        }
+        // Cells come in row order in every writer we know; make sure of it.
+        rows.sort_by_key(|r| r.number);
+        sheets.push(RawSheet {
+            hidden: hidden.contains(&name),
+            name,
+            rows,
+        });
+    }
+    Ok(RawFile {
+        format: "xlsx",
+        encoding: None,
+        sheets,
+    })
+}
+
+fn cell_from_ref(data: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => Cell::Date(dt.as_f64()),
+        DataRef::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+fn cell_from(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => Cell::Date(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// The text of a CSV file and the encoding it was in.
+pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+        return (String::from_utf8_lossy(rest).into_owned(), "utf-8-bom");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), "utf-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned(), "gb18030")
+        }
+    }
+}
+
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    let (text, encoding) = decode_text(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let bytes_of_text = text.as_bytes();
+    let (mut line, mut counted_to) = (1u64, 0usize);
+    for record in reader.records() {
+        let record = record.map_err(|e| RosterError::BadCsv {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, |p| p.line()),
+            reason: e.to_string(),
+        })?;
+        // The csv crate counts records, not the line breaks inside quoted fields: count them.
+        let start = record.position().map_or(counted_to, |p| p.byte() as usize);
+        let mut start = start.min(bytes_of_text.len());
+        // A record's position may point at the end of the previous terminator or at blank lines.
+        while start < bytes_of_text.len() && matches!(bytes_of_text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line += bytes_of_text[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = start;
+        }
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|field| {
+                if field.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(field.to_string())
+                }
+            })
+            .collect();
+        while cells.last() == Some(&Cell::Empty) {
+            cells.pop();
+        }
+        rows.push(RawRow {
+            number: u32::try_from(line).unwrap_or(u32::MAX),
+            cells,
+        });
+    }
+    let name = path
+        .file_stem()
+        .map_or_else(|| "CSV".to_string(), |s| s.to_string_lossy().into_owned());
+    Ok(RawFile {
+        format: "csv",
+        encoding: Some(encoding),
+        sheets: vec![RawSheet {
+            name,
+            hidden: false,
+            rows,
+        }],
+    })
+}
+
+/// Where a sheet's header is and what each column is.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Index in `RawSheet::rows` of the (lower) header row; data starts after it.
+    pub row_index: usize,
+    /// For each column: the header text as written (the lower row's, or the upper's where the
+    /// lower cell is empty because of a vertical merge) and the field it maps to.
+    pub columns: Vec<(String, Option<Field>)>,
+}
+
+impl Header {
+    pub fn mapped(&self) -> usize {
+        self.columns.iter().filter(|(_, f)| f.is_some()).count()
+    }
+
+    /// The column index of each field (the first column that maps to it).
+    pub fn index_of(&self, field: Field) -> Option<usize> {
+        self.columns.iter().position(|(_, f)| *f == Some(field))
+    }
+}
+
+/// How many of the first rows are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Finds the header: the row, or pair of rows (a group header over the column names), whose
+/// texts name the most distinct known columns. Title rows above it name none and are skipped.
+pub fn find_header(sheet: &RawSheet) -> Option<Header> {
+    let mut best: Option<Header> = None;
+    let limit = sheet.rows.len().min(HEADER_SEARCH_ROWS);
+    for lower in 0..limit {
+        let mut candidates = vec![header_from(None, &sheet.rows[lower], lower)];
+        // A group header row has several cells; a title row has one.
+        let upper_is_group = lower > 0
+            && sheet.rows[lower - 1]
+                .cells
+                .iter()
+                .filter(|c| !c.is_blank())
+                .count()
+                >= 2;
+        if upper_is_group {
+            candidates.push(header_from(
+                Some(&sheet.rows[lower - 1]),
+                &sheet.rows[lower],
+                lower,
+            ));
+        }
+        for candidate in candidates {
+            let better = best.as_ref().is_none_or(|b| score(&candidate) > score(b));
+            if better && distinct(&candidate) > 0 {
+                best = Some(candidate);
+            }
+        }
+    }
+    best
+}
+
+/// Distinct known columns first; then, between a header row alone and the same row under its
+/// group header, the one that names more columns.
+fn score(header: &Header) -> (usize, usize) {
+    let named = header.columns.iter().filter(|(t, _)| !t.is_empty()).count();
+    (distinct(header), named)
+}
+
+fn distinct(header: &Header) -> usize {
+    let mut fields: Vec<Field> = header.columns.iter().filter_map(|(_, f)| *f).collect();
+    fields.sort();
+    fields.dedup();
+    fields.len()
+}
+
+fn header_from(upper: Option<&RawRow>, lower: &RawRow, row_index: usize) -> Header {
+    let width = lower.cells.len().max(upper.map_or(0, |u| u.cells.len()));
+    let text_at = |row: &RawRow, i: usize| {
+        row.cells
+            .get(i)
+            .map(|c| clean_text(&c.display()))
+            .unwrap_or_default()
+    };
+    let mut seen: Vec<Field> = Vec::new();
+    let columns = (0..width)
+        .map(|i| {
+            let mut text = text_at(lower, i);
+            if text.is_empty()
+                && let Some(upper) = upper
+            {
+                text = text_at(upper, i);
+            }
+            let field = field_for_header(&text).filter(|f| !seen.contains(f));
+            if let Some(f) = field {
+                seen.push(f);
+            }
+            (text, field)
+        })
+        .collect();
+    Header { row_index, columns }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: u32, texts: &[&str]) -> RawRow {
+        RawRow {
+            number,
+            cells: texts
+                .iter()
+                .map(|t| {
+                    if t.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(t.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_title_row_and_a_group_header_are_skipped() {
+        let sheet = RawSheet {
+            name: "Sheet1".into(),
+            hidden: false,
+            rows: vec![
+                row(1, &["计算机学院党员名册"]),
+                row(2, &["序号", "基本信息", "", "", "组织信息"]),
+                row(3, &["", "姓名", "性别", "身份证号码", "所在支部"]),
+                row(
+                    4,
+                    &["1", "张三", "男", "110108200110010129", "本科生第一党支部"],
+                ),
+            ],
+        };
+        let header = find_header(&sheet).unwrap();
+        assert_eq!(header.row_index, 2);
+        assert_eq!(header.columns[1], ("姓名".to_string(), Some(Field::Name)));
+        assert_eq!(header.columns[0].0, "序号");
+        assert_eq!(header.index_of(Field::Branch), Some(4));
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_by_their_first_line() {
+        let text = "a,b\r\nc,\"d\ne\"\r\n\r\nf,g\r\n";
+        let raw = read_bytes(Path::new("x.csv"), text.as_bytes()).unwrap();
+        let numbers: Vec<u32> = raw.sheets[0].rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 5]);
+    }
+
+    #[test]
+    fn csv_encodings_are_detected() {
+        let (text, enc) = decode_text("姓名,学号".as_bytes());
+        assert_eq!((text.as_str(), enc), ("姓名,学号", "utf-8"));
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,学号");
+        let (text, enc) = decode_text(&gbk);
+        assert_eq!((text.as_str(), enc), ("姓名,学号", "gb18030"));
+        let (text, enc) = decode_text(b"\xEF\xBB\xBFa,b");
+        assert_eq!((text.as_str(), enc), ("a,b", "utf-8-bom"));
+    }
+}
