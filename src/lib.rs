@@ -19,9 +19,11 @@ pub mod meetings;
 pub mod org;
 pub mod pdf;
 pub mod people;
+pub mod reminders;
 pub mod reports;
 pub mod roster;
 pub mod search;
+pub mod stats;
 
 #[cfg(test)]
 mod ts_bindings;

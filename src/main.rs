@@ -28,6 +28,7 @@ use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
 use dangan::roster::{self, ExportFormat, ExportOptions, ImportOptions, TextEncoding};
 use dangan::search;
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
+use dangan::{reminders, stats};
 use serde::Serialize;
 
 #[derive(Debug, Parser)]
@@ -96,6 +97,26 @@ enum Command {
     /// the branch's compliance with the meeting frequencies.
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// What falls due in a month or is overdue: steps with deadlines, reviews, thought reports,
+    /// conversion meetings, political birthdays, meetings a branch owes, letter receipts.
+    Reminders {
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Members per stage per college and branch, development per year, meeting compliance.
+    Stats {
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
     /// Find members (name, student number, ID number or its last digits) and thought reports
     /// (any word, Chinese included).
     Search {
@@ -963,6 +984,57 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Report(command) => report_command(&dir, &actor, command),
+        Command::Reminders {
+            month,
+            branch,
+            as_of,
+            output,
+        } => {
+            let archive = Archive::open_existing(&dir)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let (from, until) = match month {
+                Some(month) => reminders::month_bounds(&month)?,
+                None => reminders::month_bounds(&as_of.format("%Y-%m").to_string())?,
+            };
+            let branch = branch_id(&archive, &actor, branch.as_deref())?;
+            let list = reminders::reminders(&archive, &actor, branch, from, until, as_of)?;
+            print(output.json, &list, || {
+                list.iter()
+                    .map(|r| {
+                        let who = r
+                            .name
+                            .clone()
+                            .or_else(|| r.branch.clone())
+                            .unwrap_or_default();
+                        let flag = if r.overdue { "逾期 " } else { "" };
+                        format!("{}  {flag}{who}：{}", r.date, r.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        Command::Stats { as_of, output } => {
+            let archive = Archive::open_existing(&dir)?;
+            let figures = stats::stats(&archive, &actor, as_of.unwrap_or_else(today))?;
+            print(output.json, &figures, || {
+                let mut lines = vec![format!("{} members", figures.members)];
+                for (stage, count) in &figures.stages {
+                    lines.push(format!("  {stage}: {count}"));
+                }
+                for year in &figures.development {
+                    lines.push(format!(
+                        "{}: 申请 {} 积极分子 {} 发展对象 {} 接收 {} 转正 {}",
+                        year.year,
+                        year.applications,
+                        year.activists,
+                        year.development_targets,
+                        year.admitted,
+                        year.converted
+                    ));
+                }
+                lines.join("\n")
+            })
+        }
         Command::Meeting(command) => meeting_command(&dir, &actor, command),
         Command::Search {
             query,

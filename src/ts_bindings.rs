@@ -21,6 +21,8 @@ use crate::meetings::{
     Voter,
 };
 use crate::org::{BranchOption, OrgKind};
+use crate::reminders::{Reminder, ReminderKind};
+use crate::stats::{BranchMeetings, Stats, UnitStats, YearStats};
 use crate::pdf::PdfFile;
 use crate::pdf::batch::{BatchEntry, BatchOutcome, BatchProgress, BatchScope};
 use crate::pdf::letter::{IssuedLetter, LetterRecord, LetterRequest, MemberKind};
@@ -101,6 +103,12 @@ fn bindings() -> BTreeMap<String, String> {
     render::<HitKind>(&cfg, &mut files);
     render::<SearchHit>(&cfg, &mut files);
     render::<SearchResults>(&cfg, &mut files);
+    render::<ReminderKind>(&cfg, &mut files);
+    render::<Reminder>(&cfg, &mut files);
+    render::<UnitStats>(&cfg, &mut files);
+    render::<YearStats>(&cfg, &mut files);
+    render::<BranchMeetings>(&cfg, &mut files);
+    render::<Stats>(&cfg, &mut files);
     render::<MeetingKind>(&cfg, &mut files);
     render::<AttendanceStatus>(&cfg, &mut files);
     render::<AttendanceEntry>(&cfg, &mut files);

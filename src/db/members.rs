@@ -481,3 +481,22 @@ pub(crate) fn names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>>
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
+
+/// Every member's branch, by member id.
+pub(crate) fn branch_ids(conn: &Connection) -> rusqlite::Result<HashMap<i64, Option<i64>>> {
+    let mut stmt = conn.prepare_cached("SELECT id, branch_id FROM member")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// How many current events of the steps the statistics count (1, 3, 7, 15, 24) fall in each
+/// year: (year, step, count).
+pub(crate) fn steps_per_year(conn: &Connection) -> rusqlite::Result<Vec<(i32, u8, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT CAST(substr(date, 1, 4) AS INTEGER), step, count(*) FROM member_event
+          WHERE kind = 'step' AND step IN (1, 3, 7, 15, 24) AND superseded_by IS NULL
+          GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect()
+}

@@ -48,7 +48,7 @@ pub(crate) struct StepRecord {
 
 impl Subject {
     /// The date of the first recording of `step`.
-    fn first(&self, step: u8) -> Option<NaiveDate> {
+    pub(crate) fn first(&self, step: u8) -> Option<NaiveDate> {
         self.steps.iter().find(|s| s.step == step).map(|s| s.date)
     }
 

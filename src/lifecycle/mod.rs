@@ -5,6 +5,7 @@
 //! `people`) and does not print anything (the doors do).
 
 mod check;
+mod due;
 pub mod materials;
 mod plan;
 pub mod rules;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use check::Finding;
+pub use due::{DueItem, DueKind};
 pub use materials::{Material, MaterialStatus};
 pub use plan::{Plan, PlanConflict, PlannedStep};
 pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity};
@@ -276,6 +278,36 @@ pub fn full_members_on(
         .filter(|s| s.subject.left_on.is_none_or(|left| left > date))
         .map(|s| (s.subject.member_id, s.subject.name))
         .collect())
+}
+
+/// Everything due for each member (of a branch, or all) up to `until` — deadlines of steps,
+/// periodic reviews, the conversion meeting once probation ends, thought reports, political
+/// birthdays — with the overdue ones, as of `as_of`; members who left owe nothing.
+pub fn due(
+    archive: &Archive,
+    actor: &Actor,
+    branch_id: Option<i64>,
+    from: NaiveDate,
+    until: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Vec<DueItem>, LifecycleError> {
+    let book = rule_book(archive, actor)?;
+    let subjects = db::members::subjects(archive.conn(), None)?;
+    let mut items: Vec<DueItem> = subjects
+        .iter()
+        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .flat_map(|s| due::due_items(&s.subject, &book, as_of, from, until))
+        .collect();
+    items.sort_by(|a, b| a.date.cmp(&b.date).then(a.member_id.cmp(&b.member_id)));
+    Ok(items)
+}
+
+/// Each member's branch, by member id.
+pub fn member_branches(
+    archive: &Archive,
+    _actor: &Actor,
+) -> Result<HashMap<i64, Option<i64>>, LifecycleError> {
+    Ok(db::members::branch_ids(archive.conn())?)
 }
 
 /// A member's thought reports that are due and missing.

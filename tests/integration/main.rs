@@ -8,6 +8,7 @@
 //! - `pdf`: generated PDFs read back with poppler-utils (text, pages, fonts), the letter register
 //!   and batches.
 //! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
+//! - `reminders`: `dangan reminders` on dates derived from demo timelines, and `dangan stats`.
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
@@ -22,6 +23,7 @@ mod lifecycle;
 mod meetings;
 mod members;
 mod pdf;
+mod reminders;
 mod reports;
 mod roster;
 mod roster_fixtures;
