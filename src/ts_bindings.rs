@@ -21,8 +21,6 @@ use crate::meetings::{
     Voter,
 };
 use crate::org::{BranchOption, OrgKind};
-use crate::reminders::{Reminder, ReminderKind};
-use crate::stats::{BranchMeetings, Stats, UnitStats, YearStats};
 use crate::pdf::PdfFile;
 use crate::pdf::batch::{BatchEntry, BatchOutcome, BatchProgress, BatchScope};
 use crate::pdf::letter::{IssuedLetter, LetterRecord, LetterRequest, MemberKind};
@@ -31,6 +29,7 @@ use crate::people::{
     EventKind, EventPerson, MemberDetail, MemberEvent, MemberPage, MemberQuery, MemberSummary,
     PersonRole, Sex, Stage,
 };
+use crate::reminders::{Reminder, ReminderKind};
 use crate::reports::{
     FolderImport, FolderItem, NewThoughtReport, ReportReview, ReportSource, ReportSummary,
     ThoughtReport,
@@ -41,6 +40,7 @@ use crate::roster::{
     TextEncoding, UndoSummary,
 };
 use crate::search::{HitKind, SearchHit, SearchResults};
+use crate::stats::{BranchMeetings, Stats, UnitStats, YearStats};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
     let name = format!("{}.ts", T::ident(cfg));

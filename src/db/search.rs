@@ -20,6 +20,55 @@ pub(crate) fn index(
     Ok(())
 }
 
+/// Empties the index and indexes every thought report and meeting again, in the caller's
+/// transaction; returns how many documents were indexed. Rows are read and written one at a
+/// time, so memory stays flat however many there are.
+pub(crate) fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
+    use crate::search::tokens::index_text;
+    conn.execute(
+        "INSERT INTO search_fts (search_fts) VALUES ('delete-all')",
+        [],
+    )?;
+    conn.execute("DELETE FROM search_doc", [])?;
+    let mut count = 0;
+    let mut stmt =
+        conn.prepare("SELECT id, member_id, title, body FROM thought_report ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (title, body): (String, String) = (row.get(2)?, row.get(3)?);
+        index(
+            conn,
+            "thought_report",
+            row.get(0)?,
+            Some(row.get(1)?),
+            &index_text(&title),
+            &index_text(&body),
+        )?;
+        count += 1;
+    }
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.topic, m.minutes || char(10) ||
+                ifnull((SELECT group_concat(r.text, char(10)) FROM resolution r
+                         WHERE r.meeting_id = m.id), '')
+           FROM meeting m ORDER BY m.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (topic, body): (String, String) = (row.get(1)?, row.get(2)?);
+        index(
+            conn,
+            "meeting",
+            row.get(0)?,
+            None,
+            &index_text(&topic),
+            &index_text(&body),
+        )?;
+        count += 1;
+    }
+    optimize(conn)?;
+    Ok(count)
+}
+
 /// Merges the index's segments into one: after a bulk load (the demo, a large import) the
 /// index is smaller and faster to query.
 pub(crate) fn optimize(conn: &Connection) -> rusqlite::Result<()> {

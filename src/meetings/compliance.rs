@@ -89,8 +89,32 @@ pub fn compliance(
         .ok_or_else(|| MeetingError::Invalid(format!("year: {year} is out of range")))?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(start);
     let held = db::meetings::dates_by_kind(archive.conn(), branch_id, start, end)?;
+    let periods = count_periods(&held, &frequencies()?, year, as_of);
+    let missed = periods.iter().filter(|p| !p.met && !p.open).count();
+    Ok(Compliance {
+        branch_id,
+        year,
+        periods,
+        missed,
+    })
+}
+
+/// The periods of `year` that have begun by `as_of`, for each frequency, with the meetings of
+/// that kind `held` (kind code, date) inside each.
+fn count_periods(
+    held: &[(String, NaiveDate)],
+    frequencies: &[Frequency],
+    year: i32,
+    as_of: NaiveDate,
+) -> Vec<CompliancePeriod> {
+    let (Some(start), Some(end)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Vec::new();
+    };
     let mut periods = Vec::new();
-    for frequency in frequencies()? {
+    for frequency in frequencies {
         let mut from = start;
         while from <= end && from <= as_of {
             let to = from
@@ -116,13 +140,7 @@ pub fn compliance(
             from = to.succ_opt().unwrap_or(NaiveDate::MAX);
         }
     }
-    let missed = periods.iter().filter(|p| !p.met && !p.open).count();
-    Ok(Compliance {
-        branch_id,
-        year,
-        periods,
-        missed,
-    })
+    periods
 }
 
 fn label(from: NaiveDate, months: u32) -> String {
@@ -143,6 +161,47 @@ mod tests {
         for kind in MeetingKind::ALL {
             assert!(frequencies.iter().any(|f| f.kind == kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn meetings_count_in_the_period_their_date_falls_in() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let frequencies = frequencies().unwrap();
+        let held: Vec<(String, NaiveDate)> = [
+            // The last day of March is the first quarter; the first of April the second.
+            ("general_meeting", "2026-03-31"),
+            ("general_meeting", "2026-04-01"),
+            // The 31st of January is January's committee meeting, the 1st of February
+            // February's; none in March.
+            ("committee", "2026-01-31"),
+            ("committee", "2026-02-01"),
+            // Last year's meeting does not count this year.
+            ("life_meeting", "2025-12-31"),
+        ]
+        .iter()
+        .map(|(k, d)| (k.to_string(), day(d)))
+        .collect();
+        let periods = count_periods(&held, &frequencies, 2026, day("2026-04-15"));
+        let find = |kind: MeetingKind, label: &str| {
+            periods
+                .iter()
+                .find(|p| p.kind == kind && p.period == label)
+                .unwrap_or_else(|| panic!("{kind:?} {label}"))
+        };
+        let q1 = find(MeetingKind::GeneralMeeting, "2026Q1");
+        assert_eq!((q1.held, q1.met, q1.open), (1, true, false));
+        assert_eq!((q1.from, q1.to), (day("2026-01-01"), day("2026-03-31")));
+        let q2 = find(MeetingKind::GeneralMeeting, "2026Q2");
+        assert_eq!((q2.held, q2.open), (1, true));
+        assert_eq!(find(MeetingKind::Committee, "2026-01").held, 1);
+        assert_eq!(find(MeetingKind::Committee, "2026-02").held, 1);
+        let march = find(MeetingKind::Committee, "2026-03");
+        assert_eq!((march.held, march.met, march.open), (0, false, false));
+        // April has begun, May has not.
+        assert!(find(MeetingKind::Committee, "2026-04").open);
+        assert!(!periods.iter().any(|p| p.period == "2026-05"));
+        let year = find(MeetingKind::LifeMeeting, "2026");
+        assert_eq!((year.held, year.open), (0, true));
     }
 
     #[test]

@@ -187,6 +187,12 @@ pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<
     Ok(ids)
 }
 
+/// Rebuilds the search index from the reports and meetings (after a restore, or to measure how
+/// long indexing takes), in one transaction; returns how many documents it indexed.
+pub fn rebuild_index(archive: &mut Archive, _actor: &Actor) -> Result<usize, SearchError> {
+    Ok(db::with_tx(archive.conn_mut(), |tx| db::search::rebuild(tx))?)
+}
+
 /// The ids of the thought reports whose title or text contains `text`, by a plain `LIKE` scan
 /// of every report: the reference the index is measured against (tests, benchmarks).
 pub fn reports_containing(

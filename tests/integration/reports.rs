@@ -331,4 +331,17 @@ fn the_bigram_index_finds_exactly_what_like_finds() {
             assert_eq!(results.total, like.len() + members, "{word}");
         }
     }
+    // Rebuilding the index from the reports gives the same answers.
+    let before: Vec<Vec<i64>> = words
+        .iter()
+        .map(|w| search::report_ids(&archive, &actor, w).unwrap())
+        .collect();
+    let mut archive = archive;
+    let indexed = search::rebuild_index(&mut archive, &actor).unwrap();
+    assert_eq!(indexed, ids.len());
+    let after: Vec<Vec<i64>> = words
+        .iter()
+        .map(|w| search::report_ids(&archive, &actor, w).unwrap())
+        .collect();
+    assert_eq!(before, after);
 }
