@@ -370,6 +370,8 @@ fn thought_report(flow: &mut Flow<'_>, t: &DossierTemplate, report: &ThoughtRepo
     };
     // Space between one report's signature and the next report.
     flow.space(8.0);
+    // The subheading, the date, the salutation and two lines of the first paragraph together.
+    flow.keep_lines(6.0);
     flow.subheading(&heading);
     flow.plain(&t.report_date.replace(
         "{date}",
@@ -425,6 +427,10 @@ fn report_text(flow: &mut Flow<'_>, body: &str) {
         .min(lines.len());
     let (text, signature) = lines.split_at(lines.len() - tail);
     for (i, line) in text.iter().enumerate() {
+        if *line == "此致" {
+            // The closing (此致, 敬礼, signature) stays together on one page.
+            flow.keep_lines((text.len() - i + signature.len()) as f32 * 1.1);
+        }
         let salutation = i == 0 && (line.ends_with('：') || line.ends_with(':'));
         if salutation || matches!(*line, "敬礼！" | "敬礼!" | "敬礼") {
             flow.plain(line);
