@@ -726,7 +726,20 @@ fn materials_table(t: &DossierTemplate, materials: &[MaterialStatus]) -> Table {
 
 #[cfg(test)]
 mod tests {
+    use rstest::rstest;
+
     use super::*;
+
+    #[rstest]
+    #[case("汇报人：姜军志", true)]
+    #[case("2026年11月20日", true)]
+    #[case(" 2026年1月5日 ", true)]
+    #[case("此致", false)]
+    #[case("现将我2026年第3季度的思想汇报如下，截至11月20日", false)]
+    #[case("敬礼！", false)]
+    fn the_signature_block_is_the_reporter_and_the_date(#[case] line: &str, #[case] is: bool) {
+        assert_eq!(is_signature(line), is);
+    }
 
     #[test]
     fn the_embedded_template_parses() {
