@@ -1,13 +1,17 @@
 """Typst baseline for scripts/bench-pdf.sh: the same dossier content as `dangan dossier`, as .typ.
 
 Usage:
+  bench_pdf_typst.py top-up ARCHIVE DANGAN N AS_OF       give the member with the most reports N
+                                                          (prints its id)
   bench_pdf_typst.py make ARCHIVE DANGAN OUT_DIR ID...   write one .typ per member (not timed)
   bench_pdf_typst.py one FONT_DIR FILE.typ OUT.pdf        compile one file in a fresh compiler
   bench_pdf_typst.py batch FONT_DIR PROCS DIR             compile every .typ in DIR on PROCS processes
 
 The .typ has what the dossier has: a cover, an outline (contents with page numbers), the 22
 national and student fields in a 4-column table, the 25 steps with dates and people, the rule check,
-the three empty sections and the materials checklist, with a running header and 第 N 页 共 M 页.
+every thought report in full (period and title, date, the text as paragraphs, the signature
+flush right, the review), the meetings (the demo has none: 暂无记录), the empty appraisals
+and the materials checklist, with a running header and 第 N 页 共 M 页.
 """
 
 import json
@@ -33,7 +37,37 @@ def dangan(binary, archive, *args):
     return json.loads(out.stdout)
 
 
-def make_typ(member, materials, findings):
+def report_typ(report):
+    """One report as the dossier prints it (see report_text in src/pdf/dossier.rs)."""
+    out = []
+    period = "%s年第%s季度" % (report["period"][:4], report["period"][-1])
+    title = report["title"].strip()
+    heading = title if title.startswith(period) else "%s　%s" % (period, title)
+    out.append('#v(8pt) #block(sticky: true)[#text(font: "Noto Sans CJK SC", weight: "bold")[%s]]' % esc(heading))
+    out.append('#par(first-line-indent: 0em)[提交日期：%s]' % esc(report["date"]))
+    lines = [l.strip() for l in report["body"].splitlines() if l.strip()]
+    def signature(l):
+        return l.startswith("汇报人") or (l.endswith("日") and "年" in l and "月" in l and len(l) <= 12
+                                        and all(c.isdigit() or c in "年月日 " for c in l))
+    tail = 0
+    while tail < len(lines) and signature(lines[len(lines) - 1 - tail]):
+        tail += 1
+    text, sign = lines[:len(lines) - tail], lines[len(lines) - tail:]
+    for i, line in enumerate(text):
+        if (i == 0 and line.endswith(("：", ":"))) or line in ("敬礼！", "敬礼!", "敬礼"):
+            out.append('#par(first-line-indent: 0em)[%s]' % esc(line))
+        else:
+            out.append(esc(line))
+        out.append("")
+    if sign:
+        out.append('#align(right)[%s]' % " \\ ".join(esc(l) for l in sign))
+    if report.get("review_comment"):
+        out.append('#par(first-line-indent: 0em)[审阅意见（%s，%s）：%s]'
+                   % (esc(report.get("reviewer")), esc(report.get("reviewed_on")), esc(report["review_comment"])))
+    return "\n\n".join(out)
+
+
+def make_typ(member, materials, findings, reports):
     m = member
     yes = lambda b: "是" if b else "否"
     sex = {"male": "男", "female": "女"}.get(m.get("sex"), "")
@@ -95,7 +129,12 @@ def make_typ(member, materials, findings):
                    % ", ".join("[%d], [%s], [%s（%s）]" % (i + 1, esc(f["message"]), esc(f["rule_title"]), esc(f["source"])) for i, f in enumerate(findings)))
     else:
         out.append('截至今日，按发展党员工作规则核查，未发现不符合规定之处。')
-    for i in (3, 4, 5):
+    out.append('= %s、%s' % (NUMS[3], SECTIONS[3]))
+    if not reports:
+        out.append('暂无记录。')
+    for report in reports:
+        out.append(report_typ(report))
+    for i in (4, 5):
         out.append('= %s、%s' % (NUMS[i], SECTIONS[i]))
         out.append('暂无记录。')
     out.append('= %s、%s' % (NUMS[6], SECTIONS[6]))
@@ -124,8 +163,34 @@ def cmd_make(archive, binary, out_dir, ids):
         member = dangan(binary, archive, "member", "show", str(mid))
         materials = dangan(binary, archive, "materials", str(mid))
         findings = dangan(binary, archive, "check", "--member", str(mid))
+        reports = [dangan(binary, archive, "report", "show", str(r["id"]))
+                   for r in dangan(binary, archive, "report", "list", str(mid))]
         with open(os.path.join(out_dir, "%s.typ" % mid), "w", encoding="utf-8") as f:
-            f.write(make_typ(member, materials, findings))
+            f.write(make_typ(member, materials, findings, reports))
+
+
+def cmd_top_up(archive, binary, n, as_of):
+    """Gives the member with the most reports N of them, with texts of other members' reports."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(archive, "archive.db"))
+    mid, have = db.execute("SELECT member_id, count(*) FROM thought_report GROUP BY member_id "
+                           "ORDER BY count(*) DESC, member_id LIMIT 1").fetchone()
+    name = db.execute("SELECT name FROM member WHERE id = ?", (mid,)).fetchone()[0]
+    first = db.execute("SELECT min(date) FROM thought_report WHERE member_id = ?", (mid,)).fetchone()[0]
+    others = db.execute("SELECT r.body, m.name FROM thought_report r JOIN member m ON m.id = r.member_id "
+                        "WHERE r.member_id <> ? ORDER BY r.id LIMIT ?", (mid, n)).fetchall()
+    db.close()
+    import datetime
+    day = datetime.date.fromisoformat(first)
+    last = datetime.date.fromisoformat(as_of)
+    step = max(1, (last - day).days // max(1, n - have))
+    for j in range(n - have):
+        body, other = others[j % len(others)]
+        date = min(day + datetime.timedelta(days=step * j + 5), last)
+        subprocess.run([binary, "--archive", archive, "report", "add", str(mid), "--date", date.isoformat(),
+                        "--title", "专题学习心得（%d）" % (j + 1), "--text", body.replace(other, name),
+                        "--as-of", as_of], check=True, capture_output=True)
+    print(mid)
 
 
 def compile_files(args):
@@ -139,7 +204,9 @@ def compile_files(args):
 
 def main():
     cmd = sys.argv[1]
-    if cmd == "make":
+    if cmd == "top-up":
+        cmd_top_up(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif cmd == "make":
         cmd_make(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     elif cmd == "one":
         import typst

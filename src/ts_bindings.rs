@@ -17,8 +17,8 @@ use crate::lifecycle::{
 use crate::meetings::{
     AttendanceEntry, AttendanceStatus, Attendee, CastVote, Compliance, CompliancePeriod, Frequency,
     MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest, MeetingSummary,
-    ResolutionDetail, ResolutionKind, ResolutionRequest, ResolutionTally, VoteChoice, VoteEntry,
-    Voter,
+    MemberMeeting, MemberResolution, ResolutionDetail, ResolutionKind, ResolutionRequest,
+    ResolutionTally, VoteChoice, VoteEntry, Voter,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::pdf::PdfFile;
@@ -126,6 +126,8 @@ fn bindings() -> BTreeMap<String, String> {
     render::<ResolutionDetail>(&cfg, &mut files);
     render::<MeetingDetail>(&cfg, &mut files);
     render::<MeetingSummary>(&cfg, &mut files);
+    render::<MemberMeeting>(&cfg, &mut files);
+    render::<MemberResolution>(&cfg, &mut files);
     render::<Frequency>(&cfg, &mut files);
     render::<CompliancePeriod>(&cfg, &mut files);
     render::<Compliance>(&cfg, &mut files);

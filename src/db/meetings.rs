@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::meetings::{
     AttendanceStatus, Attendee, CastVote, MeetingDetail, MeetingKind, MeetingRequest,
-    MeetingSummary, ResolutionDetail, ResolutionKind, ResolutionRequest, ResolutionTally,
-    VoteChoice,
+    MeetingSummary, MemberMeeting, MemberResolution, ResolutionDetail, ResolutionKind,
+    ResolutionRequest, ResolutionTally, VoteChoice,
 };
 use crate::search::tokens::index_text;
 
@@ -256,4 +256,95 @@ pub(crate) fn texts(conn: &Connection, id: i64) -> rusqlite::Result<Option<(Stri
     )?
     .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
     .optional()
+}
+
+/// For each of `member_ids`: the meetings they have an attendance row at or that decided a
+/// resolution about them (with their attendance), and in those meetings the resolutions about
+/// them or that they voted on (with the tally and their own vote). Two queries for any number of
+/// members (the ids go in as one JSON array); sorted by member, then date.
+pub(crate) fn of_members(
+    conn: &Connection,
+    member_ids: &[i64],
+) -> rusqlite::Result<Vec<MemberMeeting>> {
+    let ids = serde_json::to_string(member_ids).unwrap_or_else(|_| "[]".to_string());
+    const CONCERN: &str = "WITH who(member_id) AS (SELECT DISTINCT value FROM json_each(?1)),
+        concern(member_id, meeting_id) AS (
+            SELECT a.member_id, a.meeting_id FROM meeting_attendance a
+              JOIN who w ON w.member_id = a.member_id
+            UNION
+            SELECT r.member_id, r.meeting_id FROM resolution r
+              JOIN who w ON w.member_id = r.member_id)";
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CONCERN}
+         SELECT c.member_id, m.id, m.date, m.kind, m.topic, a.status, a.reason
+           FROM concern c JOIN meeting m ON m.id = c.meeting_id
+           LEFT JOIN meeting_attendance a
+                  ON a.meeting_id = c.meeting_id AND a.member_id = c.member_id
+          ORDER BY c.member_id, m.date, m.id"
+    ))?;
+    let mut meetings: Vec<MemberMeeting> = stmt
+        .query_map([&ids], |row| {
+            let kind: String = row.get(3)?;
+            let status: Option<String> = row.get(5)?;
+            Ok(MemberMeeting {
+                member_id: row.get(0)?,
+                meeting_id: row.get(1)?,
+                date: row.get(2)?,
+                kind: MeetingKind::from_code(&kind).ok_or_else(|| bad(3, &kind))?,
+                topic: row.get(4)?,
+                attendance: match status {
+                    Some(s) => Some(AttendanceStatus::from_code(&s).ok_or_else(|| bad(5, &s))?),
+                    None => None,
+                },
+                reason: row.get(6)?,
+                resolutions: Vec::new(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CONCERN}
+         SELECT c.member_id, r.meeting_id, r.id, r.kind, r.member_id, p.name, r.text,
+                r.entitled, r.passed,
+                (SELECT count(*) FROM vote v WHERE v.resolution_id = r.id AND v.vote = 'yes'),
+                (SELECT count(*) FROM vote v WHERE v.resolution_id = r.id AND v.vote = 'no'),
+                (SELECT count(*) FROM vote v WHERE v.resolution_id = r.id AND v.vote = 'abstain'),
+                own.vote
+           FROM concern c JOIN resolution r ON r.meeting_id = c.meeting_id
+           LEFT JOIN vote own ON own.resolution_id = r.id AND own.member_id = c.member_id
+           LEFT JOIN member p ON p.id = r.member_id
+          WHERE r.member_id = c.member_id OR own.vote IS NOT NULL
+          ORDER BY c.member_id, r.meeting_id, r.position"
+    ))?;
+    let mut rows = stmt.query([&ids])?;
+    // Both lists are sorted by member; find each resolution's meeting by (member, meeting).
+    let index: std::collections::HashMap<(i64, i64), usize> = meetings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ((m.member_id, m.meeting_id), i))
+        .collect();
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(3)?;
+        let own: Option<String> = row.get(12)?;
+        let key: (i64, i64) = (row.get(0)?, row.get(1)?);
+        let resolution = MemberResolution {
+            id: row.get(2)?,
+            kind: ResolutionKind::from_code(&kind).ok_or_else(|| bad(3, &kind))?,
+            member_id: row.get(4)?,
+            member_name: row.get(5)?,
+            text: row.get(6)?,
+            entitled: count(row.get(7)?),
+            passed: row.get(8)?,
+            yes: count(row.get(9)?),
+            no: count(row.get(10)?),
+            abstain: count(row.get(11)?),
+            own_vote: match own {
+                Some(v) => Some(VoteChoice::from_code(&v).ok_or_else(|| bad(12, &v))?),
+                None => None,
+            },
+        };
+        if let Some(&i) = index.get(&key) {
+            meetings[i].resolutions.push(resolution);
+        }
+    }
+    Ok(meetings)
 }

@@ -124,6 +124,28 @@ pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Thought
     .optional()
 }
 
+/// The reports of several members with their text, in one query (the ids go in as one JSON
+/// array): by member id, then date.
+pub(crate) fn full_of_members(
+    conn: &Connection,
+    member_ids: &[i64],
+) -> rusqlite::Result<Vec<ThoughtReport>> {
+    let ids = serde_json::to_string(member_ids).unwrap_or_else(|_| "[]".to_string());
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS}, r.body FROM thought_report r
+           JOIN member m ON m.id = r.member_id
+          WHERE r.member_id IN (SELECT value FROM json_each(?1))
+          ORDER BY r.member_id, r.date, r.id"
+    ))?;
+    stmt.query_map([ids], |row| {
+        Ok(ThoughtReport {
+            summary: summary(row)?,
+            body: row.get(12)?,
+        })
+    })?
+    .collect()
+}
+
 /// Title and body of reports by id, for snippets.
 pub(crate) fn texts(conn: &Connection, id: i64) -> rusqlite::Result<Option<(i64, String, String)>> {
     conn.prepare_cached("SELECT member_id, title, body FROM thought_report WHERE id = ?1")?

@@ -708,6 +708,65 @@ pub fn list(
     Ok(db::meetings::list(archive.conn(), branch_id, from, to)?)
 }
 
+/// A resolution as it concerns one member: about them, or one they voted on.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MemberResolution {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: ResolutionKind,
+    /// The member the resolution is about (none for `other`).
+    #[ts(type = "number | null")]
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub text: String,
+    /// Full members entitled to vote on the day.
+    pub entitled: usize,
+    pub yes: usize,
+    pub no: usize,
+    pub abstain: usize,
+    pub passed: bool,
+    /// This member's own vote, if they cast one.
+    pub own_vote: Option<VoteChoice>,
+}
+
+/// A meeting as it concerns one member: they have an attendance entry, or it decided a
+/// resolution about them.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MemberMeeting {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    #[ts(type = "number")]
+    pub meeting_id: i64,
+    #[ts(type = "string")]
+    pub date: NaiveDate,
+    pub kind: MeetingKind,
+    pub topic: String,
+    /// None when the member is not on the attendance list (a resolution about an applicant).
+    pub attendance: Option<AttendanceStatus>,
+    pub reason: Option<String>,
+    /// Resolutions of the meeting about this member or that they voted on, in order.
+    pub resolutions: Vec<MemberResolution>,
+}
+
+/// The meetings concerning a member, oldest first.
+pub fn of_member(
+    archive: &Archive,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<Vec<MemberMeeting>, MeetingError> {
+    of_members(archive, actor, &[member_id])
+}
+
+/// The meetings concerning each of several members in two queries (for dossier batches), sorted
+/// by member id, then date.
+pub fn of_members(
+    archive: &Archive,
+    _actor: &Actor,
+    member_ids: &[i64],
+) -> Result<Vec<MemberMeeting>, MeetingError> {
+    Ok(db::meetings::of_members(archive.conn(), member_ids)?)
+}
+
 #[cfg(test)]
 mod tests {
     use rstest::rstest;

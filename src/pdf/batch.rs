@@ -135,8 +135,10 @@ pub fn generate(
         if cancel.load(Ordering::Relaxed) {
             return Err(PdfError::Cancelled);
         }
-        data.push(DossierData::load(archive, actor, id, as_of)?);
+        data.push(DossierData::load_base(archive, actor, id, as_of)?);
     }
+    // Reports and meetings for the whole batch in three queries.
+    DossierData::load_records(archive, actor, &mut data)?;
     std::fs::create_dir_all(dir).map_err(|source| PdfError::Io {
         path: dir.to_path_buf(),
         source,

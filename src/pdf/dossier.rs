@@ -13,7 +13,9 @@ use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::db;
 use crate::lifecycle::{self, CheckRequest, Finding, MaterialStatus, Severity};
+use crate::meetings::{self, AttendanceStatus, MemberMeeting};
 use crate::people::{self, EventKind, MemberDetail, PersonRole, STEPS};
+use crate::reports::{self, ThoughtReport};
 
 /// Everything a dossier prints, gathered from the archive.
 #[derive(Debug, Clone)]
@@ -23,6 +25,10 @@ pub struct DossierData {
     pub id_number: Option<String>,
     pub findings: Vec<Finding>,
     pub materials: Vec<MaterialStatus>,
+    /// Thought reports with their text, oldest first.
+    pub reports: Vec<ThoughtReport>,
+    /// Meetings the member is on the attendance list of or that decided about them, oldest first.
+    pub meetings: Vec<MemberMeeting>,
     /// The day the dossier is made (and the rules are checked).
     pub as_of: NaiveDate,
 }
@@ -30,6 +36,45 @@ pub struct DossierData {
 impl DossierData {
     /// Reads a member's dossier data from the archive.
     pub fn load(
+        archive: &Archive,
+        actor: &Actor,
+        member_id: i64,
+        as_of: NaiveDate,
+    ) -> Result<DossierData, PdfError> {
+        let mut data = [DossierData::load_base(archive, actor, member_id, as_of)?];
+        DossierData::load_records(archive, actor, &mut data)?;
+        let [data] = data;
+        Ok(data)
+    }
+
+    /// Fills in the thought reports and meetings of several members' dossiers with three queries
+    /// in all (a batch reads them once rather than per member).
+    pub fn load_records(
+        archive: &Archive,
+        actor: &Actor,
+        data: &mut [DossierData],
+    ) -> Result<(), PdfError> {
+        let ids: Vec<i64> = data.iter().map(|d| d.member.id).collect();
+        // A member may appear twice in a chosen list: every copy gets the records.
+        let mut at: std::collections::HashMap<i64, Vec<usize>> = std::collections::HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            at.entry(*id).or_default().push(i);
+        }
+        for report in reports::full_of_members(archive, actor, &ids)? {
+            for &i in at.get(&report.summary.member_id).into_iter().flatten() {
+                data[i].reports.push(report.clone());
+            }
+        }
+        for meeting in meetings::of_members(archive, actor, &ids)? {
+            for &i in at.get(&meeting.member_id).into_iter().flatten() {
+                data[i].meetings.push(meeting.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything but the reports and meetings (see `load_records`).
+    pub(super) fn load_base(
         archive: &Archive,
         actor: &Actor,
         member_id: i64,
@@ -52,6 +97,8 @@ impl DossierData {
             id_number,
             findings,
             materials,
+            reports: Vec::new(),
+            meetings: Vec::new(),
             as_of,
         })
     }
@@ -80,6 +127,17 @@ pub struct DossierTemplate {
     pub timeline_columns: [String; 5],
     pub findings_columns: [String; 4],
     pub materials_columns: [String; 6],
+    pub report_heading: String,
+    pub report_date: String,
+    pub report_review: String,
+    pub meetings_columns: [String; 4],
+    pub attendance: [String; 3],
+    pub not_on_list: String,
+    pub resolutions_title: String,
+    pub resolutions_columns: [String; 5],
+    pub tally: String,
+    pub entitled: String,
+    pub outcome: [String; 2],
 }
 
 impl DossierTemplate {
@@ -163,9 +221,32 @@ pub fn layout_dossier(m: &dyn Measure, t: &DossierTemplate, data: &DossierData) 
     }
 
     flow.heading(&t.numbered(3));
-    flow.paragraph(&t.no_record);
+    if data.reports.is_empty() {
+        flow.paragraph(&t.no_record);
+    }
+    for report in &data.reports {
+        thought_report(&mut flow, t, report);
+    }
     flow.heading(&t.numbered(4));
-    flow.paragraph(&t.no_record);
+    if data.meetings.is_empty() {
+        flow.paragraph(&t.no_record);
+    } else {
+        flow.table(&meetings_table(t, &data.meetings));
+        let about: Vec<_> = data
+            .meetings
+            .iter()
+            .flat_map(|m| {
+                m.resolutions
+                    .iter()
+                    .filter(|r| r.member_id == Some(member.id))
+                    .map(move |r| (m.date, r))
+            })
+            .collect();
+        if !about.is_empty() {
+            flow.subheading(&t.resolutions_title);
+            flow.table(&resolutions_table(t, &about));
+        }
+    }
     flow.heading(&t.numbered(5));
     flow.paragraph(&t.no_record);
 
@@ -267,6 +348,178 @@ fn cover(m: &dyn Measure, t: &DossierTemplate, style: &PageStyle, data: &Dossier
         &format!("{}：{}", t.date_label, date_arabic(data.as_of)),
     );
     page
+}
+
+/// 2026年第3季度.
+fn period_zh(report: &ThoughtReport) -> String {
+    let period = report.summary.period;
+    format!("{}年第{}季度", period.year(), period.number())
+}
+
+/// One thought report: a subheading with period and title (the period alone once when the title
+/// already names it), the date, the text and the reviewer's comment.
+fn thought_report(flow: &mut Flow<'_>, t: &DossierTemplate, report: &ThoughtReport) {
+    let period = period_zh(report);
+    let title = report.summary.title.trim();
+    let heading = if title.starts_with(&period) {
+        title.to_string()
+    } else {
+        t.report_heading
+            .replace("{period}", &period)
+            .replace("{title}", title)
+    };
+    // Space between one report's signature and the next report.
+    flow.space(8.0);
+    // The subheading, the date, the salutation and two lines of the first paragraph together.
+    flow.keep_lines(6.0);
+    flow.subheading(&heading);
+    flow.plain(&t.report_date.replace(
+        "{date}",
+        &report.summary.date.format("%Y-%m-%d").to_string(),
+    ));
+    report_text(flow, &report.body);
+    if let Some(comment) = report
+        .summary
+        .review_comment
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    {
+        flow.space(4.0);
+        flow.plain(
+            &t.report_review
+                .replace(
+                    "{reviewer}",
+                    report.summary.reviewer.as_deref().unwrap_or(""),
+                )
+                .replace("{date}", &date(report.summary.reviewed_on))
+                .replace("{comment}", comment.trim()),
+        );
+    }
+}
+
+/// Whether a line is the signature block of a letter: 汇报人：… or a date such as 2026年9月20日.
+fn is_signature(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with("汇报人")
+        || (line.ends_with('日')
+            && line.contains('年')
+            && line.contains('月')
+            && line.chars().count() <= 12
+            && line
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | ' ')))
+}
+
+/// A report's text as a letter: one paragraph per line with a two-character indent; the
+/// salutation (a first line ending in ：) and 敬礼 flush left; the signature and date set flush
+/// right at the end.
+fn report_text(flow: &mut Flow<'_>, body: &str) {
+    let lines: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines
+        .iter()
+        .rev()
+        .take_while(|l| is_signature(l))
+        .count()
+        .min(lines.len());
+    let (text, signature) = lines.split_at(lines.len() - tail);
+    for (i, line) in text.iter().enumerate() {
+        if *line == "此致" {
+            // The closing (此致, 敬礼, signature) stays together on one page.
+            flow.keep_lines((text.len() - i + signature.len()) as f32 * 1.1);
+        }
+        let salutation = i == 0 && (line.ends_with('：') || line.ends_with(':'));
+        if salutation || matches!(*line, "敬礼！" | "敬礼!" | "敬礼") {
+            flow.plain(line);
+        } else {
+            flow.paragraph(line);
+        }
+    }
+    if !signature.is_empty() {
+        let signature: Vec<String> = signature.iter().map(|l| l.to_string()).collect();
+        flow.right_lines(&signature);
+    }
+}
+
+fn meetings_table(t: &DossierTemplate, meetings: &[MemberMeeting]) -> Table {
+    let rows = meetings
+        .iter()
+        .map(|m| {
+            let attendance = match m.attendance {
+                Some(status) => {
+                    let label = &t.attendance[match status {
+                        AttendanceStatus::Present => 0,
+                        AttendanceStatus::Leave => 1,
+                        AttendanceStatus::Absent => 2,
+                    }];
+                    match m.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                        Some(reason) => format!("{label}（{reason}）"),
+                        None => label.clone(),
+                    }
+                }
+                None => t.not_on_list.clone(),
+            };
+            vec![
+                m.date.format("%Y-%m-%d").to_string(),
+                m.kind.zh().to_string(),
+                m.topic.clone(),
+                attendance,
+            ]
+        })
+        .collect();
+    Table {
+        columns: vec![
+            Column::new(&t.meetings_columns[0], 1.1),
+            Column::new(&t.meetings_columns[1], 1.3),
+            Column::new(&t.meetings_columns[2], 3.0),
+            Column::new(&t.meetings_columns[3], 1.5),
+        ],
+        header: true,
+        strong: Vec::new(),
+        rows,
+    }
+}
+
+fn resolutions_table(
+    t: &DossierTemplate,
+    resolutions: &[(NaiveDate, &meetings::MemberResolution)],
+) -> Table {
+    let strong = resolutions
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| !r.passed)
+        .map(|(i, _)| (i, 4))
+        .collect();
+    let rows = resolutions
+        .iter()
+        .map(|(day, r)| {
+            vec![
+                day.format("%Y-%m-%d").to_string(),
+                r.text.clone(),
+                t.tally
+                    .replace("{yes}", &r.yes.to_string())
+                    .replace("{no}", &r.no.to_string())
+                    .replace("{abstain}", &r.abstain.to_string()),
+                t.entitled.replace("{n}", &r.entitled.to_string()),
+                t.outcome[usize::from(!r.passed)].clone(),
+            ]
+        })
+        .collect();
+    Table {
+        columns: vec![
+            Column::new(&t.resolutions_columns[0], 1.1),
+            Column::new(&t.resolutions_columns[1], 2.2),
+            Column::new(&t.resolutions_columns[2], 2.0),
+            Column::new(&t.resolutions_columns[3], 0.9),
+            Column::new(&t.resolutions_columns[4], 0.8),
+        ],
+        header: true,
+        strong,
+        rows,
+    }
 }
 
 fn yes_no(b: bool) -> String {
@@ -473,7 +726,20 @@ fn materials_table(t: &DossierTemplate, materials: &[MaterialStatus]) -> Table {
 
 #[cfg(test)]
 mod tests {
+    use rstest::rstest;
+
     use super::*;
+
+    #[rstest]
+    #[case("汇报人：姜军志", true)]
+    #[case("2026年11月20日", true)]
+    #[case(" 2026年1月5日 ", true)]
+    #[case("此致", false)]
+    #[case("现将我2026年第3季度的思想汇报如下，截至11月20日", false)]
+    #[case("敬礼！", false)]
+    fn the_signature_block_is_the_reporter_and_the_date(#[case] line: &str, #[case] is: bool) {
+        assert_eq!(is_signature(line), is);
+    }
 
     #[test]
     fn the_embedded_template_parses() {

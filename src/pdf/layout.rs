@@ -404,6 +404,13 @@ impl<'m> Flow<'m> {
         });
     }
 
+    /// Starts a new page unless `lines` body lines still fit on this one (to keep a block's head
+    /// with the start of its text).
+    pub fn keep_lines(&mut self, lines: f32) {
+        let height = self.line_height(self.style.body_size) * lines;
+        self.ensure(height);
+    }
+
     /// A smaller heading inside a section (not in the contents), kept with two lines.
     pub fn subheading(&mut self, title: &str) {
         let size = self.style.body_size;

@@ -48,6 +48,10 @@ pub enum PdfError {
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Org(#[from] OrgError),
+    #[error(transparent)]
+    Report(#[from] crate::reports::ReportError),
+    #[error(transparent)]
+    Meeting(#[from] crate::meetings::MeetingError),
     #[error("{name}（{member_id}）不是党员（{stage}），不能开具组织关系介绍信")]
     NotAMember {
         member_id: i64,
@@ -93,6 +97,8 @@ impl ErrorCode for PdfError {
             PdfError::Member(err) => err.code(),
             PdfError::Lifecycle(err) => err.code(),
             PdfError::Org(err) => err.code(),
+            PdfError::Report(err) => err.code(),
+            PdfError::Meeting(err) => err.code(),
             PdfError::NotAMember { .. } => "not_a_party_member",
             PdfError::NoSuchLetter(_) => "letter_not_found",
             PdfError::ReceiptAlreadyRecorded { .. } => "receipt_already_recorded",
@@ -112,6 +118,8 @@ impl ErrorCode for PdfError {
             PdfError::Member(err) => err.details(),
             PdfError::Lifecycle(err) => err.details(),
             PdfError::Org(err) => err.details(),
+            PdfError::Report(err) => err.details(),
+            PdfError::Meeting(err) => err.details(),
             PdfError::NotAMember { member_id, .. } => serde_json::json!({ "member_id": member_id }),
             PdfError::NoSuchLetter(serial) => serde_json::json!({ "serial": serial }),
             PdfError::ReceiptAlreadyRecorded { serial, date } => {

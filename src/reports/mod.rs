@@ -309,6 +309,16 @@ pub fn list(
     Ok(db::reports::of_member(archive.conn(), member_id)?)
 }
 
+/// The reports of several members with their text (for dossiers), in one query: by member id,
+/// then date. Unknown ids simply have none.
+pub fn full_of_members(
+    archive: &Archive,
+    _actor: &Actor,
+    member_ids: &[i64],
+) -> Result<Vec<ThoughtReport>, ReportError> {
+    Ok(db::reports::full_of_members(archive.conn(), member_ids)?)
+}
+
 /// One report with its text.
 pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<ThoughtReport, ReportError> {
     db::reports::get(archive.conn(), id)?.ok_or(ReportError::NotFound(id))

@@ -6,7 +6,11 @@ use serde_json::{Value, json as j};
 use crate::util::{AS_OF, TempArchive, json};
 
 /// Writes the request and runs `dangan meeting add FILE [extra…] --as-of AS_OF --json`.
-fn meeting_add(temp: &TempArchive, request: &Value, extra: &[&str]) -> assert_cmd::Command {
+pub(crate) fn meeting_add(
+    temp: &TempArchive,
+    request: &Value,
+    extra: &[&str],
+) -> assert_cmd::Command {
     let file = temp.root.with_file_name(format!(
         "meeting-{}.json",
         std::time::SystemTime::now()
@@ -21,7 +25,7 @@ fn meeting_add(temp: &TempArchive, request: &Value, extra: &[&str]) -> assert_cm
     temp.dangan(&args)
 }
 
-fn request(branch: i64, member: i64, present: &[i64], yes: &[i64]) -> Value {
+pub(crate) fn request(branch: i64, member: i64, present: &[i64], yes: &[i64]) -> Value {
     j!({
         "branch_id": branch,
         "kind": "general_meeting",

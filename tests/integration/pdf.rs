@@ -505,3 +505,159 @@ fn an_archive_may_reword_the_dossier_and_a_broken_template_is_named() {
         .code(1)
         .stderr(predicates::str::contains("dossier.toml"));
 }
+
+/// The dossier's text in reading order without page headers and footers (a paragraph that runs
+/// onto the next page reads on), squeezed.
+fn body_text(pdf: &Path, header_start: &str) -> String {
+    let text = text_of(pdf);
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let t = squeeze(l);
+            !(t.starts_with(header_start) || (t.starts_with('第') && t.contains("页共")))
+        })
+        .collect();
+    squeeze(&kept.join("\n"))
+}
+
+fn dossier_of(temp: &TempArchive, id: i64) -> std::path::PathBuf {
+    let out = temp.root.join("out").join(format!("dossier-{id}.pdf"));
+    json(temp.dangan(&[
+        "dossier",
+        &id.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    out
+}
+
+#[test]
+fn a_dossier_prints_every_thought_report_in_date_order_with_its_text_and_review() {
+    let temp = TempArchive::demo(60);
+    let conn = raw_connection(&temp.root.join("archive.db"));
+    let id: i64 = conn
+        .query_row(
+            "SELECT member_id FROM thought_report GROUP BY member_id ORDER BY count(*) DESC,
+             member_id LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let reports = json(temp.dangan(&["report", "list", &id.to_string(), "--json"]));
+    let reports = reports.as_array().unwrap();
+    assert!(reports.len() >= 4, "{} reports", reports.len());
+    // The last one is reviewed; its comment is printed after its text.
+    let last = reports.last().unwrap()["id"].to_string();
+    json(temp.dangan(&[
+        "report",
+        "review",
+        &last,
+        "--reviewer",
+        "王老师",
+        "--comment",
+        "认识较深刻，望联系实际继续学习。",
+        "--date",
+        AS_OF,
+        "--json",
+    ]));
+
+    let out = dossier_of(&temp, id);
+    let member = json(temp.dangan(&["member", "show", &id.to_string(), "--json"]));
+    let text = body_text(&out, "党员档案");
+    let section = text.rfind("四、思想汇报").unwrap();
+    let meetings = text.rfind("五、会议与表决").unwrap();
+    assert!(
+        text[meetings..].contains("五、会议与表决暂无记录"),
+        "no meetings"
+    );
+    let mut at = section;
+    for report in reports {
+        let shown = json(temp.dangan(&["report", "show", &report["id"].to_string(), "--json"]));
+        let title = shown["title"].as_str().unwrap();
+        at += text[at..]
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} after the previous report"));
+        assert!(text[at..].contains(shown["date"].as_str().unwrap()));
+        // The second paragraph's first sentence, after the title and before the next report.
+        let body = shown["body"].as_str().unwrap();
+        let paragraph = body.lines().nth(1).unwrap();
+        let sentence = squeeze(&paragraph[..paragraph.find('。').unwrap() + '。'.len_utf8()]);
+        let found = text[at..].find(&sentence).unwrap_or_else(|| {
+            panic!(
+                "{sentence:?} of {title} in the dossier of {}",
+                member["name"]
+            )
+        });
+        at += found;
+        assert!(at < meetings);
+    }
+    assert!(
+        text[at..meetings]
+            .contains("审阅意见（王老师，2026-11-24）：认识较深刻，望联系实际继续学习。")
+    );
+}
+
+#[test]
+fn a_member_admitted_by_a_general_meeting_has_it_and_the_tally_in_the_dossier() {
+    use crate::meetings::{meeting_add, request};
+    let temp = TempArchive::demo(2000);
+    let targets = json(temp.dangan(&["member", "list", "--stage", "development_target", "--json"]));
+    // The first development target the branch meeting may admit today (the rules refuse some).
+    let (member, n, yes) = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|t| {
+            let (member, branch) = (t["id"].as_i64()?, t["branch_id"].as_i64()?);
+            let output = meeting_add(&temp, &request(branch, member, &[], &[]), &["--dry-run"])
+                .output()
+                .unwrap();
+            let preview: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+            let entitled: Vec<i64> = preview["entitled"]
+                .as_array()?
+                .iter()
+                .filter_map(|v| v["member_id"].as_i64())
+                .collect();
+            if entitled.len() < 3 {
+                return None;
+            }
+            let yes = entitled[..entitled.len() / 2 + 1].to_vec();
+            let output = meeting_add(&temp, &request(branch, member, &yes, &yes), &[])
+                .output()
+                .unwrap();
+            let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+            (outcome["preview"]["resolutions"][0]["passed"] == true).then_some((
+                member,
+                entitled.len(),
+                yes,
+            ))
+        })
+        .expect("a development target the branch meeting admits");
+
+    // The candidate was not on the attendance list; a voter was present.
+    let text = body_text(&dossier_of(&temp, member), "党员档案");
+    let section = &text[text.rfind("五、会议与表决").unwrap()..text.rfind("六、民主评议").unwrap()];
+    assert!(
+        section.contains(&format!("{AS_OF}支部党员大会讨论接收预备党员未参会")),
+        "{section}"
+    );
+    assert!(section.contains("有关本人的决议"), "{section}");
+    assert!(
+        section.contains(&format!(
+            "{AS_OF}同意接收为中共预备党员赞成{}反对0弃权0{n}人通过",
+            yes.len()
+        )),
+        "{section}"
+    );
+    let voter = body_text(&dossier_of(&temp, yes[0]), "党员档案");
+    let section =
+        &voter[voter.rfind("五、会议与表决").unwrap()..voter.rfind("六、民主评议").unwrap()];
+    assert!(
+        section.contains(&format!("{AS_OF}支部党员大会讨论接收预备党员出席")),
+        "{section}"
+    );
+    assert!(!section.contains("有关本人的决议"), "{section}");
+}
