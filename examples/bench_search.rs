@@ -29,21 +29,25 @@ fn ms(d: Duration) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().ok_or("usage: bench_search ARCHIVE_DIR [QUERIES_PER_KIND]")?;
+    let dir = args
+        .next()
+        .ok_or("usage: bench_search ARCHIVE_DIR [QUERIES_PER_KIND]")?;
     let per_kind: usize = args.next().map_or(Ok(30), |n| n.parse())?;
     let db_path = std::path::Path::new(&dir).join("archive.db");
     let raw = Connection::open_with_flags(&db_path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let reports: i64 = raw.query_row("SELECT count(*) FROM thought_report", [], |r| r.get(0))?;
-    let text_bytes: i64 =
-        raw.query_row("SELECT sum(length(CAST(body AS BLOB))) FROM thought_report", [], |r| {
-            r.get(0)
-        })?;
+    let text_bytes: i64 = raw.query_row(
+        "SELECT sum(length(CAST(body AS BLOB))) FROM thought_report",
+        [],
+        |r| r.get(0),
+    )?;
 
     // Query words: pieces of real report texts, and member names.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
     let mut bodies = Vec::new();
     {
-        let mut stmt = raw.prepare("SELECT body FROM thought_report WHERE id % 97 = 0 LIMIT 2000")?;
+        let mut stmt =
+            raw.prepare("SELECT body FROM thought_report WHERE id % 97 = 0 LIMIT 2000")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         for body in rows {
             bodies.push(body?);
@@ -73,9 +77,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let kinds: Vec<(&str, Vec<String>)> = vec![
-        ("2 characters", (0..per_kind).map(|_| piece(&mut rng, 2)).collect()),
-        ("3 characters", (0..per_kind).map(|_| piece(&mut rng, 3)).collect()),
-        ("4 characters", (0..per_kind).map(|_| piece(&mut rng, 4)).collect()),
+        (
+            "2 characters",
+            (0..per_kind).map(|_| piece(&mut rng, 2)).collect(),
+        ),
+        (
+            "3 characters",
+            (0..per_kind).map(|_| piece(&mut rng, 3)).collect(),
+        ),
+        (
+            "4 characters",
+            (0..per_kind).map(|_| piece(&mut rng, 4)).collect(),
+        ),
         (
             "a member's name",
             (0..per_kind)
@@ -104,7 +117,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let scanned = search::reports_containing(&archive, &actor, word)?;
             like.push(started.elapsed());
             // Recall: every report LIKE finds, the index finds too.
-            let ids: BTreeSet<i64> = search::report_ids(&archive, &actor, word)?.into_iter().collect();
+            let ids: BTreeSet<i64> = search::report_ids(&archive, &actor, word)?
+                .into_iter()
+                .collect();
             expected += scanned.len();
             found += scanned.iter().filter(|id| ids.contains(id)).count();
             std::hint::black_box(results.total);

@@ -133,18 +133,23 @@ fn terms_of(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// The FTS5 expression for all the terms: each term's query, ANDed.
+fn expression_of(terms: &[String]) -> String {
+    terms
+        .iter()
+        .filter_map(|t| tokens::term_query(t))
+        .map(|q| format!("({q})"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
 /// The documents containing every term, best first: up to `limit` hits, and how many there are.
 fn find_documents(
     conn: &rusqlite::Connection,
     terms: &[String],
     limit: Option<usize>,
 ) -> Result<(Vec<SearchHit>, usize), SearchError> {
-    let expression = terms
-        .iter()
-        .filter_map(|t| tokens::term_query(t))
-        .map(|q| format!("({q})"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
+    let expression = expression_of(terms);
     let mut hits = Vec::new();
     if terms.iter().all(|t| tokens::term_is_exact(t)) {
         // The index decides exactly: SQLite counts, and only the hits shown are read.
@@ -177,12 +182,22 @@ pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let (hits, _) = find_documents(archive.conn(), &terms, None)?;
-    let mut ids: Vec<i64> = hits
-        .into_iter()
-        .filter(|h| h.kind == HitKind::ThoughtReport)
-        .map(|h| h.id)
-        .collect();
+    let conn = archive.conn();
+    let mut ids: Vec<i64> = if terms.iter().all(|t| tokens::term_is_exact(t)) {
+        // The index decides alone: no text is read.
+        db::search::documents(conn, &expression_of(&terms), None)?
+            .into_iter()
+            .filter(|d| d.kind == "thought_report")
+            .map(|d| d.ref_id)
+            .collect()
+    } else {
+        find_documents(conn, &terms, None)?
+            .0
+            .into_iter()
+            .filter(|h| h.kind == HitKind::ThoughtReport)
+            .map(|h| h.id)
+            .collect()
+    };
     ids.sort_unstable();
     Ok(ids)
 }
@@ -190,7 +205,9 @@ pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<
 /// Rebuilds the search index from the reports and meetings (after a restore, or to measure how
 /// long indexing takes), in one transaction; returns how many documents it indexed.
 pub fn rebuild_index(archive: &mut Archive, _actor: &Actor) -> Result<usize, SearchError> {
-    Ok(db::with_tx(archive.conn_mut(), |tx| db::search::rebuild(tx))?)
+    Ok(db::with_tx(archive.conn_mut(), |tx| {
+        db::search::rebuild(tx)
+    })?)
 }
 
 /// The ids of the thought reports whose title or text contains `text`, by a plain `LIKE` scan
