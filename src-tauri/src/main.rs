@@ -49,6 +49,7 @@ fn main() {
             commands::org::org_branches,
             commands::members::member_list,
             commands::members::member_show,
+            commands::search::search_query,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

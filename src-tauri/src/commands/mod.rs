@@ -5,3 +5,4 @@ pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
+pub mod search;

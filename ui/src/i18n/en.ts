@@ -28,6 +28,18 @@ const en: MessageSchema = {
     title: "Something went wrong",
     no_backend: "Not connected to the program core: open this page in the Dangan desktop app.",
   },
+  search: {
+    placeholder: "Search names, student or ID numbers, report text",
+    heading: "Search “{q}”",
+    total: "{n} results",
+    totalShown: "{n} results, showing the first {shown}",
+    none: "Nothing found",
+    kind: {
+      member: "Member",
+      thought_report: "Thought report",
+      meeting: "Meeting minutes",
+    },
+  },
   stage: {
     applicant: "Applicant",
     activist: "Activist",

@@ -26,6 +26,18 @@ const zhCN = {
     title: "出错了",
     no_backend: "未连接到程序核心：请在党建档案桌面程序中打开此页面。",
   },
+  search: {
+    placeholder: "搜索姓名、学号、身份证号或汇报内容",
+    heading: "搜索“{q}”",
+    total: "共 {n} 条结果",
+    totalShown: "共 {n} 条结果，显示前 {shown} 条",
+    none: "没有找到结果",
+    kind: {
+      member: "党员",
+      thought_report: "思想汇报",
+      meeting: "会议记录",
+    },
+  },
   stage: {
     applicant: "申请人",
     activist: "入党积极分子",
