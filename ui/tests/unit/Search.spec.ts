@@ -33,6 +33,14 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleEventFiles: vi.fn(async () => []),
 }));
 
+vi.mock("@/api/reports", () => ({
+  reportsList: vi.fn(async () => []),
+  reportsMissing: vi.fn(async () => []),
+  reportsShow: vi.fn(),
+  reportsAdd: vi.fn(),
+  reportsReview: vi.fn(),
+}));
+
 beforeEach(() => {
   resetArchiveInfoState();
   resetBranchesState();
