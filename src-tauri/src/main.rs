@@ -49,6 +49,12 @@ fn main() {
             commands::org::org_branches,
             commands::members::member_list,
             commands::members::member_show,
+            commands::reports::reports_list,
+            commands::reports::reports_show,
+            commands::reports::reports_add,
+            commands::reports::reports_review,
+            commands::reports::reports_missing,
+            commands::search::search_query,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

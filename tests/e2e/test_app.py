@@ -450,3 +450,60 @@ def test_extend_probation_and_attach_a_scan(driver, demo_archive, tmp_path):
     assert attachment.get_attribute("data-material") == "admission_approval"
     caption = attachment.get_attribute("textContent")
     assert "入党志愿书扫描.png" in caption, caption
+
+
+def test_search_reports_and_open_one(driver):
+    """The header's search finds thought reports by a two-character Chinese word, marks it in
+    each snippet, and a report hit opens its author's file with that report's text shown."""
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+    word = "党史"
+    box = wait.until(lambda d: d.find_element(*by_testid("global-search")))
+    replace_text(box, word)
+    started = time.monotonic()
+    box.send_keys(Keys.ENTER)
+
+    def report_hits(d):
+        page = d.find_element(*by_testid("search-results"))
+        if page.get_attribute("data-loading") != "false":
+            return None
+        hits = d.find_elements(By.CSS_SELECTOR, '[data-testid="search-hit"][data-kind="thought_report"]')
+        return hits or None
+
+    hits = wait.until(report_hits)
+    print(f"search for {word}: {len(hits)} report hits shown {time.monotonic() - started:.2f} s after Enter")
+    assert f"q={word}" in driver.current_url or "q=%E5%85%9A%E5%8F%B2" in driver.current_url
+    total = driver.find_element(*by_testid("search-total")).text
+    assert re.search(r"共 \d+ 条结果", total), total
+    for hit in hits[:10]:
+        assert "思想汇报" in hit.text, hit.text
+        marks = [m.text for m in hit.find_elements(By.CSS_SELECTOR, '[data-testid="search-hit-snippet"] mark')]
+        assert marks and all(m == word for m in marks), marks
+    driver.save_screenshot(str(SHOTS / "search-results.png"))
+
+    # Open the first report hit (its title: WebKit's driver is fussy about clicking list items).
+    first = hits[0]
+    report_id = first.get_attribute("data-id")
+    title = first.find_element(*by_testid("search-hit-title")).text
+    first.find_element(*by_testid("search-hit-title")).click()
+    wait.until(lambda d: d.find_element(*by_testid("member-detail")))
+    assert f"report={report_id}" in driver.current_url, driver.current_url
+
+    def viewer_body(d):
+        bodies = [b for b in d.find_elements(*by_testid("report-viewer-body")) if b.is_displayed()]
+        return bodies[0] if bodies and bodies[0].text else None
+
+    body = wait.until(viewer_body)
+    assert word in body.text, body.text[:200]
+    viewer = [v for v in driver.find_elements(By.CSS_SELECTOR, ".el-dialog") if v.is_displayed()][0]
+    assert title in viewer.text, (title, viewer.text[:200])
+    driver.save_screenshot(str(SHOTS / "search-report-opened.png"))
+
+    # The member's 思想汇报 section lists that report.
+    close = viewer.find_element(By.CSS_SELECTOR, ".el-dialog__headerbtn")
+    close.click()
+    wait.until(lambda d: not any(b.is_displayed() for b in d.find_elements(*by_testid("report-viewer-body"))))
+    section = driver.find_element(*by_testid("member-reports"))
+    row = section.find_element(By.CSS_SELECTOR, f'[data-testid="report-row"][data-report-id="{report_id}"]')
+    scroll_to(driver, section)
+    driver.save_screenshot(str(SHOTS / "member-reports.png"))
+    assert re.fullmatch(r"\d{4}Q[1-4]", row.text), row.text

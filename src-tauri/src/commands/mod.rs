@@ -5,3 +5,5 @@ pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
+pub mod reports;
+pub mod search;

@@ -3,6 +3,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-rou
 import MemberDetailView from "@/views/MemberDetailView.vue";
 import MemberListView from "@/views/MemberListView.vue";
 import NotBuiltView from "@/views/NotBuiltView.vue";
+import SearchView from "@/views/SearchView.vue";
 import SettingsView from "@/views/SettingsView.vue";
 
 /** The side navigation, in display order; `key` names both the route and the `nav.*` label. */
@@ -33,6 +34,12 @@ export const routes: RouteRecordRaw[] = [
     component: MemberDetailView,
     props: (route) => ({ id: Number(route.params.id) }),
     meta: { nav: "members" },
+  },
+  {
+    path: "/search",
+    name: "search",
+    component: SearchView,
+    props: (route) => ({ q: typeof route.query.q === "string" ? route.query.q : "" }),
   },
   { path: "/reports", name: "reports", component: NotBuiltView, meta: { nav: "reports" } },
   { path: "/meetings", name: "meetings", component: NotBuiltView, meta: { nav: "meetings" } },

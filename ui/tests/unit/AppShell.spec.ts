@@ -30,6 +30,14 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleEventFiles: vi.fn(async () => []),
 }));
 
+vi.mock("@/api/reports", () => ({
+  reportsList: vi.fn(async () => []),
+  reportsMissing: vi.fn(async () => []),
+  reportsShow: vi.fn(),
+  reportsAdd: vi.fn(),
+  reportsReview: vi.fn(),
+}));
+
 const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];
 
 beforeEach(() => {

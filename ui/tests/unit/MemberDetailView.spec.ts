@@ -38,6 +38,13 @@ vi.mock("@/api/lifecycle", () => ({
   lifecycleAttachEvidence: vi.fn(),
 }));
 vi.mock("@/api/documents", () => ({ documentsRead: vi.fn() }));
+vi.mock("@/api/reports", () => ({
+  reportsList: vi.fn(async () => []),
+  reportsMissing: vi.fn(async () => []),
+  reportsShow: vi.fn(),
+  reportsAdd: vi.fn(),
+  reportsReview: vi.fn(),
+}));
 
 const EVENTS: MemberEvent[] = [
   {

@@ -10,6 +10,10 @@ if (!("ResizeObserver" in globalThis)) {
   globalThis.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
 }
 
+// jsdom does not lay out, so it has no scrollIntoView (the reports section scrolls to itself).
+const elementProto = Element.prototype as { scrollIntoView?: Element["scrollIntoView"] };
+elementProto.scrollIntoView ??= () => {};
+
 afterEach(() => {
   vi.useRealTimers();
   localStorage.clear();

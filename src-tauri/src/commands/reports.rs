@@ -1,0 +1,65 @@
+use dangan::ApiError;
+use dangan::lifecycle::{self, CheckRequest, MissingReports};
+use dangan::reports::{self, NewThoughtReport, ReportReview, ReportSummary, ThoughtReport};
+use tauri::State;
+
+use crate::state::AppState;
+
+/// The day the desktop treats as today.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[tauri::command]
+pub async fn reports_list(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<ReportSummary>, ApiError> {
+    state
+        .run(move |archive, actor| reports::list(archive, actor, id))
+        .await
+}
+
+#[tauri::command]
+pub async fn reports_show(state: State<'_, AppState>, id: i64) -> Result<ThoughtReport, ApiError> {
+    state
+        .run(move |archive, actor| reports::show(archive, actor, id))
+        .await
+}
+
+#[tauri::command]
+pub async fn reports_add(
+    state: State<'_, AppState>,
+    report: NewThoughtReport,
+) -> Result<i64, ApiError> {
+    state
+        .run_mut(move |archive, actor| reports::add(archive, actor, &report, today()))
+        .await
+}
+
+#[tauri::command]
+pub async fn reports_review(
+    state: State<'_, AppState>,
+    id: i64,
+    review: ReportReview,
+) -> Result<(), ApiError> {
+    state
+        .run_mut(move |archive, actor| reports::review(archive, actor, id, &review))
+        .await
+}
+
+/// The quarters the member owes a report for and has none (an empty list when none is missing).
+#[tauri::command]
+pub async fn reports_missing(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<MissingReports>, ApiError> {
+    let request = CheckRequest {
+        member_id: Some(id),
+        branch_id: None,
+        as_of: today(),
+    };
+    state
+        .run(move |archive, actor| lifecycle::missing_reports(archive, actor, &request))
+        .await
+}

@@ -1,0 +1,33 @@
+// Typed wrappers for the thought-report commands (`reports_*`): a member's reports, one report's
+// text, recording a typed report, a reviewer's comment, and the quarters the member still owes.
+import type { MissingReports } from "@/generated/MissingReports";
+import type { NewThoughtReport } from "@/generated/NewThoughtReport";
+import type { ReportReview } from "@/generated/ReportReview";
+import type { ReportSummary } from "@/generated/ReportSummary";
+import type { ThoughtReport } from "@/generated/ThoughtReport";
+import { call } from "./ipc";
+
+/** The member's reports (everything but the text). */
+export function reportsList(id: number): Promise<ReportSummary[]> {
+  return call<ReportSummary[]>("reports_list", { id });
+}
+
+/** One report with its full text. */
+export function reportsShow(id: number): Promise<ThoughtReport> {
+  return call<ThoughtReport>("reports_show", { id });
+}
+
+/** Records a typed report; the new report's id. The core fills in a missing period and title. */
+export function reportsAdd(report: NewThoughtReport): Promise<number> {
+  return call<number>("reports_add", { report });
+}
+
+/** Records a reviewer's comment on report `id`. */
+export function reportsReview(id: number, review: ReportReview): Promise<void> {
+  return call<void>("reports_review", { id, review });
+}
+
+/** The quarters the member owes a report for and has none (an empty list, or one entry). */
+export function reportsMissing(id: number): Promise<MissingReports[]> {
+  return call<MissingReports[]>("reports_missing", { id });
+}
