@@ -147,10 +147,19 @@ pub(crate) fn full_of_members(
 }
 
 /// Title and body of reports by id, for snippets.
-pub(crate) fn texts(conn: &Connection, id: i64) -> rusqlite::Result<Option<(i64, String, String)>> {
-    conn.prepare_cached("SELECT member_id, title, body FROM thought_report WHERE id = ?1")?
-        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .optional()
+/// Also a line saying whose report it is and for when: 「姓名 · 2026Q3 · 2026-09-20」.
+pub(crate) fn texts(
+    conn: &Connection,
+    id: i64,
+) -> rusqlite::Result<Option<(i64, String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT r.member_id, r.title, r.body, m.name || ' · ' || r.period || ' · ' || r.date
+           FROM thought_report r JOIN member m ON m.id = r.member_id WHERE r.id = ?1",
+    )?
+    .query_row([id], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+    })
+    .optional()
 }
 
 /// The quarters each member has reported on (all members, or one), for the checks.

@@ -42,6 +42,9 @@ pub struct SearchHit {
     #[ts(type = "number | null")]
     pub member_id: Option<i64>,
     pub title: String,
+    /// Whose and when: 「姓名 · 2026Q3 · 2026-09-20」 for a report, 「支部 · 日期」 for a meeting,
+    /// the branch for a member.
+    pub subtitle: Option<String>,
     /// Plain text around the first match.
     pub snippet: String,
     /// The matches in `snippet`, as [start, end) character offsets, for highlighting.
@@ -110,6 +113,7 @@ pub fn search(
                 id: member.id,
                 member_id: Some(member.id),
                 title: member.name,
+                subtitle: member.branch.clone(),
                 snippet,
                 highlights,
             });
@@ -229,15 +233,15 @@ fn document_hit(
     let (kind, texts) = match doc.kind.as_str() {
         "thought_report" => (
             HitKind::ThoughtReport,
-            db::reports::texts(conn, doc.ref_id)?.map(|(m, t, b)| (Some(m), t, b)),
+            db::reports::texts(conn, doc.ref_id)?.map(|(m, t, b, w)| (Some(m), t, b, w)),
         ),
         "meeting" => (
             HitKind::Meeting,
-            db::meetings::texts(conn, doc.ref_id)?.map(|(t, b)| (None, t, b)),
+            db::meetings::texts(conn, doc.ref_id)?.map(|(t, b, w)| (None, t, b, w)),
         ),
         _ => return Ok(None),
     };
-    let Some((member_id, title, body)) = texts else {
+    let Some((member_id, title, body, subtitle)) = texts else {
         return Ok(None);
     };
     let title_folded = fold(&title);
@@ -255,6 +259,7 @@ fn document_hit(
         id: doc.ref_id,
         member_id: doc.member_id.or(member_id),
         title,
+        subtitle: Some(subtitle),
         snippet,
         highlights,
     }))

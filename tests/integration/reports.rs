@@ -79,6 +79,10 @@ fn a_typed_report_is_listed_reviewed_and_searchable() {
     assert_eq!(hit["kind"], "thought_report");
     assert_eq!(hit["id"], added["id"]);
     assert_eq!(hit["member_id"].as_i64().unwrap().to_string(), id);
+    assert_eq!(
+        hit["subtitle"],
+        format!("{name} · 2026Q4 · 2026-10-15").as_str()
+    );
     let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
     let [start, end] = [&hit["highlights"][0][0], &hit["highlights"][0][1]]
         .map(|v| usize::try_from(v.as_u64().unwrap()).unwrap());

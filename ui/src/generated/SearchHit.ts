@@ -14,6 +14,11 @@ id: number,
  */
 member_id: number | null, title: string, 
 /**
+ * Whose and when: 「姓名 · 2026Q3 · 2026-09-20」 for a report, 「支部 · 日期」 for a meeting,
+ * the branch for a member.
+ */
+subtitle: string | null, 
+/**
  * Plain text around the first match.
  */
 snippet: string, 

@@ -62,6 +62,7 @@ beforeEach(() => {
         id: 7,
         member_id: 7,
         title: "张晓燕",
+        subtitle: "本科生第一党支部",
         snippet: "学号 20210007 · 计算机学院本科生第一党支部",
         highlights: [],
       },
@@ -70,6 +71,7 @@ beforeEach(() => {
         id: 31,
         member_id: 7,
         title: "2026年第1季度思想汇报",
+        subtitle: "张晓燕 · 2026Q1 · 2026-03-20",
         snippet: "本季度我系统学习了党史，参加党史学习教育<b>活动</b>",
         highlights: [
           [9, 11],
@@ -135,6 +137,10 @@ describe("search", () => {
     expect(hits.map((hit) => hit.attributes("data-kind"))).toEqual(["member", "thought_report"]);
     expect(hits[0]!.text()).toContain("党员");
     expect(hits[1]!.text()).toContain("思想汇报");
+    // Whose report it is, and for when: ten reports can share a title.
+    expect(hits[1]!.find('[data-testid="search-hit-subtitle"]').text()).toBe(
+      "张晓燕 · 2026Q1 · 2026-03-20",
+    );
     expect(hits[1]!.findAll("mark").map((mark) => mark.text())).toEqual(["党史", "党史"]);
     // The snippet's markup is shown as text, never parsed.
     expect(hits[1]!.find("b").exists()).toBe(false);
