@@ -246,19 +246,22 @@ pub(crate) fn dates_by_kind(
     .collect()
 }
 
+/// A meeting's searchable text, as SQL over `meeting m`: its minutes and its resolutions' texts,
+/// one per line. The index and the snippets read the same text.
+pub(crate) const SEARCH_TEXT: &str = "m.minutes || char(10) ||
+    ifnull((SELECT group_concat(r.text, char(10)) FROM resolution r
+             WHERE r.meeting_id = m.id), '')";
+
 /// Title and text of a meeting (minutes and resolutions, as indexed), for search.
 /// Also a line saying which branch held it and when: 「本科生第一党支部 · 2026-11-24」.
 pub(crate) fn texts(
     conn: &Connection,
     id: i64,
 ) -> rusqlite::Result<Option<(String, String, String)>> {
-    conn.prepare_cached(
-        "SELECT m.topic, m.minutes || char(10) ||
-                ifnull((SELECT group_concat(r.text, char(10)) FROM resolution r
-                         WHERE r.meeting_id = m.id), ''),
-                b.name || ' · ' || m.date
-           FROM meeting m JOIN org_unit b ON b.id = m.branch_id WHERE m.id = ?1",
-    )?
+    conn.prepare_cached(&format!(
+        "SELECT m.topic, {SEARCH_TEXT}, b.name || ' · ' || m.date
+           FROM meeting m JOIN org_unit b ON b.id = m.branch_id WHERE m.id = ?1"
+    ))?
     .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
     .optional()
 }

@@ -46,12 +46,10 @@ pub(crate) fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
         )?;
         count += 1;
     }
-    let mut stmt = conn.prepare(
-        "SELECT m.id, m.topic, m.minutes || char(10) ||
-                ifnull((SELECT group_concat(r.text, char(10)) FROM resolution r
-                         WHERE r.meeting_id = m.id), '')
-           FROM meeting m ORDER BY m.id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT m.id, m.topic, {} FROM meeting m ORDER BY m.id",
+        super::meetings::SEARCH_TEXT
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let (topic, body): (String, String) = (row.get(1)?, row.get(2)?);

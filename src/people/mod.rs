@@ -520,8 +520,13 @@ pub(crate) fn full_member_date(
     if max_step? < 24 {
         return None;
     }
-    // Counted in one go, so that an 18-month probation from a leap day ends on 08-29.
-    joined?.checked_add_months(Months::new(PROBATION_MONTHS + extension_months))
+    probation_end(joined?, extension_months)
+}
+
+/// The day the probation that began on 入党时间 `joined` ends: a year, plus the months it was
+/// extended by, counted in one go (an 18-month probation from a leap day ends on 08-29).
+pub(crate) fn probation_end(joined: NaiveDate, extension_months: u32) -> Option<NaiveDate> {
+    joined.checked_add_months(Months::new(PROBATION_MONTHS + extension_months))
 }
 
 /// Builds a timeline entry's titles from its kind and step.

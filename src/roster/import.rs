@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -24,7 +24,7 @@ use crate::archive::Archive;
 use crate::db::members::{NewEvent, insert_event};
 use crate::db::{self, with_tx};
 use crate::org::{self, BranchOption, OrgKind};
-use crate::people::{EventKind, Sex};
+use crate::people::{self, EventKind, Sex};
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -82,7 +82,6 @@ fn report_progress(
 /// The development steps recorded from 加入党组织日期 and 转为正式党员日期.
 const JOINED_STEPS: [u8; 2] = [15, 17];
 const CONVERSION_STEP: u8 = 24;
-const PROBATION: Months = Months::new(12);
 
 enum Target {
     Create,
@@ -343,7 +342,7 @@ fn write_row(
                 kind: EventKind::ProbationExtended,
                 step: None,
                 months: Some(months),
-                date: joined.checked_add_months(PROBATION).unwrap_or(joined),
+                date: people::probation_end(joined, 0).unwrap_or(joined),
                 note: Some(note.clone()),
                 people: Vec::new(),
             };
@@ -843,7 +842,7 @@ fn plan_row(
             {
                 if step_date(CONVERSION_STEP).is_none() {
                     events.push((CONVERSION_STEP, full));
-                } else if joined.checked_add_months(PROBATION) != Some(full) {
+                } else if people::probation_end(joined, 0) != Some(full) {
                     warnings.push(issue(
                         Field::FullMemberDate,
                         IssueCode::FullMemberDateDerived,

@@ -195,6 +195,5 @@ pub struct ImportReport {
 /// whole number of months (1–24) after the end of the probation year: how a roster that gives
 /// both dates says 延长预备期.
 pub(crate) fn extension_months(joined: chrono::NaiveDate, full: chrono::NaiveDate) -> Option<u8> {
-    (1..=24u8)
-        .find(|m| joined.checked_add_months(chrono::Months::new(12 + u32::from(*m))) == Some(full))
+    (1..=24u8).find(|m| crate::people::probation_end(joined, u32::from(*m)) == Some(full))
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
 use super::cells::{
     Cell, clean_text, fold_width, normalise_ethnicity, normalise_phone, parse_date, parse_yes_no,
@@ -13,7 +13,7 @@ use super::columns::Field;
 use super::read::{Header, RawRow};
 use super::{CellIssue, IssueCode};
 use crate::org::BranchOption;
-use crate::people::{IdNumber, Sex};
+use crate::people::{self, IdNumber, Sex};
 
 /// A clean value of one field.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,9 +150,6 @@ pub(crate) struct CheckedRow {
     /// Branch texts that name no branch.
     pub unknown_branch: Option<String>,
 }
-
-/// The probation year (domain.md); 转为正式党员日期 cannot be earlier than its end.
-const PROBATION: Months = Months::new(12);
 
 pub(crate) fn check_row(ctx: &RowContext<'_>, row: &RawRow) -> CheckedRow {
     let mut out = CheckedRow {
@@ -329,7 +326,7 @@ fn check_dates(
             ));
         }
         (Some(joined), Some(full)) => {
-            let end = joined.checked_add_months(PROBATION).unwrap_or(joined);
+            let end = people::probation_end(joined, 0).unwrap_or(joined);
             if full < end {
                 errors.push(issue(
                     Field::FullMemberDate,
