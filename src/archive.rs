@@ -47,6 +47,11 @@ pub enum ArchiveError {
         to: u32,
         source: rusqlite_migration::Error,
     },
+    #[error(
+        "the copy {path} made before migrating failed verification ({problem}); the archive was \
+         not migrated and not changed"
+    )]
+    BackupUnverified { path: PathBuf, problem: String },
     #[error("cannot find the user's data folder; pass --archive DIR or set {ARCHIVE_ENV}")]
     NoDataDir,
     #[error("{path}: {source}")]
@@ -65,6 +70,7 @@ impl ErrorCode for ArchiveError {
             ArchiveError::NotAnArchive { .. } => "not_an_archive",
             ArchiveError::SchemaTooNew { .. } => "schema_too_new",
             ArchiveError::Migration { .. } => "migration_failed",
+            ArchiveError::BackupUnverified { .. } => "backup_unverified",
             ArchiveError::NoDataDir => "no_data_dir",
             ArchiveError::Io { .. } => "io",
             ArchiveError::Db(_) => "database",
@@ -80,6 +86,9 @@ impl ErrorCode for ArchiveError {
             } => serde_json::json!({
                 "path": path, "found": found, "supported": supported
             }),
+            ArchiveError::BackupUnverified { path, problem } => {
+                serde_json::json!({ "path": path, "problem": problem })
+            }
             ArchiveError::Missing { path }
             | ArchiveError::NotAnArchive { path }
             | ArchiveError::Io { path, .. } => serde_json::json!({ "path": path }),
@@ -181,6 +190,20 @@ impl Archive {
 
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// Closes the database, runs `swap` on its path while no connection of this process is
+    /// open, then opens it again (whatever `swap` returned: the handle always ends up open on
+    /// `archive.db`, restored or not). Used by restore.
+    pub(crate) fn with_closed_db<T, E: From<ArchiveError>>(
+        &mut self,
+        swap: impl FnOnce(&Path) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let placeholder = db::backups::placeholder()?;
+        drop(std::mem::replace(&mut self.conn, placeholder));
+        let result = swap(&self.db_path());
+        self.conn = db::open(&self.db_path(), &self.backups_dir())?;
+        result
     }
 }
 

@@ -10,6 +10,8 @@
 
 pub mod actor;
 pub mod archive;
+pub mod audit;
+pub mod backup;
 mod db;
 pub mod demo;
 pub mod documents;

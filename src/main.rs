@@ -28,6 +28,7 @@ use dangan::reports::{self, NewThoughtReport, Quarter, ReportReview};
 use dangan::roster::{self, ExportFormat, ExportOptions, ImportOptions, TextEncoding};
 use dangan::search;
 use dangan::{ARCHIVE_ENV, Actor, Archive, ErrorCode};
+use dangan::{audit, backup};
 use dangan::{reminders, stats};
 use serde::Serialize;
 
@@ -134,6 +135,63 @@ enum Command {
     /// Write a blank import template (.xlsx) with dropdowns and a notes sheet.
     Template {
         file: PathBuf,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Back the archive up (a verified copy into backups/, or --out FILE); `backup list`.
+    Backup(BackupArgs),
+    /// Replace the archive's database with a backup: the file is verified first, the current
+    /// archive is backed up, then swapped in atomically.
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// The audit trail: `audit verify` checks the hash chain, `audit list` shows entries.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct BackupArgs {
+    #[command(subcommand)]
+    command: Option<BackupCommand>,
+    /// Write the copy to this file (which must not exist) instead of the archive's backups/.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// Every recorded backup, newest first.
+    List(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the whole chain: edited, deleted or missing newest entries are reported with the
+    /// first bad entry (exit code 6).
+    Verify(JsonFlag),
+    /// Entries, newest first, filtered.
+    List {
+        #[arg(long)]
+        actor: Option<String>,
+        /// An action code, e.g. member_view, step_add, import_commit, export, backup.
+        #[arg(long)]
+        action: Option<String>,
+        #[arg(long)]
+        member: Option<i64>,
+        /// First day (UTC), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Last day (UTC), YYYY-MM-DD, inclusive.
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -689,7 +747,8 @@ impl<E: ErrorCode> From<E> for Failure {
 
 impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
-    /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule.
+    /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule; 6: the
+    /// audit trail does not verify.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
@@ -702,6 +761,11 @@ impl Failure {
             "invalid_rows" | "missing_columns" | "empty_file" | "unsupported_file"
             | "bad_workbook" | "bad_csv" | "no_rows" => 2,
             "sheet_not_found" | "batch_not_found" => 4,
+            // A backup that cannot be restored (corrupt, foreign): bad input.
+            "restore_refused" => 2,
+            "file_not_found" => 4,
+            // The audit trail was tampered with: not a failure to run, a finding scripts act on.
+            "audit_broken" => 6,
             _ => 1,
         }
     }
@@ -1209,6 +1273,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )
             })
         }
+        Command::Backup(args) => backup_command(&dir, &actor, args),
+        Command::Restore { file, output } => {
+            let mut archive = Archive::open_existing(&dir)?;
+            let summary = backup::restore(&mut archive, &actor, &file)?;
+            print(output.json, &summary, || {
+                format!(
+                    "restored {} (schema v{}, {} members); the archive as it was is in {}",
+                    summary.file,
+                    summary.schema_version,
+                    summary.counts.get("member").copied().unwrap_or(0),
+                    summary.before_restore.file
+                )
+            })
+        }
+        Command::Audit(command) => audit_command(&dir, &actor, command),
         Command::Branch(BranchCommand::List(out)) => {
             let archive = Archive::open_existing(&dir)?;
             let branches = org::list_branches(&archive, &actor)?;
@@ -1824,6 +1903,107 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
         });
     }
     Ok(())
+}
+
+fn describe_backup(b: &backup::BackupRecord) -> String {
+    let state = match (&b.problem, &b.deleted_at) {
+        (Some(problem), _) => format!("✗ {problem}"),
+        (None, Some(at)) => format!("✓ (rotated away {at})"),
+        (None, None) => "✓ verified".to_string(),
+    };
+    format!(
+        "{}\t{}\t{}\t{} bytes\t{} members\t{state}",
+        b.made_at,
+        b.reason.as_code(),
+        b.file,
+        b.bytes,
+        b.counts.get("member").copied().unwrap_or(0)
+    )
+}
+
+fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Result<(), Failure> {
+    if let Some(BackupCommand::List(output)) = args.command {
+        let archive = Archive::open_existing(dir)?;
+        let list = backup::list(&archive, actor)?;
+        return print(output.json, &list, || {
+            list.iter()
+                .map(describe_backup)
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+    let mut archive = Archive::open_existing(dir)?;
+    let record = backup::create(
+        &mut archive,
+        actor,
+        backup::BackupReason::Manual,
+        args.out.as_deref(),
+    )?;
+    print(args.output.json, &record, || describe_backup(&record))
+}
+
+fn audit_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: AuditCommand,
+) -> Result<(), Failure> {
+    let archive = Archive::open_existing(dir)?;
+    match command {
+        AuditCommand::Verify(output) => {
+            let result = audit::verify(&archive, actor)?;
+            print(output.json, &result, || match &result.problem {
+                None => format!("audit trail ok: {} entries", result.entries),
+                Some(problem) => format!(
+                    "audit trail BROKEN at entry {}: {problem}",
+                    result.first_bad_seq.unwrap_or_default()
+                ),
+            })?;
+            match result.problem {
+                None => Ok(()),
+                Some(problem) => Err(Failure {
+                    code: "audit_broken",
+                    message: problem,
+                }),
+            }
+        }
+        AuditCommand::List {
+            actor: who,
+            action,
+            member,
+            from,
+            to,
+            limit,
+            output,
+        } => {
+            let query = audit::AuditQuery {
+                actor: who,
+                action,
+                member_id: member,
+                from,
+                to,
+                limit: Some(limit),
+            };
+            let entries = audit::list(&archive, actor, &query)?;
+            print(output.json, &entries, || {
+                entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}\t{}\t{}\t{}\t{}:{}\t{}",
+                            e.seq,
+                            e.at,
+                            e.actor,
+                            e.action,
+                            e.target_kind,
+                            e.target_id.map(|id| id.to_string()).unwrap_or_default(),
+                            e.detail
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
 }
 
 /// The branch a `--branch` argument names, if one was given.

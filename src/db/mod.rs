@@ -5,6 +5,8 @@
 //! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
 
 pub(crate) mod attachments;
+pub(crate) mod audit;
+pub(crate) mod backups;
 pub(crate) mod letters;
 pub(crate) mod meetings;
 pub(crate) mod members;
@@ -37,6 +39,8 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0008_letter_register.sql"),
     include_str!("migrations/0009_thought_reports.sql"),
     include_str!("migrations/0010_meetings.sql"),
+    include_str!("migrations/0012_backups.sql"),
+    include_str!("migrations/0013_audit_log.sql"),
 ];
 
 /// The schema version this program writes and understands.
@@ -132,9 +136,11 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
             supported: SCHEMA_VERSION,
         });
     }
-    if current > 0 && current < SCHEMA_VERSION {
-        backup_before_migration(&conn, backup_dir, current)?;
-    }
+    let backup = if current > 0 && current < SCHEMA_VERSION {
+        Some(backup_before_migration(&conn, backup_dir, current)?)
+    } else {
+        None
+    };
     migrations()
         .to_latest(&mut conn)
         .map_err(|source| ArchiveError::Migration {
@@ -144,24 +150,32 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
             source,
         })?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    if let Some((file, report)) = backup {
+        // Recorded once the schema has the backup table (and audit trail) to record it in.
+        crate::backup::record_migration_backup(&mut conn, db_path, &file, &report)?;
+    }
     Ok(conn)
 }
 
-/// Writes a consistent copy of the database (WAL included) before its schema changes.
+/// Writes a verified copy of the database (WAL included) before its schema changes, through the
+/// same code as every backup (`backups::copy_verified`). A copy that fails verification stops the
+/// migration: a migration never starts without a good copy.
 fn backup_before_migration(
     conn: &Connection,
     backup_dir: &Path,
     from: u32,
-) -> Result<PathBuf, ArchiveError> {
+) -> Result<(PathBuf, backups::CopyReport), ArchiveError> {
     crate::archive::create_dir(backup_dir)?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ");
     let target = backup_dir.join(format!("archive-v{from}-before-migration-{stamp}.db"));
-    let target_str = target.to_str().ok_or_else(|| ArchiveError::Io {
-        path: target.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path is not UTF-8"),
-    })?;
-    conn.execute("VACUUM INTO ?1", [target_str])?;
-    Ok(target)
+    let report = backups::copy_verified(conn, &target)?;
+    if let Some(problem) = &report.problem {
+        return Err(ArchiveError::BackupUnverified {
+            path: target,
+            problem: problem.clone(),
+        });
+    }
+    Ok((target, report))
 }
 
 /// Reads the schema version of an open archive.

@@ -24,6 +24,7 @@ pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity
 
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action, Target};
 use crate::db::{self, members::SubjectRow};
 use crate::documents::{self, AttachmentRef, DocumentError};
 use crate::error::ErrorCode;
@@ -497,6 +498,13 @@ pub fn add_step_with_evidence(
             db::attachments::insert_blob(tx, &attachment.sha256, attachment.size)?;
             db::attachments::link(tx, event_id, attachment, actor.name())?;
         }
+        audit::record(
+            tx,
+            actor,
+            Action::StepAdd,
+            Target::event(event_id, request.member_id),
+            serde_json::json!({ "after": request, "files": attachments }),
+        )?;
         Ok::<_, rusqlite::Error>(event_id)
     })?;
     Ok(StepOutcome { event_id, findings })
@@ -526,7 +534,7 @@ pub fn attach_evidence(
     bytes: &[u8],
     material: Option<String>,
 ) -> Result<AttachmentRef, LifecycleError> {
-    let (_member_id, step, _date) = db::members::current_event(archive.conn(), event_id)?
+    let (member_id, step, _date) = db::members::current_event(archive.conn(), event_id)?
         .ok_or(LifecycleError::EventNotFound(event_id))?;
     let step = step.ok_or(LifecycleError::NotAStep(event_id))?;
     let material = match material {
@@ -549,7 +557,14 @@ pub fn attach_evidence(
     let attachment = documents::store_bytes(archive, file_name, bytes, material)?;
     db::with_tx(archive.conn_mut(), |tx| {
         db::attachments::insert_blob(tx, &attachment.sha256, attachment.size)?;
-        db::attachments::link(tx, event_id, &attachment, actor.name())
+        db::attachments::link(tx, event_id, &attachment, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::EvidenceAttach,
+            Target::event(event_id, member_id),
+            serde_json::json!({ "after": attachment }),
+        )
     })?;
     Ok(attachment)
 }
@@ -687,6 +702,13 @@ pub fn correct_step(
         let new_id = db::members::insert_event(tx, &event, actor.name())?;
         db::members::supersede(tx, event_id, new_id)?;
         db::attachments::copy_links(tx, event_id, new_id)?;
+        audit::record(
+            tx,
+            actor,
+            Action::StepCorrect,
+            Target::event(new_id, member_id),
+            serde_json::json!({ "before": { "event_id": event_id, "step": step, "date": old_date }, "after": correction }),
+        )?;
         Ok::<_, rusqlite::Error>(new_id)
     })?;
     Ok(StepOutcome {
@@ -752,7 +774,15 @@ pub fn extend_probation(
         people: Vec::new(),
     };
     let event_id = db::with_tx(archive.conn_mut(), |tx| {
-        db::members::insert_event(tx, &event, actor.name())
+        let id = db::members::insert_event(tx, &event, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::ProbationExtend,
+            Target::event(id, request.member_id),
+            serde_json::json!({ "after": request }),
+        )?;
+        Ok::<_, rusqlite::Error>(id)
     })?;
     Ok(StepOutcome { event_id, findings })
 }
@@ -795,7 +825,15 @@ pub fn record_status(
         people: Vec::new(),
     };
     Ok(db::with_tx(archive.conn_mut(), |tx| {
-        db::members::insert_event(tx, &event, actor.name())
+        let id = db::members::insert_event(tx, &event, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::StatusRecord,
+            Target::event(id, member_id),
+            serde_json::json!({ "after": { "kind": kind.as_code(), "date": date, "note": event.note } }),
+        )?;
+        Ok::<_, rusqlite::Error>(id)
     })?)
 }
 

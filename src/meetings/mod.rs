@@ -21,6 +21,7 @@ pub use compliance::{Compliance, CompliancePeriod, Frequency, compliance, freque
 
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action, Target};
 use crate::db;
 use crate::error::ErrorCode;
 use crate::lifecycle::{self, ExtensionRequest, Finding, LifecycleError, Severity, StepRequest};
@@ -598,6 +599,13 @@ pub fn record(
                         people: Vec::new(),
                     };
                     let id = db::members::insert_event(tx, &event, &recorded_by)?;
+                    audit::record(
+                        tx,
+                        actor,
+                        Action::StepAdd,
+                        Target::event(id, member_id),
+                        serde_json::json!({ "after": { "kind": kind.as_code(), "step": step, "months": resolution.months, "date": request.date }, "meeting_id": meeting_id }),
+                    )?;
                     event_ids.push(id);
                     Some(id)
                 }
@@ -612,6 +620,13 @@ pub fn record(
                 event_id,
             )?;
         }
+        audit::record(
+            tx,
+            actor,
+            Action::MeetingRecord,
+            Target::meeting(meeting_id),
+            serde_json::json!({ "after": request, "event_ids": event_ids }),
+        )?;
         Ok::<_, rusqlite::Error>((meeting_id, event_ids))
     })?;
     Ok(MeetingOutcome {

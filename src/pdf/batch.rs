@@ -205,6 +205,13 @@ pub fn generate(
         return Err(PdfError::Cancelled);
     }
     let index = write_index(fonts, &dossiers, as_of, &dir.join("index.pdf"))?;
+    crate::audit::record_alone(
+        archive,
+        actor,
+        crate::audit::Action::Dossier,
+        crate::audit::Target::archive(),
+        serde_json::json!({ "dir": dir.display().to_string(), "members": dossiers.iter().map(|d| d.member_id).collect::<Vec<_>>() }),
+    )?;
     Ok(BatchOutcome {
         dir: dir.display().to_string(),
         index,

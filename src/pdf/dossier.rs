@@ -80,7 +80,7 @@ impl DossierData {
         member_id: i64,
         as_of: NaiveDate,
     ) -> Result<DossierData, PdfError> {
-        let member = people::show(archive, actor, member_id)?;
+        let member = people::detail(archive, actor, member_id)?;
         let id_number = db::letters::id_number(archive.conn(), member_id)?;
         let findings = lifecycle::check(
             archive,
@@ -168,7 +168,15 @@ pub fn generate(
 ) -> Result<PdfFile, PdfError> {
     let data = DossierData::load(archive, actor, member_id, as_of)?;
     let template = DossierTemplate::load(archive)?;
-    write(fonts, &template, &data, out)
+    let pdf = write(fonts, &template, &data, out)?;
+    crate::audit::record_alone(
+        archive,
+        actor,
+        crate::audit::Action::Dossier,
+        crate::audit::Target::member(member_id),
+        serde_json::json!({ "file": pdf.file, "pages": pdf.pages }),
+    )?;
+    Ok(pdf)
 }
 
 /// Lays out and writes a dossier from gathered data (no archive access: batches call this from

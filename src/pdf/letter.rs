@@ -249,7 +249,7 @@ pub fn issue(
     out: &Path,
 ) -> Result<IssuedLetter, PdfError> {
     let template = LetterTemplate::load(archive)?;
-    let member = people::show(archive, actor, request.member_id)?;
+    let member = people::detail(archive, actor, request.member_id)?;
     let kind = match member.stage {
         Stage::FullMember => MemberKind::Full,
         Stage::ProbationaryMember => MemberKind::Probationary,
@@ -328,6 +328,13 @@ pub fn issue(
         };
         let page = layout_letter(fonts, &template, &fields);
         let pdf = super::write_pdf(fonts, &template.title, &[page], out)?;
+        crate::audit::record(
+            tx,
+            actor,
+            crate::audit::Action::Letter,
+            crate::audit::Target::letter(serial, member.id),
+            serde_json::json!({ "file": pdf.file, "serial": letter.serial_text(), "to": letter.to_org }),
+        )?;
         Ok(IssuedLetter { letter, pdf })
     })
 }
@@ -451,6 +458,13 @@ pub fn record_receipt(
             });
         }
         db::letters::set_receipt(tx, serial, date, actor.name())?;
+        crate::audit::record(
+            tx,
+            actor,
+            crate::audit::Action::LetterReceipt,
+            crate::audit::Target::letter(serial, letter.member_id),
+            serde_json::json!({ "before": { "receipt_on": null }, "after": { "receipt_on": date } }),
+        )?;
         db::letters::get(tx, serial)?.ok_or(PdfError::NoSuchLetter(serial))
     })
 }

@@ -110,7 +110,7 @@ pub fn generate(
     };
     let mut members = Vec::new();
     for summary in people::list_all(archive, actor, &query)? {
-        let member = people::show(archive, actor, summary.id)?;
+        let member = people::detail(archive, actor, summary.id)?;
         if step_date(&member, before_step).is_none() {
             members.push(member);
         }
@@ -137,6 +137,13 @@ pub fn generate(
         NoticeKind::Conversion => "预备党员转正公示",
     };
     let pdf = super::write_pdf(fonts, title, &page_texts, out)?;
+    crate::audit::record_alone(
+        archive,
+        actor,
+        crate::audit::Action::Notice,
+        crate::audit::Target::branch(branch.id),
+        serde_json::json!({ "file": pdf.file, "kind": title, "members": members.iter().map(|m| m.id).collect::<Vec<_>>() }),
+    )?;
     Ok(NoticeOutcome {
         pdf,
         names: members.iter().map(|m| m.name.clone()).collect(),

@@ -456,8 +456,27 @@ fn list_members(
     Ok(db::members::list(archive.conn(), &filter, page)?)
 }
 
-/// A member's record and timeline.
-pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MemberDetail, MemberError> {
+/// A member's record and timeline: a view of the member's file, recorded in the audit trail
+/// (`member_view`). Code that reads a file to make something else (a dossier, a letter) uses
+/// `detail` and records what it made.
+pub fn show(archive: &Archive, actor: &Actor, id: i64) -> Result<MemberDetail, MemberError> {
+    let detail = detail(archive, actor, id)?;
+    crate::audit::record_alone(
+        archive,
+        actor,
+        crate::audit::Action::MemberView,
+        crate::audit::Target::member(id),
+        serde_json::json!({}),
+    )?;
+    Ok(detail)
+}
+
+/// `show` without the audit entry, for the core's own reads.
+pub(crate) fn detail(
+    archive: &Archive,
+    _actor: &Actor,
+    id: i64,
+) -> Result<MemberDetail, MemberError> {
     let mut detail = db::members::get(archive.conn(), id)?.ok_or(MemberError::NotFound(id))?;
     detail.events = db::members::events(archive.conn(), id)?;
     let progress = Progress::of(&detail.events);

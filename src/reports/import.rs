@@ -10,6 +10,7 @@ use ts_rs::TS;
 use super::{MAX_FILE_BYTES, Quarter, ReportError, ReportFile, default_title, read_file};
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action, Target};
 use crate::db;
 use crate::documents;
 
@@ -99,7 +100,15 @@ pub fn commit_folder(
                 file_name: Some(&attachment.file_name),
                 file_sha256: Some(&attachment.sha256),
             };
-            created.push(db::reports::insert(tx, &row, actor.name())?);
+            let id = db::reports::insert(tx, &row, actor.name())?;
+            audit::record(
+                tx,
+                actor,
+                Action::ReportImport,
+                Target::report(id, member_id),
+                super::audit_detail(&row),
+            )?;
+            created.push(id);
         }
         Ok::<_, rusqlite::Error>(created)
     })?;

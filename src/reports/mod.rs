@@ -20,6 +20,7 @@ pub use quarter::{BadQuarter, Quarter};
 
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action, Target};
 use crate::db;
 use crate::documents::{self, DocumentError};
 use crate::error::ErrorCode;
@@ -164,6 +165,17 @@ pub fn default_title(period: Quarter) -> String {
     format!("{}年第{}季度思想汇报", period.year(), period.number())
 }
 
+/// What the audit trail keeps of a new report: where it came from and a hash of its text, not
+/// the text (which the report row keeps, and which is never edited).
+pub(crate) fn audit_detail(row: &db::reports::NewReport<'_>) -> serde_json::Value {
+    use sha2::Digest;
+    serde_json::json!({ "after": {
+        "date": row.date, "period": row.period.to_string(), "title": row.title,
+        "source": row.source.as_code(), "file_name": row.file_name, "file_sha256": row.file_sha256,
+        "body_sha256": hex::encode(sha2::Sha256::digest(row.body.as_bytes())),
+    } })
+}
+
 /// Records a typed report; returns its id.
 pub fn add(
     archive: &mut Archive,
@@ -183,7 +195,15 @@ pub fn add(
         file_sha256: None,
     };
     Ok(db::with_tx(archive.conn_mut(), |tx| {
-        db::reports::insert(tx, &row, actor.name())
+        let id = db::reports::insert(tx, &row, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::ReportAdd,
+            Target::report(id, row.member_id),
+            audit_detail(&row),
+        )?;
+        Ok::<_, rusqlite::Error>(id)
     })?)
 }
 
@@ -269,14 +289,22 @@ pub fn add_file(
     };
     Ok(db::with_tx(archive.conn_mut(), |tx| {
         db::attachments::insert_blob(tx, &stored.sha256, stored.size)?;
-        db::reports::insert(tx, &row, actor.name())
+        let id = db::reports::insert(tx, &row, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::ReportAdd,
+            Target::report(id, row.member_id),
+            audit_detail(&row),
+        )?;
+        Ok::<_, rusqlite::Error>(id)
     })?)
 }
 
 /// Records the reviewer's comment (the latest review replaces an earlier one).
 pub fn review(
     archive: &mut Archive,
-    _actor: &Actor,
+    actor: &Actor,
     id: i64,
     review: &ReportReview,
 ) -> Result<(), ReportError> {
@@ -288,7 +316,18 @@ pub fn review(
         });
     }
     let found = db::with_tx(archive.conn_mut(), |tx| {
-        db::reports::set_review(tx, id, reviewer, review.comment.trim(), review.date)
+        let before = db::reports::get(tx, id)?.map(|r| r.summary);
+        let found = db::reports::set_review(tx, id, reviewer, review.comment.trim(), review.date)?;
+        if let Some(b) = before.filter(|_| found) {
+            audit::record(
+                tx,
+                actor,
+                Action::ReportReview,
+                Target::report(id, b.member_id),
+                serde_json::json!({ "before": { "reviewer": b.reviewer, "comment": b.review_comment, "date": b.reviewed_on }, "after": review }),
+            )?;
+        }
+        Ok::<_, rusqlite::Error>(found)
     })?;
     if found {
         Ok(())

@@ -60,6 +60,9 @@ pub enum RosterError {
     Org(#[from] OrgError),
     #[error(transparent)]
     Member(#[from] MemberError),
+    /// The backup taken before an import commit failed: nothing was imported.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -83,6 +86,7 @@ impl ErrorCode for RosterError {
             RosterError::UndoBlocked { .. } => "undo_blocked",
             RosterError::Org(err) => err.code(),
             RosterError::Member(err) => err.code(),
+            RosterError::Backup(err) => err.code(),
             RosterError::Db(_) => "database",
         }
     }

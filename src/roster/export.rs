@@ -181,6 +181,13 @@ pub fn export(
         };
         write_xlsx(path, &title, &fields, &headers, &table)?;
     }
+    crate::audit::record_alone(
+        archive,
+        actor,
+        crate::audit::Action::Export,
+        crate::audit::Target::archive(),
+        serde_json::json!({ "file": path.display().to_string(), "members": table.len(), "format": options.format, "branch_id": options.branch_id, "stage": options.stage }),
+    )?;
     Ok(ExportSummary {
         file: path.display().to_string(),
         members: table.len(),

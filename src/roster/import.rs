@@ -21,6 +21,8 @@ use super::{
 };
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action};
+use crate::backup;
 use crate::db::members::{NewEvent, insert_event};
 use crate::db::{self, with_tx};
 use crate::org::{self, BranchOption, OrgKind};
@@ -178,6 +180,7 @@ pub fn import_with_progress(
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
+    backup::create(archive, actor, backup::BackupReason::BeforeImport, None)?;
     with_tx(archive.conn_mut(), |tx| {
         let mut analysis = analyse(tx, path, raw, options, progress)?;
         let report = &mut analysis.report;
@@ -221,6 +224,13 @@ pub fn import_with_progress(
             write_row(tx, actor, batch_id, &file_name, planned)?;
         }
         report_progress(progress, ImportPhase::Writing, total, total)?;
+        audit::record(
+            tx,
+            actor,
+            Action::ImportCommit,
+            audit::Target::import_batch(batch_id),
+            serde_json::json!({ "file": file_name, "sha256": sha256, "rows": report.rows, "created": report.created, "updated": report.updated, "skipped": report.invalid }),
+        )?;
         report.committed = true;
         report.batch = Some(batch_id);
         Ok(analysis.report)
@@ -266,6 +276,32 @@ fn create_branch(
         Some(id) => Ok(id),
         None => add(OrgKind::Branch, branch, Some(college_id)),
     }
+}
+
+/// What the audit trail keeps of one imported row: the batch, the row, and each column's value
+/// before (updates) and after, ID numbers masked (the member row holds them; the log is browsed).
+fn audit_detail(batch_id: i64, planned: &PlannedRow) -> Value {
+    let shown = |column: &str, value: &Value| match (column, value.as_str()) {
+        ("id_number", Some(text)) => Value::from(people::id_number::mask(text)),
+        _ => value.clone(),
+    };
+    let before: Map<String, Value> = planned
+        .columns
+        .iter()
+        .map(|(c, b, _)| (c.to_string(), shown(c, b)))
+        .collect();
+    let after: Map<String, Value> = planned
+        .columns
+        .iter()
+        .map(|(c, _, a)| (c.to_string(), shown(c, a)))
+        .collect();
+    let created = matches!(planned.target, Target::Create);
+    serde_json::json!({
+        "batch": batch_id, "sheet": planned.sheet, "row": planned.row,
+        "action": if created { "created" } else { "updated" },
+        "before": if created { Value::Null } else { Value::Object(before) },
+        "after": after,
+    })
 }
 
 fn write_row(
@@ -320,6 +356,13 @@ fn write_row(
             id
         }
     };
+    audit::record(
+        conn,
+        actor,
+        Action::ImportCommit,
+        audit::Target::member(member_id),
+        audit_detail(batch_id, planned),
+    )?;
     let note = format!(
         "导入（批次 {batch_id}）：名册 {file_name} 工作表 {} 第 {} 行",
         planned.sheet, planned.row
@@ -1032,6 +1075,13 @@ pub fn undo(
             db::roster::delete_unit(tx, unit)?;
         }
         db::roster::mark_undone(tx, batch_id, actor.name())?;
+        audit::record(
+            tx,
+            actor,
+            Action::ImportUndo,
+            audit::Target::import_batch(batch_id),
+            serde_json::json!({ "removed_members": removed, "restored_members": restored, "removed_events": events.len() }),
+        )?;
         Ok(UndoSummary {
             batch: batch_id,
             removed_members: removed,
