@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::archive::ArchiveInfo;
+use crate::audit::{AuditEntry, AuditHead, AuditVerification};
+use crate::backup::{BackupReason, BackupRecord, RestoreSummary};
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
@@ -147,6 +149,12 @@ fn bindings() -> BTreeMap<String, String> {
     render::<ExportFormat>(&cfg, &mut files);
     render::<TextEncoding>(&cfg, &mut files);
     render::<ExportSummary>(&cfg, &mut files);
+    render::<AuditEntry>(&cfg, &mut files);
+    render::<AuditHead>(&cfg, &mut files);
+    render::<AuditVerification>(&cfg, &mut files);
+    render::<BackupReason>(&cfg, &mut files);
+    render::<BackupRecord>(&cfg, &mut files);
+    render::<RestoreSummary>(&cfg, &mut files);
     files
 }
 

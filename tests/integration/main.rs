@@ -10,6 +10,8 @@
 //! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
 //! - `reminders`: `dangan reminders` on dates derived from demo timelines, and `dangan stats`.
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
+//! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
+//! - `audit`: the hash-chained audit trail after real operations, and tampering found.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -18,6 +20,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archive;
+mod audit;
+mod backup;
 mod cli;
 mod lifecycle;
 mod meetings;
