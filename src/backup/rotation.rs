@@ -5,11 +5,14 @@
 //! from a restore). Rotated: `scheduled` and `before_import` backups, grandfather-father-son: the
 //! newest backup of each of the 7 most recent days that have one, of each of the 4 most recent
 //! ISO weeks, and of each of the 12 most recent months (UTC), the union of the three. Only
-//! verified backups with a file take part: a failed one has no file left to keep.
+//! verified backups with a file take part: a failed one has no file left to keep. Besides, every
+//! rotated backup made in the 24 hours before the newest one is kept, so that a morning of three
+//! imports can be undone to any point (the newest-of-the-day rule alone would keep only the
+//! last).
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 use super::BackupReason;
 
@@ -23,6 +26,8 @@ pub struct Stamp {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
+    /// Every backup this close to the newest one is kept.
+    pub recent: Duration,
     pub daily: usize,
     pub weekly: usize,
     pub monthly: usize,
@@ -31,6 +36,7 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
+            recent: Duration::hours(24),
             daily: 7,
             weekly: 4,
             monthly: 12,
@@ -54,6 +60,10 @@ pub fn to_delete(backups: &[Stamp], policy: &Policy) -> Vec<i64> {
     // Newest first; the id breaks ties so the answer never depends on the input order.
     rotated.sort_by(|a, b| b.made_at.cmp(&a.made_at).then(b.id.cmp(&a.id)));
     let mut keep = BTreeSet::new();
+    if let Some(newest) = rotated.first() {
+        let since = newest.made_at - policy.recent;
+        keep.extend(rotated.iter().filter(|b| b.made_at >= since).map(|b| b.id));
+    }
     let buckets: [(usize, Bucket); 3] = [
         (policy.daily, |t| (t.year(), t.ordinal())),
         (policy.weekly, |t| {
@@ -85,7 +95,7 @@ pub fn to_delete(backups: &[Stamp], policy: &Policy) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, TimeZone};
+    use chrono::TimeZone;
     use proptest::prelude::*;
     use rstest::rstest;
 
@@ -124,9 +134,15 @@ mod tests {
     // week 52 (12-21..12-27) only with 12-25..27 — so it goes; it is not its month's newest.
     #[case::eight_days(daily(8), vec![1])]
     #[case::two_a_day(
-        stamps(&[(at(2026, 12, 30, 1), Scheduled), (at(2026, 12, 30, 9), BeforeImport),
-                 (at(2026, 12, 31, 1), BeforeImport)]),
+        stamps(&[(at(2026, 12, 29, 1), Scheduled), (at(2026, 12, 29, 9), BeforeImport),
+                 (at(2026, 12, 31, 10), BeforeImport)]),
         vec![1]
+    )]
+    // Within 24 hours of the newest, all are kept (three imports in a morning).
+    #[case::a_busy_morning(
+        stamps(&[(at(2026, 12, 31, 8), BeforeImport), (at(2026, 12, 31, 9), BeforeImport),
+                 (at(2026, 12, 31, 10), BeforeImport)]),
+        vec![]
     )]
     #[case::pinned_are_kept(
         stamps(&[(at(2026, 12, 30, 1), Manual), (at(2026, 12, 30, 2), BeforeMigration),
@@ -186,8 +202,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn rotation_properties(backups in backups(), daily in 0usize..10, weekly in 0usize..6, monthly in 0usize..14) {
-            let policy = Policy { daily, weekly, monthly };
+        fn rotation_properties(backups in backups(), daily in 0usize..10, weekly in 0usize..6, monthly in 0usize..14, recent_hours in 0i64..72) {
+            let policy = Policy { recent: Duration::hours(recent_hours), daily, weekly, monthly };
             let deleted: BTreeSet<i64> = to_delete(&backups, &policy).into_iter().collect();
             // Pinned backups are never deleted.
             for b in &backups {
@@ -197,10 +213,19 @@ mod tests {
             }
             let kept: Vec<Stamp> = backups.iter().copied().filter(|b| !deleted.contains(&b.id)).collect();
             let rotated_kept = kept.iter().filter(|b| b.reason.is_rotated()).count();
-            prop_assert!(rotated_kept <= daily + weekly + monthly);
-            // The newest rotated backup survives whenever any bucket is kept.
-            if daily + weekly + monthly > 0
-                && let Some(newest) = backups.iter().filter(|b| b.reason.is_rotated())
+            let newest_at = backups.iter().filter(|b| b.reason.is_rotated()).map(|b| b.made_at).max();
+            let recent = backups.iter()
+                .filter(|b| b.reason.is_rotated() && newest_at.is_some_and(|n| b.made_at >= n - policy.recent))
+                .count();
+            prop_assert!(rotated_kept <= daily + weekly + monthly + recent);
+            // Everything recent is kept.
+            for b in &backups {
+                if b.reason.is_rotated() && newest_at.is_some_and(|n| b.made_at >= n - policy.recent) {
+                    prop_assert!(!deleted.contains(&b.id));
+                }
+            }
+            // The newest rotated backup always survives.
+            if let Some(newest) = backups.iter().filter(|b| b.reason.is_rotated())
                     .max_by(|a, b| a.made_at.cmp(&b.made_at).then(a.id.cmp(&b.id)))
             {
                 prop_assert!(!deleted.contains(&newest.id));
