@@ -131,7 +131,7 @@ pub enum BackupError {
     RestoreRefused { file: PathBuf, problem: String },
     #[error(
         "{path} is open in another program (the app?): close it and restore again; the archive \
-         was not changed"
+         was not replaced (a before_restore backup of it was made)"
     )]
     ArchiveInUse { path: PathBuf },
 }

@@ -199,6 +199,35 @@ fn restore_brings_back_a_deleted_member() {
 }
 
 #[test]
+fn restore_refuses_an_archive_another_program_has_open() {
+    let temp = TempArchive::demo(60);
+    let good = cli_backup(&temp);
+    let member: i64 = {
+        let conn = raw_connection(&temp.db_path());
+        let member = conn
+            .query_row("SELECT member_id FROM thought_report LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        conn.execute("DELETE FROM thought_report WHERE member_id = ?1", [member])
+            .unwrap();
+        member
+    };
+    // This test process holds the archive open, as the app would.
+    let open_elsewhere = temp.open();
+    temp.dangan(&["restore", good.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("open in another program"));
+    drop(open_elsewhere);
+    assert!(!temp.root.join("archive.db.restoring").exists());
+    // Not replaced: the deleted reports are still gone.
+    let reports = json(temp.dangan(&["report", "list", &member.to_string(), "--json"]));
+    assert_eq!(reports.as_array().unwrap().len(), 0);
+    temp.dangan(&["audit", "verify"]).assert().success();
+}
+
+#[test]
 fn the_scheduled_backup_runs_once_a_day() {
     let temp = TempArchive::demo(20);
     let mut archive = temp.open();
