@@ -323,7 +323,10 @@ pub struct AuditVerification {
 
 /// Walks the whole chain and compares it with the head. Stops at the first problem.
 pub fn verify(archive: &Archive, _actor: &Actor) -> Result<AuditVerification, AuditError> {
-    Ok(verify_conn(archive.conn())?)
+    // One read snapshot for the head and the walk: an entry appended meanwhile by another
+    // process must not look like a missing tail.
+    let snapshot = archive.conn().unchecked_transaction()?;
+    Ok(verify_conn(&snapshot)?)
 }
 
 pub(crate) fn verify_conn(conn: &Connection) -> rusqlite::Result<AuditVerification> {
