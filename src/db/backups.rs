@@ -246,6 +246,10 @@ pub(crate) fn missing_files(
     conn: &Connection,
     files_dir: &Path,
 ) -> rusqlite::Result<Vec<(String, i64)>> {
+    if !has_table(conn, "attachment")? {
+        // A schema older than v4 has no attachments.
+        return Ok(Vec::new());
+    }
     let mut stmt = conn.prepare("SELECT sha256, size FROM attachment ORDER BY sha256")?;
     let rows = stmt.query_map([], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))

@@ -342,4 +342,23 @@ fn an_older_archive_records_its_pre_migration_backup() {
     let entries = json(temp.dangan(&["audit", "list", "--json"]));
     assert_eq!(entries[0]["action"], "backup");
     assert_eq!(entries[0]["actor"], "system");
+
+    // Restoring that old copy migrates it again (with a copy of its own) and keeps the records.
+    let old = list[0]["path"].as_str().unwrap();
+    let restored = json(temp.dangan(&["restore", old, "--json"]));
+    assert_eq!(restored["schema_version"], 1);
+    let info = json(temp.dangan(&["info", "--json"]));
+    assert_eq!(info["schema_version"], dangan::SCHEMA_VERSION);
+    let reasons: Vec<String> = json(temp.dangan(&["backup", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["before_migration", "before_restore", "before_migration"],
+        "newest first"
+    );
+    temp.dangan(&["audit", "verify"]).assert().success();
 }
