@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     ElementNotInteractableException,
@@ -78,6 +79,15 @@ def fixture_members(archive: Path, student_nos: set[str]) -> list[str]:
         rows = cli_json(archive, "member", "list", "--search", number)
         found += [r["student_no"] for r in rows if r.get("student_no") == number]
     return found
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_member_list(driver):
+    """The other tests start from the member list, as the app opens: go back there afterwards."""
+    yield
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+    click_when_ready(wait, by_testid("nav-members"))
+    wait.until(lambda d: d.find_element(*by_testid("member-total")).is_displayed())
 
 
 def member_count(archive: Path) -> int:
@@ -159,6 +169,8 @@ def test_import_with_errors_skip_invalid_then_undo(driver, demo_archive):
     batch = int(result.get_attribute("data-batch"))
     assert created == dry_run["created"]
     assert f"新增 {created} 人" in result.text and f"批次号 {batch}" in result.text, result.text
+    # The header counts the new members.
+    wait.until(lambda d: f"共 {before + created} 名成员" in d.find_element(*by_testid("archive-summary")).text)
     driver.save_screenshot(str(SHOTS / "import-5-result.png"))
     assert member_count(demo_archive) == before + created
     assert len(fixture_members(demo_archive, student_nos)) == len(student_nos)
@@ -176,6 +188,7 @@ def test_import_with_errors_skip_invalid_then_undo(driver, demo_archive):
     done = wait.until(lambda d: d.find_element(*by_testid("undo-done")))
     assert f"删除 {created} 人" in done.text, done.text
     wait.until(lambda d: "已于" in d.find_element(*by_testid("import-history")).text)
+    wait.until(lambda d: f"共 {before} 名成员" in d.find_element(*by_testid("archive-summary")).text)
     driver.save_screenshot(str(SHOTS / "import-7-undone.png"))
     assert member_count(demo_archive) == before
     assert fixture_members(demo_archive, student_nos) == []
