@@ -12,6 +12,9 @@ use super::RosterError;
 
 /// The folder under the archive root holding uploaded rosters until they are imported.
 const UPLOAD_DIR: &str = "tmp/import";
+/// Uploads older than this are removed when the next one arrives: a roster holds ID numbers, and
+/// one left behind by a wizard that was closed should not stay in the archive for good.
+const UPLOAD_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 /// The folder under the archive root that exports, templates and error lists are written to.
 pub const EXPORTS_DIR: &str = "exports";
 
@@ -49,6 +52,7 @@ pub fn save_upload(
     let name = plain_name(file_name)?;
     let base = archive.root().join(UPLOAD_DIR);
     create_dir(&base)?;
+    prune_uploads(&base, std::time::SystemTime::now());
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.f").to_string();
     let dir = (0u32..)
         .map(|n| {
@@ -67,6 +71,40 @@ pub fn save_upload(
         source,
     })?;
     Ok(path)
+}
+
+/// Removes the upload folders last changed more than `UPLOAD_KEPT_FOR` before `now`. Best effort:
+/// a folder that cannot be read or removed is left for the next time.
+fn prune_uploads(base: &Path, now: std::time::SystemTime) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > UPLOAD_KEPT_FOR);
+        if old && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Removes an upload once it is imported (its folder, which holds only it).
+pub fn discard_upload(archive: &Archive, _actor: &Actor, path: &Path) -> Result<(), RosterError> {
+    if !is_upload(archive, path) {
+        return Err(RosterError::InvalidArgument(format!(
+            "{} 不是上传到档案中的名册文件",
+            path.display()
+        )));
+    }
+    let folder = path.parent().unwrap_or(path);
+    std::fs::remove_dir_all(folder).map_err(|source| RosterError::Io {
+        path: folder.to_path_buf(),
+        source,
+    })
 }
 
 /// Whether `path` is a roster saved by `save_upload` in this archive: the desktop commands read
@@ -129,6 +167,27 @@ mod tests {
         assert!(is_upload(&archive, &first));
         assert!(!is_upload(&archive, &archive.db_path()));
         assert!(!is_upload(&archive, &first.join("../../../../archive.db")));
+    }
+
+    #[test]
+    fn an_imported_upload_is_discarded_and_old_ones_are_pruned() {
+        let (_dir, archive) = archive();
+        let actor = Actor::local_admin();
+        let imported = save_upload(&archive, &actor, "a.xlsx", b"a").unwrap();
+        discard_upload(&archive, &actor, &imported).unwrap();
+        assert!(!imported.parent().unwrap().exists());
+        assert!(discard_upload(&archive, &actor, &archive.db_path()).is_err());
+
+        let kept = save_upload(&archive, &actor, "b.xlsx", b"b").unwrap();
+        let stale = save_upload(&archive, &actor, "c.xlsx", b"c").unwrap();
+        let two_days_ago = std::time::SystemTime::now() - 2 * UPLOAD_KEPT_FOR;
+        std::fs::File::open(stale.parent().unwrap())
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+        let fresh = save_upload(&archive, &actor, "d.xlsx", b"d").unwrap();
+        assert!(kept.exists() && fresh.exists());
+        assert!(!stale.parent().unwrap().exists());
     }
 
     #[test]

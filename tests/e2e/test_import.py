@@ -173,6 +173,8 @@ def test_import_with_errors_skip_invalid_then_undo(driver, demo_archive):
     wait.until(lambda d: f"共 {before + created} 名成员" in d.find_element(*by_testid("archive-summary")).text)
     driver.save_screenshot(str(SHOTS / "import-5-result.png"))
     assert member_count(demo_archive) == before + created
+    # The uploaded copy (it holds ID numbers) is removed once imported.
+    assert not list((demo_archive / "tmp/import").glob("*/messy.xlsx"))
     assert len(fixture_members(demo_archive, student_nos)) == len(student_nos)
 
     # The history lists the batch; undo asks first, then removes exactly the created members.

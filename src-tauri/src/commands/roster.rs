@@ -95,6 +95,7 @@ pub async fn roster_preview(
 }
 
 /// Imports the uploaded roster; with errors in it, only when `skip_invalid` says so explicitly.
+/// Once imported, the upload is removed (the batch keeps its name and checksum).
 #[tauri::command]
 pub async fn roster_commit(
     state: State<'_, AppState>,
@@ -112,13 +113,15 @@ pub async fn roster_commit(
                 let _ = on_progress.send(p);
                 !cancel.load(Ordering::SeqCst)
             };
-            roster::commit(
-                archive,
-                actor,
-                &path,
-                &options(sheet, skip_invalid),
-                &progress,
-            )
+            let options = options(sheet, skip_invalid);
+            let report = roster::commit(archive, actor, &path, &options, &progress)?;
+            // The batch is written: a temporary file left behind must not make it look failed.
+            if report.committed
+                && let Err(err) = roster::discard_upload(archive, actor, &path)
+            {
+                eprintln!("dangan-app: {err}");
+            }
+            Ok::<_, roster::RosterError>(report)
         })
         .await
 }
