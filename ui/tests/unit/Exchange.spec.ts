@@ -3,7 +3,15 @@
 // undo only after its confirmation (and the core's refusal shown as it says it).
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { rosterCommit, rosterHistory, rosterPreview, rosterUndo, rosterUpload } from "@/api/roster";
+import {
+  rosterCancel,
+  rosterCommit,
+  rosterHistory,
+  rosterPreview,
+  rosterUndo,
+  rosterUpload,
+  type ProgressListener,
+} from "@/api/roster";
 import ExchangeHistory from "@/components/ExchangeHistory.vue";
 import ExchangeImportIssues from "@/components/ExchangeImportIssues.vue";
 import ExchangeImportWizard from "@/components/ExchangeImportWizard.vue";
@@ -205,6 +213,34 @@ describe("ExchangeImportWizard", () => {
     await wrapper.find('[data-testid="import-commit"]').trigger("click");
     await flushPromises();
     expect(vi.mocked(rosterCommit).mock.calls[0]?.slice(0, 2)).toEqual([UPLOADED, false]);
+  });
+  it("shows the import's progress and cancels it, saying that nothing was written", async () => {
+    vi.mocked(rosterPreview).mockResolvedValue(report({ errors: [], invalid: 0, valid: 3, created: 3 }));
+    let progress: ProgressListener = () => {};
+    let fail: (reason: unknown) => void = () => {};
+    vi.mocked(rosterCommit).mockImplementation((_path, _skip, onProgress) => {
+      progress = onProgress;
+      return new Promise((_resolve, reject) => {
+        fail = reject;
+      });
+    });
+    const { wrapper } = await mountWithPlugins(ExchangeImportWizard);
+    await chooseFile(wrapper);
+    await wrapper.find('[data-testid="import-next"]').trigger("click");
+    await wrapper.find('[data-testid="import-next"]').trigger("click");
+    await wrapper.find('[data-testid="import-commit"]').trigger("click");
+    progress({ phase: "writing", done: 500, total: 2000 });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="import-progress"]').text()).toContain("写入：500 / 2000");
+    expect(wrapper.find('[data-testid="import-progress"] .el-progress').attributes("aria-valuenow")).toBe("25");
+
+    await wrapper.find('[data-testid="import-cancel"]').trigger("click");
+    expect(rosterCancel).toHaveBeenCalledTimes(1);
+    fail({ code: "cancelled", message: "导入已取消，未写入任何内容", details: null });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="import-progress"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="error-alert"]').text()).toContain("导入已取消，未写入任何内容");
+    expect(wrapper.find('[data-testid="import-result"]').exists()).toBe(false);
   });
 });
 
