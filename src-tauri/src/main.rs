@@ -55,6 +55,15 @@ fn main() {
             commands::reports::reports_review,
             commands::reports::reports_missing,
             commands::search::search_query,
+            commands::roster::roster_upload,
+            commands::roster::roster_preview,
+            commands::roster::roster_commit,
+            commands::roster::roster_cancel,
+            commands::roster::roster_history,
+            commands::roster::roster_undo,
+            commands::roster::roster_export,
+            commands::roster::roster_template,
+            commands::roster::roster_error_workbook,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
@@ -21,7 +21,7 @@ use crate::archive::Archive;
 use crate::db;
 use crate::people::{self, MemberQuery, Sex, Stage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// The 16 national fields, in the national order and with the national names.
@@ -41,7 +41,7 @@ impl ExportFormat {
 }
 
 /// The encoding of an exported CSV file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
     /// UTF-8 with a byte-order mark, which Excel needs to read it as UTF-8.

@@ -18,6 +18,7 @@ pub mod cells;
 pub mod columns;
 mod error;
 mod export;
+mod files;
 mod import;
 mod read;
 mod template;
@@ -31,6 +32,7 @@ pub use error::RosterError;
 pub use export::{
     ExportFormat, ExportOptions, ExportSummary, TextEncoding, export, write_error_workbook,
 };
+pub use files::{EXPORTS_DIR, discard_upload, export_path, is_upload, save_upload};
 pub use import::{
     BatchSummary, ImportOptions, ImportPhase, ImportPreview, ImportProgress, ProgressFn,
     UndoSummary, commit, history, import, import_with_progress, preview, preview_with_progress,

@@ -6,4 +6,5 @@ pub mod lifecycle;
 pub mod members;
 pub mod org;
 pub mod reports;
+pub mod roster;
 pub mod search;

@@ -1,5 +1,6 @@
 // Routes of the app shell. Hash history, because the Tauri window serves files, not a web server.
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
+import ExchangeView from "@/views/ExchangeView.vue";
 import MemberDetailView from "@/views/MemberDetailView.vue";
 import MemberListView from "@/views/MemberListView.vue";
 import NotBuiltView from "@/views/NotBuiltView.vue";
@@ -43,7 +44,7 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: "/reports", name: "reports", component: NotBuiltView, meta: { nav: "reports" } },
   { path: "/meetings", name: "meetings", component: NotBuiltView, meta: { nav: "meetings" } },
-  { path: "/exchange", name: "exchange", component: NotBuiltView, meta: { nav: "exchange" } },
+  { path: "/exchange", name: "exchange", component: ExchangeView, meta: { nav: "exchange" } },
   { path: "/dashboard", name: "dashboard", component: NotBuiltView, meta: { nav: "dashboard" } },
   { path: "/settings", name: "settings", component: SettingsView, meta: { nav: "settings" } },
   { path: "/:pathMatch(.*)*", redirect: "/members" },
