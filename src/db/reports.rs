@@ -107,6 +107,31 @@ pub(crate) fn of_member(conn: &Connection, member_id: i64) -> rusqlite::Result<V
     stmt.query_map([member_id], summary)?.collect()
 }
 
+/// Reports without a review by members of a branch (or of every branch), newest first, at most
+/// `limit`; with how many there are in all.
+pub(crate) fn unreviewed(
+    conn: &Connection,
+    branch_id: Option<i64>,
+    limit: usize,
+) -> rusqlite::Result<(usize, Vec<ReportSummary>)> {
+    let total: i64 = conn.query_row(
+        "SELECT count(*) FROM thought_report r JOIN member m ON m.id = r.member_id
+          WHERE r.reviewer IS NULL AND (?1 IS NULL OR m.branch_id = ?1)",
+        [branch_id],
+        |row| row.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM thought_report r JOIN member m ON m.id = r.member_id
+          WHERE r.reviewer IS NULL AND (?1 IS NULL OR m.branch_id = ?1)
+          ORDER BY r.date DESC, r.id DESC LIMIT ?2"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt
+        .query_map(params![branch_id, limit], summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((usize::try_from(total).unwrap_or(0), rows))
+}
+
 pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<ThoughtReport>> {
     conn.query_row(
         &format!(

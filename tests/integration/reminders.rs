@@ -166,4 +166,23 @@ fn stats_count_every_member_once() {
         stats["meetings"].as_array().unwrap().len(),
         summary.branches
     );
+    // The monthly trend: 24 months ending with November 2026, each as many admissions as the
+    // year's figure holds for the months of that year it covers.
+    let trend = stats["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 24);
+    assert_eq!(trend[0]["month"], "2024-12");
+    assert_eq!(trend[23]["month"], "2026-11");
+    let admitted_2025: u64 = trend
+        .iter()
+        .filter(|m| m["month"].as_str().unwrap().starts_with("2025-"))
+        .map(|m| m["admitted"].as_u64().unwrap())
+        .sum();
+    let year_2025 = years.iter().find(|y| y["year"] == 2025).unwrap();
+    assert_eq!(admitted_2025, year_2025["admitted"].as_u64().unwrap());
+    let applied_2025: u64 = trend
+        .iter()
+        .filter(|m| m["month"].as_str().unwrap().starts_with("2025-"))
+        .map(|m| m["applications"].as_u64().unwrap())
+        .sum();
+    assert_eq!(applied_2025, year_2025["applications"].as_u64().unwrap());
 }
