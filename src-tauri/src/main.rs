@@ -54,7 +54,11 @@ fn main() {
             commands::reports::reports_add,
             commands::reports::reports_review,
             commands::reports::reports_missing,
+            commands::reports::reports_missing_of_branch,
+            commands::reports::reports_unreviewed,
             commands::search::search_query,
+            commands::stats::stats_overview,
+            commands::reminders::reminders_list,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

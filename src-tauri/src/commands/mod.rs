@@ -5,5 +5,7 @@ pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
+pub mod reminders;
 pub mod reports;
 pub mod search;
+pub mod stats;
