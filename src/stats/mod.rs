@@ -70,6 +70,10 @@ pub struct BranchMeetings {
     pub missed: usize,
     /// Periods this year that ended with enough.
     pub met: usize,
+    /// Meetings the periods ended this year required (三会一课 owed).
+    pub required: usize,
+    /// Meetings held in those periods, each period counted up to what it required.
+    pub held: usize,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -185,6 +189,8 @@ pub fn stats(archive: &Archive, actor: &Actor, as_of: NaiveDate) -> Result<Stats
             college: branch.college,
             missed: ended.iter().filter(|p| !p.met).count(),
             met: ended.iter().filter(|p| p.met).count(),
+            required: ended.iter().map(|p| p.required).sum(),
+            held: ended.iter().map(|p| p.held.min(p.required)).sum(),
         });
     }
 

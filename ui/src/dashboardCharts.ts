@@ -103,26 +103,36 @@ export function trendOption(stats: Stats, t: Translate): EChartsCoreOption {
   };
 }
 
-/** Meeting periods (三会一课) ended this year: met and missed, per college or per branch. */
-export function meetingRows(
-  stats: Stats,
-  college: string | null,
-): { name: string; met: number; missed: number }[] {
+/** A row of the meetings chart: meetings (三会一课) held and still owed in the periods ended. */
+export interface MeetingRow {
+  name: string;
+  held: number;
+  owed: number;
+}
+
+/**
+ * Meetings the periods ended this year required, split into held (each period counted up to what
+ * it required) and owed; summed per college when `college` is null, else per branch of it.
+ */
+export function meetingRows(stats: Stats, college: string | null): MeetingRow[] {
   const collegeOf = new Map(stats.branches.map((b) => [b.id, b.college]));
+  const row = (name: string, m: { held: number; required: number }): MeetingRow => ({
+    name,
+    held: m.held,
+    owed: m.required - m.held,
+  });
   if (college === null) {
-    const rows = new Map<string, { name: string; met: number; missed: number }>();
+    const rows = new Map<string, MeetingRow>();
     for (const m of stats.meetings) {
       const name = collegeOf.get(m.branch_id) ?? m.college;
-      const row = rows.get(name) ?? { name, met: 0, missed: 0 };
-      row.met += m.met;
-      row.missed += m.missed;
-      rows.set(name, row);
+      const sum = rows.get(name) ?? { name, held: 0, owed: 0 };
+      sum.held += m.held;
+      sum.owed += m.required - m.held;
+      rows.set(name, sum);
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
   }
-  return stats.meetings
-    .filter((m) => collegeOf.get(m.branch_id) === college)
-    .map((m) => ({ name: m.branch, met: m.met, missed: m.missed }));
+  return stats.meetings.filter((m) => collegeOf.get(m.branch_id) === college).map((m) => row(m.branch, m));
 }
 
 export function meetingsOption(stats: Stats, college: string | null, t: Translate): EChartsCoreOption {
@@ -141,14 +151,8 @@ export function meetingsOption(stats: Stats, college: string | null, t: Translat
       axisLabel: { width: 150, overflow: "truncate" },
     },
     series: [
-      { name: t("dashboard.meetings.met"), type: "bar", stack: "m", barMaxWidth: 24, data: rows.map((r) => r.met) },
-      {
-        name: t("dashboard.meetings.missed"),
-        type: "bar",
-        stack: "m",
-        barMaxWidth: 24,
-        data: rows.map((r) => r.missed),
-      },
+      { name: t("dashboard.meetings.held"), type: "bar", stack: "m", barMaxWidth: 24, data: rows.map((r) => r.held) },
+      { name: t("dashboard.meetings.owed"), type: "bar", stack: "m", barMaxWidth: 24, data: rows.map((r) => r.owed) },
     ],
   };
 }

@@ -247,8 +247,8 @@ const en: MessageSchema = {
       stagesByCollege: "Stages per college",
       stagesByBranch: "Stages per branch of {college}",
       trend: "Development over the last 24 months (people per month)",
-      meetingsByCollege: "Meetings (三会一课) per college, periods ended this year",
-      meetingsByBranch: "Meetings (三会一课) per branch of {college}, periods ended this year",
+      meetingsByCollege: "Meetings (三会一课) required and held per college, periods ended this year",
+      meetingsByBranch: "Meetings (三会一课) required and held per branch of {college}, periods ended this year",
     },
     trend: {
       applications: "Applications",
@@ -257,8 +257,8 @@ const en: MessageSchema = {
       converted: "Converted",
     },
     meetings: {
-      met: "Met",
-      missed: "Missed",
+      held: "Held",
+      owed: "Owed, not held",
     },
     reminders: {
       heading: "Reminders",

@@ -245,8 +245,8 @@ const zhCN = {
       stagesByCollege: "各学院发展阶段人数",
       stagesByBranch: "{college}各支部发展阶段人数",
       trend: "近 24 个月发展情况（每月人数）",
-      meetingsByCollege: "三会一课完成情况（各学院，今年已截止的周期）",
-      meetingsByBranch: "三会一课完成情况（{college}各支部，今年已截止的周期）",
+      meetingsByCollege: "三会一课应开与已开次数（各学院，今年已截止的周期）",
+      meetingsByBranch: "三会一课应开与已开次数（{college}各支部，今年已截止的周期）",
     },
     trend: {
       applications: "递交申请",
@@ -255,8 +255,8 @@ const zhCN = {
       converted: "转正",
     },
     meetings: {
-      met: "已达标",
-      missed: "未达标",
+      held: "已开",
+      owed: "应开未开",
     },
     reminders: {
       heading: "提醒事项",

@@ -59,9 +59,9 @@ const STATS: Stats = {
     { month: "2026-11", applications: 9, activists: 4, development_targets: 1, admitted: 2, converted: 3 },
   ],
   meetings: [
-    { branch_id: 1, branch: "本科生第一党支部", college: "计算机学院党委", met: 10, missed: 2 },
-    { branch_id: 3, branch: "研究生党支部", college: "计算机学院党委", met: 8, missed: 0 },
-    { branch_id: 2, branch: "本科生党支部", college: "外国语学院党委", met: 5, missed: 5 },
+    { branch_id: 1, branch: "本科生第一党支部", college: "计算机学院党委", met: 10, missed: 2, required: 14, held: 11 },
+    { branch_id: 3, branch: "研究生党支部", college: "计算机学院党委", met: 8, missed: 0, required: 9, held: 9 },
+    { branch_id: 2, branch: "本科生党支部", college: "外国语学院党委", met: 5, missed: 5, required: 12, held: 6 },
   ],
 };
 
@@ -142,12 +142,12 @@ describe("the dashboard's charts", () => {
       ["正式党员", "stage", [10, 5]],
     ]);
 
-    // Meetings summed per college (the branches' college is the members' college name).
+    // Meetings held and owed, summed per college (a branch's college as its members name it).
     const meetings = charts(wrapper, "chart-meetings");
     expect(meetings.yAxis?.data).toEqual(["计算机学院", "外国语学院"]);
-    expect(meetings.series.map((s) => [s.name, s.data])).toEqual([
-      ["已达标", [18, 5]],
-      ["未达标", [2, 5]],
+    expect(meetings.series.map((s) => [s.name, s.stack, s.data])).toEqual([
+      ["已开", "m", [20, 6]],
+      ["应开未开", "m", [3, 6]],
     ]);
   });
 
@@ -163,8 +163,8 @@ describe("the dashboard's charts", () => {
     const meetings = charts(wrapper, "chart-meetings");
     expect(meetings.yAxis?.data).toEqual(["本科生第一党支部", "研究生党支部"]);
     expect(meetings.series.map((s) => s.data)).toEqual([
-      [10, 8],
-      [2, 0],
+      [11, 9],
+      [3, 0],
     ]);
     expect(wrapper.find('[data-testid="chart-stages"]').text()).toContain("计算机学院各支部发展阶段人数");
   });
