@@ -114,20 +114,33 @@ pub(crate) fn unreviewed(
     branch_id: Option<i64>,
     limit: usize,
 ) -> rusqlite::Result<(usize, Vec<ReportSummary>)> {
+    // A plain `m.branch_id = ?` (not `?1 IS NULL OR …`) lets SQLite go from the branch's members
+    // to their reports by index instead of scanning every report's row, text included.
+    let filter = if branch_id.is_some() {
+        "r.reviewer IS NULL AND m.branch_id = :branch"
+    } else {
+        "r.reviewer IS NULL"
+    };
+    let mut args: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+    if let Some(branch) = &branch_id {
+        args.push((":branch", branch));
+    }
     let total: i64 = conn.query_row(
-        "SELECT count(*) FROM thought_report r JOIN member m ON m.id = r.member_id
-          WHERE r.reviewer IS NULL AND (?1 IS NULL OR m.branch_id = ?1)",
-        [branch_id],
+        &format!(
+            "SELECT count(*) FROM thought_report r JOIN member m ON m.id = r.member_id
+              WHERE {filter}"
+        ),
+        args.as_slice(),
         |row| row.get(0),
     )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    args.push((":limit", &limit));
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM thought_report r JOIN member m ON m.id = r.member_id
-          WHERE r.reviewer IS NULL AND (?1 IS NULL OR m.branch_id = ?1)
-          ORDER BY r.date DESC, r.id DESC LIMIT ?2"
+          WHERE {filter} ORDER BY r.date DESC, r.id DESC LIMIT :limit"
     ))?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt
-        .query_map(params![branch_id, limit], summary)?
+        .query_map(args.as_slice(), summary)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((usize::try_from(total).unwrap_or(0), rows))
 }
