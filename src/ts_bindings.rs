@@ -34,7 +34,7 @@ use crate::people::{
 use crate::reminders::{Reminder, ReminderKind};
 use crate::reports::{
     FolderImport, FolderItem, NewThoughtReport, ReportReview, ReportSource, ReportSummary,
-    ThoughtReport,
+    ThoughtReport, UnreviewedReports,
 };
 use crate::roster::{
     BatchSummary, CellIssue, ColumnMapping, ExportFormat, ExportSummary, Field, FieldChange,
@@ -42,7 +42,7 @@ use crate::roster::{
     TextEncoding, UndoSummary,
 };
 use crate::search::{HitKind, SearchHit, SearchResults};
-use crate::stats::{BranchMeetings, Stats, UnitStats, YearStats};
+use crate::stats::{BranchMeetings, MonthStats, Stats, UnitStats, YearStats};
 
 fn render<T: TS + 'static>(cfg: &Config, files: &mut BTreeMap<String, String>) {
     let name = format!("{}.ts", T::ident(cfg));
@@ -97,6 +97,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<MissingReports>(&cfg, &mut files);
     render::<ReportSource>(&cfg, &mut files);
     render::<ReportSummary>(&cfg, &mut files);
+    render::<UnreviewedReports>(&cfg, &mut files);
     render::<ThoughtReport>(&cfg, &mut files);
     render::<NewThoughtReport>(&cfg, &mut files);
     render::<ReportReview>(&cfg, &mut files);
@@ -109,6 +110,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Reminder>(&cfg, &mut files);
     render::<UnitStats>(&cfg, &mut files);
     render::<YearStats>(&cfg, &mut files);
+    render::<MonthStats>(&cfg, &mut files);
     render::<BranchMeetings>(&cfg, &mut files);
     render::<Stats>(&cfg, &mut files);
     render::<MeetingKind>(&cfg, &mut files);

@@ -54,6 +54,8 @@ fn main() {
             commands::reports::reports_add,
             commands::reports::reports_review,
             commands::reports::reports_missing,
+            commands::reports::reports_missing_of_branch,
+            commands::reports::reports_unreviewed,
             commands::search::search_query,
             commands::roster::roster_upload,
             commands::roster::roster_preview,
@@ -64,6 +66,8 @@ fn main() {
             commands::roster::roster_export,
             commands::roster::roster_template,
             commands::roster::roster_error_workbook,
+            commands::stats::stats_overview,
+            commands::reminders::reminders_list,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

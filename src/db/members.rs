@@ -491,6 +491,25 @@ pub(crate) fn branch_ids(conn: &Connection) -> rusqlite::Result<HashMap<i64, Opt
 
 /// How many current events of the steps the statistics count (1, 3, 7, 15, 24) fall in each
 /// year: (year, step, count).
+/// Steps 1/3/7/15/24 recorded per month from `from` to `until` (inclusive): (`YYYY-MM`, step,
+/// count), by month then step.
+pub(crate) fn steps_per_month(
+    conn: &Connection,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> rusqlite::Result<Vec<(String, u8, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(date, 1, 7), step, count(*) FROM member_event
+          WHERE kind = 'step' AND step IN (1, 3, 7, 15, 24) AND superseded_by IS NULL
+            AND date >= ?1 AND date <= ?2
+          GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), until.to_string()], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })?;
+    rows.collect()
+}
+
 pub(crate) fn steps_per_year(conn: &Connection) -> rusqlite::Result<Vec<(i32, u8, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT CAST(substr(date, 1, 4) AS INTEGER), step, count(*) FROM member_event

@@ -107,6 +107,44 @@ pub(crate) fn of_member(conn: &Connection, member_id: i64) -> rusqlite::Result<V
     stmt.query_map([member_id], summary)?.collect()
 }
 
+/// Reports without a review by members of a branch (or of every branch), newest first, at most
+/// `limit`; with how many there are in all.
+pub(crate) fn unreviewed(
+    conn: &Connection,
+    branch_id: Option<i64>,
+    limit: usize,
+) -> rusqlite::Result<(usize, Vec<ReportSummary>)> {
+    // A plain `m.branch_id = ?` (not `?1 IS NULL OR …`) lets SQLite go from the branch's members
+    // to their reports by index instead of scanning every report's row, text included.
+    let filter = if branch_id.is_some() {
+        "r.reviewer IS NULL AND m.branch_id = :branch"
+    } else {
+        "r.reviewer IS NULL"
+    };
+    let mut args: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+    if let Some(branch) = &branch_id {
+        args.push((":branch", branch));
+    }
+    let total: i64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM thought_report r JOIN member m ON m.id = r.member_id
+              WHERE {filter}"
+        ),
+        args.as_slice(),
+        |row| row.get(0),
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    args.push((":limit", &limit));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM thought_report r JOIN member m ON m.id = r.member_id
+          WHERE {filter} ORDER BY r.date DESC, r.id DESC LIMIT :limit"
+    ))?;
+    let rows = stmt
+        .query_map(args.as_slice(), summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((usize::try_from(total).unwrap_or(0), rows))
+}
+
 pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<ThoughtReport>> {
     conn.query_row(
         &format!(

@@ -358,6 +358,27 @@ pub fn full_of_members(
     Ok(db::reports::full_of_members(archive.conn(), member_ids)?)
 }
 
+/// The reports still awaiting review (未审阅) of a branch's members, or of everyone's.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UnreviewedReports {
+    /// How many reports await review in all.
+    pub total: usize,
+    /// The newest of them, newest first, at most the limit asked for.
+    pub reports: Vec<ReportSummary>,
+}
+
+/// The reports of a branch's members (or of every member) that have no review yet, newest
+/// first, at most `limit` of them, with the total.
+pub fn unreviewed(
+    archive: &Archive,
+    _actor: &Actor,
+    branch_id: Option<i64>,
+    limit: usize,
+) -> Result<UnreviewedReports, ReportError> {
+    let (total, reports) = db::reports::unreviewed(archive.conn(), branch_id, limit)?;
+    Ok(UnreviewedReports { total, reports })
+}
+
 /// One report with its text.
 pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<ThoughtReport, ReportError> {
     db::reports::get(archive.conn(), id)?.ok_or(ReportError::NotFound(id))

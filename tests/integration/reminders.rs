@@ -166,4 +166,97 @@ fn stats_count_every_member_once() {
         stats["meetings"].as_array().unwrap().len(),
         summary.branches
     );
+    // The monthly trend: 24 months ending with November 2026, each as many admissions as the
+    // year's figure holds for the months of that year it covers.
+    let trend = stats["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 24);
+    assert_eq!(trend[0]["month"], "2024-12");
+    assert_eq!(trend[23]["month"], "2026-11");
+    let admitted_2025: u64 = trend
+        .iter()
+        .filter(|m| m["month"].as_str().unwrap().starts_with("2025-"))
+        .map(|m| m["admitted"].as_u64().unwrap())
+        .sum();
+    let year_2025 = years.iter().find(|y| y["year"] == 2025).unwrap();
+    assert_eq!(admitted_2025, year_2025["admitted"].as_u64().unwrap());
+    let applied_2025: u64 = trend
+        .iter()
+        .filter(|m| m["month"].as_str().unwrap().starts_with("2025-"))
+        .map(|m| m["applications"].as_u64().unwrap())
+        .sum();
+    assert_eq!(applied_2025, year_2025["applications"].as_u64().unwrap());
+}
+
+#[test]
+fn stats_count_the_meetings_each_branch_owed_and_held() {
+    let temp = TempArchive::demo(120);
+    let branch = json(temp.dangan(&["branch", "list", "--json"]))[0]["id"]
+        .as_i64()
+        .unwrap();
+    let of_branch = |stats: &serde_json::Value| {
+        stats["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["branch_id"] == branch)
+            .unwrap()
+            .clone()
+    };
+    let before = of_branch(&json(temp.dangan(&["stats", "--as-of", AS_OF, "--json"])));
+
+    // A general meeting in the third quarter, which ended before AS_OF.
+    let meeting = serde_json::json!({
+        "branch_id": branch,
+        "kind": "general_meeting",
+        "date": "2026-08-20",
+        "place": "党员活动室",
+        "host": "支部书记",
+        "recorder": "组织委员",
+        "topic": "学习党章",
+        "minutes": "全体党员学习了党章总纲。",
+        "attendance": [],
+        "resolutions": [],
+    });
+    crate::meetings::meeting_add(&temp, &meeting, &[])
+        .assert()
+        .success();
+    let after = of_branch(&json(temp.dangan(&["stats", "--as-of", AS_OF, "--json"])));
+
+    // The figures are the ended periods of the branch's compliance, each period's meetings
+    // counted up to what it required.
+    let compliance = json(temp.dangan(&[
+        "meeting",
+        "compliance",
+        "--branch",
+        &branch.to_string(),
+        "--year",
+        "2026",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    let ended: Vec<_> = compliance["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["open"] == false)
+        .collect();
+    let required: u64 = ended.iter().map(|p| p["required"].as_u64().unwrap()).sum();
+    let held: u64 = ended
+        .iter()
+        .map(|p| {
+            p["held"]
+                .as_u64()
+                .unwrap()
+                .min(p["required"].as_u64().unwrap())
+        })
+        .sum();
+    assert_eq!(after["required"].as_u64().unwrap(), required);
+    assert_eq!(after["held"].as_u64().unwrap(), held);
+    assert_eq!(after["required"], before["required"]);
+    assert_eq!(
+        after["held"].as_u64().unwrap(),
+        before["held"].as_u64().unwrap() + 1
+    );
+    assert!(after["held"].as_u64().unwrap() <= required);
 }

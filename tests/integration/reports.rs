@@ -349,3 +349,82 @@ fn the_bigram_index_finds_exactly_what_like_finds() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn a_branch_lists_its_unreviewed_reports_newest_first() {
+    let temp = TempArchive::demo(120);
+    let mut archive = temp.open();
+    let actor = Actor::local_admin();
+    let everyone = dangan::reports::unreviewed(&archive, &actor, None, usize::MAX).unwrap();
+    // The demo reviews none of its reports.
+    assert!(everyone.total > 0);
+    assert_eq!(everyone.reports.len(), everyone.total);
+
+    let (id, _, _) = student(&temp, "activist");
+    let member_id: i64 = id.parse().unwrap();
+    let detail = json(temp.dangan(&["member", "show", &id, "--json"]));
+    let branch_id = detail["branch_id"].as_i64().unwrap();
+    let branch_members: BTreeSet<i64> = json(temp.dangan(&[
+        "member",
+        "list",
+        "--branch",
+        &branch_id.to_string(),
+        "--json",
+    ]))
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|m| m["id"].as_i64().unwrap())
+    .collect();
+
+    let before = dangan::reports::unreviewed(&archive, &actor, Some(branch_id), 5).unwrap();
+    assert!(before.total > 5 && before.total < everyone.total);
+    assert_eq!(before.reports.len(), 5);
+    let all_of_branch =
+        dangan::reports::unreviewed(&archive, &actor, Some(branch_id), usize::MAX).unwrap();
+    assert_eq!(all_of_branch.reports.len(), before.total);
+    assert!(
+        all_of_branch
+            .reports
+            .iter()
+            .all(|r| branch_members.contains(&r.member_id) && r.reviewer.is_none())
+    );
+    assert!(
+        all_of_branch
+            .reports
+            .windows(2)
+            .all(|w| (w[0].date, w[0].id) >= (w[1].date, w[1].id))
+    );
+
+    // A new report comes first; reviewing it takes it off the list.
+    let new_id = dangan::reports::add(
+        &mut archive,
+        &actor,
+        &dangan::reports::NewThoughtReport {
+            member_id,
+            date: crate::util::as_of(),
+            period: None,
+            title: None,
+            body: "本季度我认真学习了党章。".into(),
+        },
+        crate::util::as_of(),
+    )
+    .unwrap();
+    let with_new = dangan::reports::unreviewed(&archive, &actor, Some(branch_id), 5).unwrap();
+    assert_eq!(with_new.total, before.total + 1);
+    assert_eq!(with_new.reports[0].id, new_id);
+    dangan::reports::review(
+        &mut archive,
+        &actor,
+        new_id,
+        &dangan::reports::ReportReview {
+            reviewer: "王老师".into(),
+            comment: "认识深刻".into(),
+            date: crate::util::as_of(),
+        },
+    )
+    .unwrap();
+    let after = dangan::reports::unreviewed(&archive, &actor, Some(branch_id), 5).unwrap();
+    assert_eq!(after.total, before.total);
+    assert!(after.reports.iter().all(|r| r.id != new_id));
+}

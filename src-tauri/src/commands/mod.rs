@@ -5,6 +5,8 @@ pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
+pub mod reminders;
 pub mod reports;
 pub mod roster;
 pub mod search;
+pub mod stats;

@@ -1,6 +1,8 @@
 use dangan::ApiError;
 use dangan::lifecycle::{self, CheckRequest, MissingReports};
-use dangan::reports::{self, NewThoughtReport, ReportReview, ReportSummary, ThoughtReport};
+use dangan::reports::{
+    self, NewThoughtReport, ReportReview, ReportSummary, ThoughtReport, UnreviewedReports,
+};
 use tauri::State;
 
 use crate::state::AppState;
@@ -61,5 +63,33 @@ pub async fn reports_missing(
     };
     state
         .run(move |archive, actor| lifecycle::missing_reports(archive, actor, &request))
+        .await
+}
+
+/// The members of a branch (or of every branch) who owe reports, with the quarters missing.
+#[tauri::command]
+pub async fn reports_missing_of_branch(
+    state: State<'_, AppState>,
+    branch: Option<i64>,
+) -> Result<Vec<MissingReports>, ApiError> {
+    let request = CheckRequest {
+        member_id: None,
+        branch_id: branch,
+        as_of: today(),
+    };
+    state
+        .run(move |archive, actor| lifecycle::missing_reports(archive, actor, &request))
+        .await
+}
+
+/// The newest reports of a branch's members (or of everyone's) awaiting review, at most `limit`.
+#[tauri::command]
+pub async fn reports_unreviewed(
+    state: State<'_, AppState>,
+    branch: Option<i64>,
+    limit: usize,
+) -> Result<UnreviewedReports, ApiError> {
+    state
+        .run(move |archive, actor| reports::unreviewed(archive, actor, branch, limit))
         .await
 }

@@ -1,10 +1,12 @@
 // Typed wrappers for the thought-report commands (`reports_*`): a member's reports, one report's
-// text, recording a typed report, a reviewer's comment, and the quarters the member still owes.
+// text, recording a typed report, a reviewer's comment, and the quarters the member still owes;
+// per branch, the members who owe reports and the reports awaiting review.
 import type { MissingReports } from "@/generated/MissingReports";
 import type { NewThoughtReport } from "@/generated/NewThoughtReport";
 import type { ReportReview } from "@/generated/ReportReview";
 import type { ReportSummary } from "@/generated/ReportSummary";
 import type { ThoughtReport } from "@/generated/ThoughtReport";
+import type { UnreviewedReports } from "@/generated/UnreviewedReports";
 import { call } from "./ipc";
 
 /** The member's reports (everything but the text). */
@@ -30,4 +32,14 @@ export function reportsReview(id: number, review: ReportReview): Promise<void> {
 /** The quarters the member owes a report for and has none (an empty list, or one entry). */
 export function reportsMissing(id: number): Promise<MissingReports[]> {
   return call<MissingReports[]>("reports_missing", { id });
+}
+
+/** The members of a branch (or of all, `branch` null) who owe reports, with the quarters. */
+export function reportsMissingOfBranch(branch: number | null): Promise<MissingReports[]> {
+  return call<MissingReports[]>("reports_missing_of_branch", { branch });
+}
+
+/** The newest `limit` reports of a branch's members awaiting review, and how many there are. */
+export function reportsUnreviewed(branch: number | null, limit: number): Promise<UnreviewedReports> {
+  return call<UnreviewedReports>("reports_unreviewed", { branch, limit });
 }

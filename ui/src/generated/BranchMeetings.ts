@@ -8,4 +8,12 @@ missed: number,
 /**
  * Periods this year that ended with enough.
  */
-met: number, };
+met: number, 
+/**
+ * Meetings the periods ended this year required (三会一课 owed).
+ */
+required: number, 
+/**
+ * Meetings held in those periods, each period counted up to what it required.
+ */
+held: number, };

@@ -1,9 +1,11 @@
 // Routes of the app shell. Hash history, because the Tauri window serves files, not a web server.
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
+import DashboardView from "@/views/DashboardView.vue";
 import ExchangeView from "@/views/ExchangeView.vue";
 import MemberDetailView from "@/views/MemberDetailView.vue";
 import MemberListView from "@/views/MemberListView.vue";
 import NotBuiltView from "@/views/NotBuiltView.vue";
+import ReportsView from "@/views/ReportsView.vue";
 import SearchView from "@/views/SearchView.vue";
 import SettingsView from "@/views/SettingsView.vue";
 
@@ -42,10 +44,10 @@ export const routes: RouteRecordRaw[] = [
     component: SearchView,
     props: (route) => ({ q: typeof route.query.q === "string" ? route.query.q : "" }),
   },
-  { path: "/reports", name: "reports", component: NotBuiltView, meta: { nav: "reports" } },
+  { path: "/reports", name: "reports", component: ReportsView, meta: { nav: "reports" } },
   { path: "/meetings", name: "meetings", component: NotBuiltView, meta: { nav: "meetings" } },
   { path: "/exchange", name: "exchange", component: ExchangeView, meta: { nav: "exchange" } },
-  { path: "/dashboard", name: "dashboard", component: NotBuiltView, meta: { nav: "dashboard" } },
+  { path: "/dashboard", name: "dashboard", component: DashboardView, meta: { nav: "dashboard" } },
   { path: "/settings", name: "settings", component: SettingsView, meta: { nav: "settings" } },
   { path: "/:pathMatch(.*)*", redirect: "/members" },
 ];

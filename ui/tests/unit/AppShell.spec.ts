@@ -36,7 +36,11 @@ vi.mock("@/api/reports", () => ({
   reportsShow: vi.fn(),
   reportsAdd: vi.fn(),
   reportsReview: vi.fn(),
+  reportsMissingOfBranch: vi.fn(async () => []),
+  reportsUnreviewed: vi.fn(async () => ({ total: 0, reports: [] })),
 }));
+vi.mock("@/api/stats", () => ({ statsOverview: vi.fn(() => new Promise(() => {})) }));
+vi.mock("@/api/reminders", () => ({ remindersList: vi.fn(async () => []) }));
 
 const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];
 
@@ -104,13 +108,23 @@ describe("App shell", () => {
 
   it("navigates with the side menu and says plainly which pages are not built", async () => {
     const { wrapper, router } = await mountWithPlugins(App);
-    for (const id of ["reports", "meetings", "dashboard"]) {
+    for (const id of ["meetings"]) {
       await wrapper.find(`[data-testid="nav-${id}"]`).trigger("click");
       await flushPromises();
       expect(router.currentRoute.value.path).toBe(`/${id}`);
       const page = wrapper.find('[data-testid="not-built"]');
       expect(page.find(".el-empty").text()).toContain("此功能尚在开发中");
       expect(page.find(".el-table").exists()).toBe(false);
+    }
+    for (const [id, testid] of [
+      ["reports", "reports-page"],
+      ["dashboard", "dashboard"],
+    ] as const) {
+      await wrapper.find(`[data-testid="nav-${id}"]`).trigger("click");
+      await flushPromises();
+      expect(router.currentRoute.value.path).toBe(`/${id}`);
+      expect(wrapper.find(`[data-testid="${testid}"]`).exists()).toBe(true);
+      expect(wrapper.find('[data-testid="not-built"]').exists()).toBe(false);
     }
   });
 
