@@ -55,6 +55,8 @@ fn main() {
             commands::reports::reports_review,
             commands::reports::reports_missing,
             commands::search::search_query,
+            commands::appraisals::appraisal_list,
+            commands::appraisals::appraisal_set,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {
