@@ -9,6 +9,7 @@
 //! Every operation takes the `Archive` it works on and the `Actor` doing it.
 
 pub mod actor;
+pub mod appraisals;
 pub mod archive;
 pub mod audit;
 pub mod backup;

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
+use dangan::appraisals::{self, AppraisalBatch, AppraisalEntry, Grade};
 use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
@@ -98,6 +99,10 @@ enum Command {
     /// the branch's compliance with the meeting frequencies.
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// 民主评议党员 (democratic appraisal): record a branch's yearly grades (all or none), list
+    /// them with the "优秀 at most about a third" warning.
+    #[command(subcommand)]
+    Appraisal(AppraisalCommand),
     /// What falls due in a month or is overdue: steps with deadlines, reviews, thought reports,
     /// conversion meetings, political birthdays, meetings a branch owes, letter receipts.
     Reminders {
@@ -1100,6 +1105,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Meeting(command) => meeting_command(&dir, &actor, command),
+        Command::Appraisal(command) => appraisal_command(&dir, &actor, command),
         Command::Search {
             query,
             limit,
@@ -2048,4 +2054,207 @@ fn print<T: Serialize>(
     // A closed pipe (`dangan member list | head`) is not an error worth reporting.
     let _ = writeln!(stdout, "{text}");
     Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+enum AppraisalCommand {
+    /// Record the grades a branch gave for a year: from FILE (JSON: [{member_id, grade, note}] or
+    /// {meeting_id, grades: [...]}; grade is excellent/qualified/basically_qualified/unqualified
+    /// or 优秀/合格/基本合格/不合格), or one member with --member and --grade. Only full members
+    /// of the branch on the appraisal day are graded, once a year; one bad row and nothing is
+    /// recorded. --dry-run checks and prints the warnings only.
+    Set {
+        #[arg(required_unless_present = "member", conflicts_with = "member")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, requires = "grade")]
+        member: Option<i64>,
+        #[arg(long, value_parser = parse_grade)]
+        grade: Option<Grade>,
+        #[arg(long, requires = "member")]
+        note: Option<String>,
+        /// The 民主评议 meeting the grades were given at (overrides the file's).
+        #[arg(long)]
+        meeting: Option<i64>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// A branch's grades for a year with their warnings, or (--member) one member's grades.
+    List {
+        #[arg(long, required_unless_present = "member", requires = "year")]
+        branch: Option<String>,
+        #[arg(long, requires = "branch")]
+        year: Option<i32>,
+        #[arg(long, conflicts_with = "branch")]
+        member: Option<i64>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+fn parse_grade(text: &str) -> Result<Grade, String> {
+    Grade::parse(text).ok_or_else(|| {
+        format!(
+            "unknown grade {text:?}; one of excellent, qualified, basically_qualified, \
+             unqualified (优秀, 合格, 基本合格, 不合格)"
+        )
+    })
+}
+
+/// A grades file: a list of grades, or the grades with the meeting they were given at.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum GradesFile {
+    List(Vec<AppraisalEntry>),
+    Batch {
+        #[serde(default)]
+        meeting_id: Option<i64>,
+        grades: Vec<AppraisalEntry>,
+    },
+}
+
+fn describe_grades(grades: &[appraisals::Appraisal]) -> Vec<String> {
+    grades
+        .iter()
+        .map(|a| {
+            format!(
+                "{}\t{}\t{} {}\t{}{}",
+                a.member_id,
+                a.name,
+                a.year,
+                a.branch,
+                a.grade.zh(),
+                a.note
+                    .as_deref()
+                    .map(|n| format!("（{n}）"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn describe_appraisal_warnings(lines: &mut Vec<String>, warnings: &[appraisals::AppraisalWarning]) {
+    for w in warnings {
+        lines.push(format!(
+            "提醒: {}（{}，{}）",
+            w.message, w.rule_title, w.source
+        ));
+    }
+}
+
+fn appraisal_command(
+    dir: &std::path::Path,
+    actor: &Actor,
+    command: AppraisalCommand,
+) -> Result<(), Failure> {
+    match command {
+        AppraisalCommand::Set {
+            file,
+            branch,
+            year,
+            member,
+            grade,
+            note,
+            meeting,
+            dry_run,
+            as_of,
+            output,
+        } => {
+            let (file_meeting, grades) = match (file, member, grade) {
+                (Some(file), _, _) => {
+                    let text = std::fs::read_to_string(&file).map_err(|err| Failure {
+                        code: "file_unreadable",
+                        message: format!("{}: {err}", file.display()),
+                    })?;
+                    let parsed: GradesFile =
+                        serde_json::from_str(&text).map_err(|err| Failure {
+                            code: "invalid_argument",
+                            message: format!(
+                                "{}: {err} (expected [{{member_id, grade, note}}] or \
+                                 {{meeting_id, grades: [...]}})",
+                                file.display()
+                            ),
+                        })?;
+                    match parsed {
+                        GradesFile::List(grades) => (None, grades),
+                        GradesFile::Batch { meeting_id, grades } => (meeting_id, grades),
+                    }
+                }
+                (None, Some(member_id), Some(grade)) => (
+                    None,
+                    vec![AppraisalEntry {
+                        member_id,
+                        grade,
+                        note,
+                    }],
+                ),
+                _ => {
+                    return Err(Failure {
+                        code: "invalid_argument",
+                        message: "give FILE, or --member and --grade".to_string(),
+                    });
+                }
+            };
+            let mut archive = Archive::open_existing(dir)?;
+            let branch_id = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
+            let batch = AppraisalBatch {
+                branch_id,
+                year,
+                meeting_id: meeting.or(file_meeting),
+                grades,
+            };
+            let outcome = appraisals::set(
+                &mut archive,
+                actor,
+                &batch,
+                as_of.unwrap_or_else(today),
+                dry_run,
+            )?;
+            print(output.json, &outcome, || {
+                let mut lines = vec![if dry_run {
+                    format!(
+                        "{} grade(s) checked; nothing recorded (--dry-run)",
+                        batch.grades.len()
+                    )
+                } else {
+                    format!("recorded {} grade(s)", outcome.written)
+                }];
+                describe_appraisal_warnings(&mut lines, &outcome.warnings);
+                lines.join("\n")
+            })
+        }
+        AppraisalCommand::List {
+            branch,
+            year,
+            member,
+            output,
+        } => {
+            let archive = Archive::open_existing(dir)?;
+            if let Some(member) = member {
+                let grades = appraisals::of_member(&archive, actor, member)?;
+                return print(output.json, &grades, || describe_grades(&grades).join("\n"));
+            }
+            let (Some(branch), Some(year)) = (branch, year) else {
+                return Err(Failure {
+                    code: "invalid_argument",
+                    message: "give --branch and --year, or --member".to_string(),
+                });
+            };
+            let branch_id = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
+            let list = appraisals::list(&archive, actor, branch_id, year)?;
+            print(output.json, &list, || {
+                let mut lines = describe_grades(&list.grades);
+                lines.push(format!("{} grade(s)", list.grades.len()));
+                describe_appraisal_warnings(&mut lines, &list.warnings);
+                lines.join("\n")
+            })
+        }
+    }
 }

@@ -7,6 +7,10 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
+use crate::appraisals::{
+    Appraisal, AppraisalBatch, AppraisalEntry, AppraisalList, AppraisalOutcome, AppraisalProblem,
+    AppraisalWarning, Grade,
+};
 use crate::archive::ArchiveInfo;
 use crate::audit::{AuditEntry, AuditHead, AuditVerification};
 use crate::backup::{BackupReason, BackupRecord, RestoreSummary};
@@ -157,6 +161,14 @@ fn bindings() -> BTreeMap<String, String> {
     render::<BackupReason>(&cfg, &mut files);
     render::<BackupRecord>(&cfg, &mut files);
     render::<RestoreSummary>(&cfg, &mut files);
+    render::<Grade>(&cfg, &mut files);
+    render::<AppraisalEntry>(&cfg, &mut files);
+    render::<AppraisalBatch>(&cfg, &mut files);
+    render::<Appraisal>(&cfg, &mut files);
+    render::<AppraisalWarning>(&cfg, &mut files);
+    render::<AppraisalList>(&cfg, &mut files);
+    render::<AppraisalOutcome>(&cfg, &mut files);
+    render::<AppraisalProblem>(&cfg, &mut files);
     files
 }
 

@@ -68,6 +68,8 @@ fn main() {
             commands::roster::roster_error_workbook,
             commands::stats::stats_overview,
             commands::reminders::reminders_list,
+            commands::appraisals::appraisal_list,
+            commands::appraisals::appraisal_set,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

@@ -4,6 +4,7 @@
 //! per-table files (`org`, `members`) and get plain domain values back. This module knows nothing
 //! of rules: what a stage is, or whether a date is allowed, is decided by the domain modules.
 
+pub(crate) mod appraisals;
 pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod backups;
@@ -39,6 +40,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0008_letter_register.sql"),
     include_str!("migrations/0009_thought_reports.sql"),
     include_str!("migrations/0010_meetings.sql"),
+    include_str!("migrations/0011_appraisal.sql"),
     include_str!("migrations/0012_backups.sql"),
     include_str!("migrations/0013_audit_log.sql"),
 ];

@@ -22,10 +22,12 @@ use crate::archive::Archive;
 use crate::db::members::{NewEvent, NewMember, insert_event, insert_member};
 use crate::db::{self, with_tx};
 use crate::error::ErrorCode;
+use crate::meetings::ResolutionKind;
 use crate::org::{self, OrgError, OrgKind};
 use crate::people::{EventKind, IdNumber, PersonRole, Sex, Stage};
 use crate::reports::{Quarter, ReportSource};
 
+mod meetings;
 mod reports;
 
 /// What to generate.
@@ -49,10 +51,25 @@ pub struct DemoSummary {
     pub events: usize,
     /// Thought reports written (one per quarter while in the pipeline).
     pub reports: usize,
+    /// Meetings written (三会一课 of every branch, and the general meetings that decided
+    /// admissions, conversions and probation extensions).
+    pub meetings: usize,
+    /// 民主评议 grades written (full members of each branch, every closed year).
+    pub appraisals: usize,
+    /// The branch and year whose grades give more 优秀 than the share rule allows, on purpose, so
+    /// that the warning shows (a warning of `appraisal list`, not a `dangan check` problem).
+    pub appraisal_warning: Option<AppraisalPlant>,
     /// Members per stage code.
     pub stages: BTreeMap<&'static str, usize>,
     /// The problems planted on purpose for `dangan check` to find; every other file is clean.
     pub planted: Vec<PlantedProblem>,
+}
+
+/// The branch-year the demo gives too many 优秀 grades on purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppraisalPlant {
+    pub branch_id: i64,
+    pub year: i32,
 }
 
 /// A rule the demo breaks on purpose, in one member's file.
@@ -262,6 +279,10 @@ struct Generator<'a> {
     id_numbers: HashSet<String>,
     student_seq: BTreeMap<String, u32>,
     summary: DemoSummary,
+    /// Party members (joined), for the meeting history.
+    parties: Vec<meetings::Party>,
+    /// Students' admissions, conversions and extensions, which general meetings decided.
+    decisions: Vec<meetings::Decision>,
 }
 
 impl<'a> Generator<'a> {
@@ -272,6 +293,8 @@ impl<'a> Generator<'a> {
             text_rng: ChaCha8Rng::seed_from_u64(options.seed ^ 0x7e47_0000_7e47),
             id_numbers: HashSet::new(),
             student_seq: BTreeMap::new(),
+            parties: Vec::new(),
+            decisions: Vec::new(),
             summary: DemoSummary {
                 seed: options.seed,
                 as_of: options.as_of,
@@ -281,6 +304,9 @@ impl<'a> Generator<'a> {
                 members: 0,
                 events: 0,
                 reports: 0,
+                meetings: 0,
+                appraisals: 0,
+                appraisal_warning: None,
                 stages: Stage::ALL.iter().map(|s| (s.as_code(), 0)).collect(),
                 planted: Vec::new(),
             },
@@ -309,6 +335,35 @@ impl<'a> Generator<'a> {
             let draft = self.student_draft(college);
             self.save(tx, draft, recorded_by)?;
         }
+        let branches: Vec<meetings::Branch> = colleges
+            .iter()
+            .flat_map(|college| {
+                college
+                    .branch_ids
+                    .iter()
+                    .zip(BRANCHES)
+                    .map(|(&id, name)| meetings::Branch {
+                        id,
+                        name,
+                        college: COLLEGES[college.index].0,
+                        groups: GROUPS,
+                    })
+            })
+            .collect();
+        let written = meetings::write(
+            tx,
+            self.options.seed,
+            self.options.as_of,
+            &branches,
+            &self.parties,
+            &self.decisions,
+            recorded_by,
+        )?;
+        self.summary.meetings = written.meetings;
+        self.summary.appraisals = written.appraisals;
+        self.summary.appraisal_warning = written
+            .over_share
+            .map(|(branch_id, year)| AppraisalPlant { branch_id, year });
         db::search::optimize(tx)?;
         Ok(self.summary.clone())
     }
@@ -366,6 +421,35 @@ impl<'a> Generator<'a> {
             .find(|e| !matches!(e.kind, EventKind::Step | EventKind::ProbationExtended))
             .map(|e| e.kind);
         self.write_reports(tx, id, &draft, recorded_by)?;
+        let joined = draft
+            .events
+            .iter()
+            .find(|e| e.step == Some(15))
+            .map(|e| e.date);
+        let extension: u32 = draft
+            .events
+            .iter()
+            .filter_map(|e| e.months)
+            .map(u32::from)
+            .sum();
+        let left = draft
+            .events
+            .iter()
+            .find(|e| e.kind.is_leaving())
+            .map(|e| e.date);
+        let branch_id = draft.member.branch_id;
+        if let (Some(joined), Some(branch_id)) = (joined, branch_id) {
+            self.parties.push(meetings::Party {
+                id,
+                name: draft.member.name.clone(),
+                branch_id,
+                joined,
+                full: crate::people::full_member_date(Some(joined), max_step, extension),
+                left,
+            });
+        }
+        // Teachers joined elsewhere, before this archive's records begin.
+        let student = draft.member.student_no.is_some();
         for event in draft.events {
             let new = NewEvent {
                 member_id: id,
@@ -376,8 +460,26 @@ impl<'a> Generator<'a> {
                 note: event.note,
                 people: event.people,
             };
-            insert_event(tx, &new, recorded_by)?;
+            let event_id = insert_event(tx, &new, recorded_by)?;
             self.summary.events += 1;
+            let decided = match (new.kind, new.step) {
+                (EventKind::Step, Some(15)) => Some(ResolutionKind::Admit),
+                (EventKind::Step, Some(23)) => Some(ResolutionKind::Convert),
+                (EventKind::ProbationExtended, _) => Some(ResolutionKind::ExtendProbation),
+                _ => None,
+            };
+            if let (true, Some(kind), Some(branch_id)) = (student, decided, branch_id) {
+                self.decisions.push(meetings::Decision {
+                    member_id: id,
+                    name: draft.member.name.clone(),
+                    branch_id,
+                    kind,
+                    months: new.months,
+                    date: new.date,
+                    event_id,
+                    after_extension: extension > 0,
+                });
+            }
         }
         let stage = Stage::from_progress(max_step, status);
         *self.summary.stages.entry(stage.as_code()).or_default() += 1;

@@ -15,7 +15,7 @@ pub(super) enum Phase {
     Probationary,
 }
 
-const THEORY: &[&str] = &[
+pub(super) const THEORY: &[&str] = &[
     "党的二十大报告",
     "《习近平新时代中国特色社会主义思想学习纲要》",
     "《中国共产党章程》",

@@ -10,6 +10,7 @@ use super::layout::{self, Column, Flow, MM, Measure, Page, PageStyle, Table};
 use super::numerals::{date_arabic, lower};
 use super::{PdfError, PdfFile};
 use crate::actor::Actor;
+use crate::appraisals::{self, Appraisal};
 use crate::archive::Archive;
 use crate::db;
 use crate::lifecycle::{self, CheckRequest, Finding, MaterialStatus, Severity};
@@ -29,6 +30,8 @@ pub struct DossierData {
     pub reports: Vec<ThoughtReport>,
     /// Meetings the member is on the attendance list of or that decided about them, oldest first.
     pub meetings: Vec<MemberMeeting>,
+    /// 民主评议 grades, oldest year first.
+    pub appraisals: Vec<Appraisal>,
     /// The day the dossier is made (and the rules are checked).
     pub as_of: NaiveDate,
 }
@@ -47,8 +50,8 @@ impl DossierData {
         Ok(data)
     }
 
-    /// Fills in the thought reports and meetings of several members' dossiers with three queries
-    /// in all (a batch reads them once rather than per member).
+    /// Fills in the thought reports, meetings and appraisal grades of several members' dossiers
+    /// with four queries in all (a batch reads them once rather than per member).
     pub fn load_records(
         archive: &Archive,
         actor: &Actor,
@@ -68,6 +71,11 @@ impl DossierData {
         for meeting in meetings::of_members(archive, actor, &ids)? {
             for &i in at.get(&meeting.member_id).into_iter().flatten() {
                 data[i].meetings.push(meeting.clone());
+            }
+        }
+        for appraisal in appraisals::of_members(archive, actor, &ids)? {
+            for &i in at.get(&appraisal.member_id).into_iter().flatten() {
+                data[i].appraisals.push(appraisal.clone());
             }
         }
         Ok(())
@@ -99,6 +107,7 @@ impl DossierData {
             materials,
             reports: Vec::new(),
             meetings: Vec::new(),
+            appraisals: Vec::new(),
             as_of,
         })
     }
@@ -138,6 +147,13 @@ pub struct DossierTemplate {
     pub tally: String,
     pub entitled: String,
     pub outcome: [String; 2],
+    /// Year, grade, note (optional in an archive's own template, which may predate it).
+    #[serde(default = "appraisals_columns")]
+    pub appraisals_columns: [String; 3],
+}
+
+fn appraisals_columns() -> [String; 3] {
+    ["年度", "评议等次", "备注"].map(String::from)
 }
 
 impl DossierTemplate {
@@ -256,7 +272,11 @@ pub fn layout_dossier(m: &dyn Measure, t: &DossierTemplate, data: &DossierData) 
         }
     }
     flow.heading(&t.numbered(5));
-    flow.paragraph(&t.no_record);
+    if data.appraisals.is_empty() {
+        flow.paragraph(&t.no_record);
+    } else {
+        flow.table(&appraisals_table(t, &data.appraisals));
+    }
 
     flow.heading(&t.numbered(6));
     let missing = data.materials.iter().filter(|s| s.missing).count();
@@ -449,6 +469,29 @@ fn report_text(flow: &mut Flow<'_>, body: &str) {
     if !signature.is_empty() {
         let signature: Vec<String> = signature.iter().map(|l| l.to_string()).collect();
         flow.right_lines(&signature);
+    }
+}
+
+fn appraisals_table(t: &DossierTemplate, appraisals: &[Appraisal]) -> Table {
+    let rows = appraisals
+        .iter()
+        .map(|a| {
+            vec![
+                format!("{}年度", a.year),
+                a.grade.zh().to_string(),
+                a.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        columns: vec![
+            Column::new(&t.appraisals_columns[0], 1.0),
+            Column::new(&t.appraisals_columns[1], 1.0),
+            Column::new(&t.appraisals_columns[2], 3.0),
+        ],
+        header: true,
+        strong: Vec::new(),
+        rows,
     }
 }
 

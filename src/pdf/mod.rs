@@ -52,6 +52,8 @@ pub enum PdfError {
     Report(#[from] crate::reports::ReportError),
     #[error(transparent)]
     Meeting(#[from] crate::meetings::MeetingError),
+    #[error(transparent)]
+    Appraisal(#[from] crate::appraisals::AppraisalError),
     #[error("{name}（{member_id}）不是党员（{stage}），不能开具组织关系介绍信")]
     NotAMember {
         member_id: i64,
@@ -99,6 +101,7 @@ impl ErrorCode for PdfError {
             PdfError::Org(err) => err.code(),
             PdfError::Report(err) => err.code(),
             PdfError::Meeting(err) => err.code(),
+            PdfError::Appraisal(err) => err.code(),
             PdfError::NotAMember { .. } => "not_a_party_member",
             PdfError::NoSuchLetter(_) => "letter_not_found",
             PdfError::ReceiptAlreadyRecorded { .. } => "receipt_already_recorded",
@@ -120,6 +123,7 @@ impl ErrorCode for PdfError {
             PdfError::Org(err) => err.details(),
             PdfError::Report(err) => err.details(),
             PdfError::Meeting(err) => err.details(),
+            PdfError::Appraisal(err) => err.details(),
             PdfError::NotAMember { member_id, .. } => serde_json::json!({ "member_id": member_id }),
             PdfError::NoSuchLetter(serial) => serde_json::json!({ "serial": serial }),
             PdfError::ReceiptAlreadyRecorded { serial, date } => {

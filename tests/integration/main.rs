@@ -2,12 +2,14 @@
 //! real archive folders in temporary directories:
 //!
 //! - `cli`: the `dangan` binary run as a real process, checked through its output and the library.
+//! - `appraisals`: 民主评议 grades (demo, batch all or nothing, once a year, share warning).
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
 //! - `pdf`: generated PDFs read back with poppler-utils (text, pages, fonts), the letter register
 //!   and batches.
 //! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
+//! - `demo_meetings`: the demo's meeting history against the core (quorum, linked resolutions).
 //! - `reminders`: `dangan reminders` on dates derived from demo timelines, and `dangan stats`.
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
@@ -19,10 +21,12 @@
 // Helpers outside #[test] functions may panic too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod appraisals;
 mod archive;
 mod audit;
 mod backup;
 mod cli;
+mod demo_meetings;
 mod lifecycle;
 mod meetings;
 mod members;

@@ -114,6 +114,11 @@ fn a_general_meeting_admits_a_member_only_with_a_quorum_and_enough_yes_votes() {
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(stderr.contains("has no vote"), "{stderr}");
 
+    // The demo's history already holds the branch's meetings; this one adds to the quarter.
+    let held_before = general_meetings_in(&compliance(&temp, branch), "2026Q4")["held"]
+        .as_u64()
+        .unwrap();
+
     // More than half attend and vote yes: recorded, and step 15 joins the timeline.
     let yes = &entitled[..=half];
     let outcome = json(meeting_add(&temp, &request(branch, member, yes, yes), &[]));
@@ -152,7 +157,7 @@ fn a_general_meeting_admits_a_member_only_with_a_quorum_and_enough_yes_votes() {
     assert_eq!(meeting["attendance"].as_array().unwrap().len(), half + 1);
 
     // The minutes are searchable, and the branch's quarter now has its general meeting.
-    let found = json(temp.dangan(&["search", "培养考察", "--json"]));
+    let found = json(temp.dangan(&["search", "发展对象的情况汇报", "--json"]));
     assert!(
         found["hits"]
             .as_array()
@@ -160,7 +165,29 @@ fn a_general_meeting_admits_a_member_only_with_a_quorum_and_enough_yes_votes() {
             .iter()
             .any(|h| h["kind"] == "meeting" && h["id"] == outcome["meeting_id"])
     );
-    let compliance = json(temp.dangan(&[
+    let after = compliance(&temp, branch);
+    let q4 = general_meetings_in(&after, "2026Q4");
+    assert_eq!(
+        (q4["held"].as_u64(), q4["met"].as_bool()),
+        (Some(held_before + 1), Some(true))
+    );
+    // A closed quarter is counted as it stands: met exactly when enough were held.
+    let q1 = general_meetings_in(&after, "2026Q1");
+    assert_eq!(q1["open"], false);
+    assert_eq!(
+        q1["met"].as_bool(),
+        Some(q1["held"].as_u64() >= q1["required"].as_u64())
+    );
+
+    // Admitting the same member again is refused by the lifecycle (step already recorded).
+    meeting_add(&temp, &request(branch, member, yes, yes), &[])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("already recorded"));
+}
+
+fn compliance(temp: &TempArchive, branch: i64) -> Value {
+    json(temp.dangan(&[
         "meeting",
         "compliance",
         "--branch",
@@ -170,31 +197,15 @@ fn a_general_meeting_admits_a_member_only_with_a_quorum_and_enough_yes_votes() {
         "--as-of",
         AS_OF,
         "--json",
-    ]));
-    let q4 = compliance["periods"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "general_meeting" && p["period"] == "2026Q4")
-        .unwrap();
-    assert_eq!(
-        (q4["held"].as_u64(), q4["met"].as_bool()),
-        (Some(1), Some(true))
-    );
-    let q1 = compliance["periods"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "general_meeting" && p["period"] == "2026Q1")
-        .unwrap();
-    assert_eq!(
-        (q1["met"].as_bool(), q1["open"].as_bool()),
-        (Some(false), Some(false))
-    );
+    ]))
+}
 
-    // Admitting the same member again is refused by the lifecycle (step already recorded).
-    meeting_add(&temp, &request(branch, member, yes, yes), &[])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("already recorded"));
+fn general_meetings_in(compliance: &Value, period: &str) -> Value {
+    compliance["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "general_meeting" && p["period"] == period)
+        .unwrap()
+        .clone()
 }

@@ -1,5 +1,6 @@
 //! One file per backend area, each command named `<area>_<verb>` after the core function it calls.
 
+pub mod appraisals;
 pub mod archive;
 pub mod documents;
 pub mod lifecycle;
