@@ -55,6 +55,12 @@ fn main() {
             commands::reports::reports_review,
             commands::reports::reports_missing,
             commands::search::search_query,
+            commands::meetings::meetings_list,
+            commands::meetings::meetings_show,
+            commands::meetings::meetings_roll,
+            commands::meetings::meetings_preview,
+            commands::meetings::meetings_record,
+            commands::meetings::meetings_compliance,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod documents;
 pub mod lifecycle;
+pub mod meetings;
 pub mod members;
 pub mod org;
 pub mod reports;

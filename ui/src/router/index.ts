@@ -1,6 +1,7 @@
 // Routes of the app shell. Hash history, because the Tauri window serves files, not a web server.
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
 import MemberDetailView from "@/views/MemberDetailView.vue";
+import MeetingsView from "@/views/MeetingsView.vue";
 import MemberListView from "@/views/MemberListView.vue";
 import NotBuiltView from "@/views/NotBuiltView.vue";
 import SearchView from "@/views/SearchView.vue";
@@ -42,7 +43,7 @@ export const routes: RouteRecordRaw[] = [
     props: (route) => ({ q: typeof route.query.q === "string" ? route.query.q : "" }),
   },
   { path: "/reports", name: "reports", component: NotBuiltView, meta: { nav: "reports" } },
-  { path: "/meetings", name: "meetings", component: NotBuiltView, meta: { nav: "meetings" } },
+  { path: "/meetings", name: "meetings", component: MeetingsView, meta: { nav: "meetings" } },
   { path: "/exchange", name: "exchange", component: NotBuiltView, meta: { nav: "exchange" } },
   { path: "/dashboard", name: "dashboard", component: NotBuiltView, meta: { nav: "dashboard" } },
   { path: "/settings", name: "settings", component: SettingsView, meta: { nav: "settings" } },
