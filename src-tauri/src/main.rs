@@ -61,6 +61,7 @@ fn main() {
             commands::meetings::meetings_preview,
             commands::meetings::meetings_record,
             commands::meetings::meetings_compliance,
+            commands::meetings::meetings_of_member,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

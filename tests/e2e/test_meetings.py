@@ -206,6 +206,7 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
     tally = wait.until(
         lambda d: (t := d.find_elements(*by_testid("resolution-tally")))
         and t[0].get_attribute("data-passed") == "true"
+        and "通过" in t[0].text
         and t[0]
     )
     assert tally.get_attribute("data-yes") == str(entitled)
@@ -241,6 +242,21 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
         and r[0].text == date.today().isoformat()
     )
 
+    # 三会一课: this quarter's general meeting is now held.
+    today = date.today()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    click_when_ready(wait, (By.ID, "tab-compliance"))
+    period = wait.until(
+        lambda d: d.find_element(
+            By.CSS_SELECTOR,
+            f'[data-testid="compliance-row"][data-kind="general_meeting"] '
+            f'[data-testid="compliance-period"][data-period="{quarter}"]',
+        )
+    )
+    wait.until(lambda d: period.get_attribute("data-met") == "true")
+    assert period.text.startswith(f"{quarter}：") and "/1" in period.text, period.text
+    driver.save_screenshot(str(SHOTS / "meeting-compliance.png"))
+
     # The member's page: step 15 on the timeline, dated today.
     click_when_ready(wait, by_testid("nav-members"))
     search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
@@ -256,3 +272,12 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
     assert "支部大会讨论" in step15[0].text and date.today().isoformat() in step15[0].text, step15[0].text
     scroll_to(driver, step15[0], above=120)
     driver.save_screenshot(str(SHOTS / "meeting-step-15.png"))
+
+    # Further down, the meeting that admitted them, with the resolution passed.
+    resolution = wait.until(
+        lambda d: (r := d.find_elements(*by_testid("member-meeting-resolution"))) and r[-1]
+    )
+    assert resolution.get_attribute("data-passed") == "true", resolution.text
+    assert "接收预备党员" in resolution.text and f"赞成 {entitled} 票" in resolution.text, resolution.text
+    scroll_to(driver, driver.find_element(*by_testid("member-meetings")))
+    driver.save_screenshot(str(SHOTS / "meeting-member-section.png"))

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use dangan::ApiError;
 use dangan::meetings::{
     self, Compliance, MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest,
-    MeetingSummary, RollMember,
+    MeetingSummary, MemberMeeting, RollMember,
 };
 use tauri::State;
 
@@ -74,5 +74,16 @@ pub async fn meetings_compliance(
 ) -> Result<Compliance, ApiError> {
     state
         .run(move |archive, actor| meetings::compliance(archive, actor, branch_id, year, today()))
+        .await
+}
+
+/// The meetings concerning a member (attended, or deciding about them), oldest first.
+#[tauri::command]
+pub async fn meetings_of_member(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<MemberMeeting>, ApiError> {
+    state
+        .run(move |archive, actor| meetings::of_member(archive, actor, id))
         .await
 }

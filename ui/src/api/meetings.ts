@@ -8,6 +8,7 @@ import type { MeetingOutcome } from "@/generated/MeetingOutcome";
 import type { MeetingPreview } from "@/generated/MeetingPreview";
 import type { MeetingRequest } from "@/generated/MeetingRequest";
 import type { MeetingSummary } from "@/generated/MeetingSummary";
+import type { MemberMeeting } from "@/generated/MemberMeeting";
 import type { RollMember } from "@/generated/RollMember";
 import { call } from "./ipc";
 
@@ -54,4 +55,9 @@ export function meetingsRecord(request: MeetingRequest): Promise<MeetingOutcome>
 /** Meetings held against the required frequencies, per month, quarter and year of `year`. */
 export function meetingsCompliance(branchId: number, year: number): Promise<Compliance> {
   return call<Compliance>("meetings_compliance", { branchId, year });
+}
+
+/** The meetings concerning member `id` (attended, or deciding about them), oldest first. */
+export function meetingsOfMember(id: number): Promise<MemberMeeting[]> {
+  return call<MemberMeeting[]>("meetings_of_member", { id });
 }

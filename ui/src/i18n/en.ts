@@ -366,6 +366,13 @@ const en: MessageSchema = {
       no: "No",
       abstain: "Abstain",
     },
+    member: {
+      title: "Meetings",
+      none: "No meetings concern this member",
+      notListed: "Not on the attendance list",
+      tally: "{yes} yes, {no} no, {abstain} abstain ({entitled} full members entitled to vote)",
+      ownVote: "Own vote: {vote}",
+    },
     compliance: {
       year: "Year",
       kind: "Kind",

@@ -364,6 +364,13 @@ const zhCN = {
       no: "反对",
       abstain: "弃权",
     },
+    member: {
+      title: "会议记录",
+      none: "暂无涉及该成员的会议",
+      notListed: "未列入出席名单",
+      tally: "赞成 {yes} 票，反对 {no} 票，弃权 {abstain} 票（应到有表决权正式党员 {entitled} 人）",
+      ownVote: "本人：{vote}",
+    },
     compliance: {
       year: "年度",
       kind: "会议类型",
