@@ -257,10 +257,16 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
     assert period.text.startswith(f"{quarter}：") and "/1" in period.text, period.text
     driver.save_screenshot(str(SHOTS / "meeting-compliance.png"))
 
-    # The member's page: step 15 on the timeline, dated today.
+    # The member's page: step 15 on the timeline, dated today. The list keeps its filters between
+    # visits, so choose the stage (still 发展对象 until the committee approves) whatever it was.
     click_when_ready(wait, by_testid("nav-members"))
     search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
     replace_text(search, member["student_no"])
+    click_when_ready(wait, by_testid("member-stage-filter"))
+    click_when_ready(
+        wait,
+        (By.XPATH, "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='发展对象']"),
+    )
     wait.until(
         lambda d: d.find_element(*by_testid("member-table")).get_attribute("data-loading") == "false"
         and [c.text.strip() for c in d.find_elements(*by_testid("member-name-cell"))] == [member["name"]]
