@@ -211,11 +211,12 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
     )
     assert tally.get_attribute("data-yes") == str(entitled)
     assert "通过" in tally.text and f"赞成 {entitled} 票" in tally.text, tally.text
-    probationers = [
-        r for r in driver.find_elements(*by_testid("vote-row"))
-        if r.get_attribute("data-can-vote") == "false"
-    ]
-    assert len(probationers) == len(rows) - entitled
+    # Only full members have vote controls; probationary members are named apart without one.
+    assert len(driver.find_elements(*by_testid("vote-row"))) == entitled
+    if len(rows) > entitled:
+        no_vote = driver.find_element(*by_testid("vote-no-vote"))
+        assert no_vote.get_attribute("data-count") == str(len(rows) - entitled), no_vote.text
+        assert "无表决权" in no_vote.text, no_vote.text
     blocking = driver.find_elements(
         By.CSS_SELECTOR, '[data-testid="resolution-finding"][data-severity="block"]'
     )

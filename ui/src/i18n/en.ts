@@ -310,6 +310,7 @@ const en: MessageSchema = {
       allYes: "All present full members vote yes",
       voter: "Voter",
       notPresent: "Not present",
+      nonVoters: "Probationary members, without a vote ({n}): ",
       notVoted: "Not voted",
       onlyGeneral: "Admission, conversion and probation extension need a branch general meeting",
       tally: "{yes} yes, {no} no, {abstain} abstain; needs more than half of the full members entitled to vote (at least {needed})",

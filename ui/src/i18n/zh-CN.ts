@@ -308,6 +308,7 @@ const zhCN = {
       allYes: "到会正式党员全部赞成",
       voter: "表决人",
       notPresent: "未到会",
+      nonVoters: "预备党员无表决权（{n} 人）：",
       notVoted: "未表决",
       onlyGeneral: "接收、转正、延长预备期须由支部党员大会决议",
       tally: "赞成 {yes} 票，反对 {no} 票，弃权 {abstain} 票；需超过应到有表决权正式党员的半数（至少 {needed} 票）",

@@ -134,9 +134,14 @@ describe("MeetingsRecordDialog", () => {
     await wrapper.find('[data-testid="attendance-all-present"]').trigger("click");
     await wrapper.find('[data-testid="resolution-add"]').trigger("click");
     await settle();
-    const vote = row(wrapper, "vote-row", 4);
-    expect(vote.attributes("data-can-vote")).toBe("false");
-    expect(vote.findAll("input").every((input) => (input.element as HTMLInputElement).disabled)).toBe(true);
+    // The vote list has the full members only; the probationary member is named apart.
+    expect(wrapper.findAll('[data-testid="vote-row"]').map((r) => r.attributes("data-member-id"))).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
+    expect(row(wrapper, "vote-row", 4).exists()).toBe(false);
+    expect(wrapper.find('[data-testid="vote-no-vote"]').text()).toBe("预备党员无表决权（1 人）：陈思远");
     expect(row(wrapper, "vote-row", 1).attributes("data-can-vote")).toBe("true");
 
     // 全部赞成 gives yes votes to the present full members only.
@@ -157,7 +162,10 @@ describe("MeetingsRecordDialog", () => {
     await wrapper.find('[data-testid="votes-all-yes"]').trigger("click");
     await settle();
     await setStatus(wrapper, 2, "leave");
-    expect(row(wrapper, "vote-row", 2).attributes("data-can-vote")).toBe("false");
+    const absent = row(wrapper, "vote-row", 2);
+    expect(absent.attributes("data-can-vote")).toBe("false");
+    expect(absent.findAll("input").every((input) => (input.element as HTMLInputElement).disabled)).toBe(true);
+    expect(absent.text()).toContain("未到会");
     expect(lastRequest().resolutions[0]!.votes.map((v) => v.member_id)).toEqual([1, 3]);
     expect(lastRequest().attendance[1]).toEqual({ member_id: 2, status: "leave", reason: null, signed_in_at: null });
   });
