@@ -171,3 +171,18 @@ export function missingParts(request: MeetingRequest | null): string[] {
   if (request.resolutions.some((r) => r.text === "")) missing.push("text");
   return missing;
 }
+
+/**
+ * What the core's preview depends on (who, when, who attends, what is decided about whom, the
+ * votes) as one string; the texts, place, people and sign-in times do not change its answer.
+ */
+export function previewKey(request: MeetingRequest | null): string | null {
+  if (request === null) return null;
+  return JSON.stringify([
+    request.branch_id,
+    request.kind,
+    request.date,
+    request.attendance.map((a) => [a.member_id, a.status]),
+    request.resolutions.map((r) => [r.kind, r.member_id, r.months, r.votes.map((v) => [v.member_id, v.vote])]),
+  ]);
+}

@@ -124,6 +124,31 @@ describe("MeetingsRecordDialog", () => {
     expect(quorum.text()).toContain("应到有表决权的正式党员 3 人，实到 2 人，需超过半数（至少 2 人）");
   });
 
+  it("asks the core again when attendance changes, not for the topic or minutes", async () => {
+    const wrapper = await mountDialog();
+    const asked = vi.mocked(meetingsPreview).mock.calls.length;
+    await wrapper.find('[data-testid="meeting-topic"]').setValue("讨论接收预备党员");
+    await wrapper.find('[data-testid="meeting-minutes"]').setValue("会议听取了情况汇报。");
+    await settle();
+    expect(vi.mocked(meetingsPreview).mock.calls.length).toBe(asked);
+    await setStatus(wrapper, 1, "present");
+    expect(vi.mocked(meetingsPreview).mock.calls.length).toBe(asked + 1);
+    expect(lastRequest().attendance[0]!.status).toBe("present");
+  });
+
+  it("speaks English too", async () => {
+    vi.mocked(meetingsPreview).mockResolvedValue(preview({ present_entitled: 1, quorate: false }));
+    const { wrapper } = await mountWithPlugins(MeetingsRecordDialog, {
+      locale: "en",
+      props: { modelValue: true, branchId: 5, branchName: "Branch 1" },
+    });
+    await settle();
+    const quorum = wrapper.find('[data-testid="meeting-quorum"]');
+    expect(quorum.text()).toContain("Not quorate");
+    expect(quorum.text()).toContain("3 full members entitled to vote, 1 present; more than half needed (at least 2)");
+    expect(row(wrapper, "attendance-row", 4).text()).toContain("No vote");
+  });
+
   it("marks probationary members 无表决权 and never lets them vote, even when present", async () => {
     const wrapper = await mountDialog();
     const probationer = row(wrapper, "attendance-row", 4);
