@@ -336,6 +336,10 @@ enum MeetingCommand {
         from: Option<NaiveDate>,
         #[arg(long)]
         to: Option<NaiveDate>,
+        /// Only meetings of this kind: general_meeting, committee, group, lecture, theme_day,
+        /// life_meeting, appraisal.
+        #[arg(long, value_parser = parse_meeting_kind)]
+        kind: Option<meetings::MeetingKind>,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -1453,7 +1457,16 @@ fn parse_month(text: &str) -> Option<(i32, u32)> {
     (1..=12).contains(&month).then_some((year, month))
 }
 
-/// The branch a `--branch` argument names, if one was given.
+fn parse_meeting_kind(text: &str) -> Result<meetings::MeetingKind, String> {
+    meetings::MeetingKind::from_code(text).ok_or_else(|| {
+        let codes: Vec<&str> = meetings::MeetingKind::ALL
+            .iter()
+            .map(|k| k.as_code())
+            .collect();
+        format!("unknown meeting kind {text:?}: one of {}", codes.join(", "))
+    })
+}
+
 fn meeting_command(
     dir: &std::path::Path,
     actor: &Actor,
@@ -1514,11 +1527,12 @@ fn meeting_command(
             branch,
             from,
             to,
+            kind,
             output,
         } => {
             let archive = Archive::open_existing(dir)?;
             let branch = branch_id(&archive, actor, branch.as_deref())?;
-            let list = meetings::list(&archive, actor, branch, from, to)?;
+            let list = meetings::list(&archive, actor, branch, from, to, kind)?;
             print(output.json, &list, || {
                 list.iter()
                     .map(|m| {

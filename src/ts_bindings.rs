@@ -24,7 +24,7 @@ use crate::meetings::{
     AttendanceEntry, AttendanceStatus, Attendee, CastVote, Compliance, CompliancePeriod, Frequency,
     MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest, MeetingSummary,
     MemberMeeting, MemberResolution, ResolutionDetail, ResolutionKind, ResolutionRequest,
-    ResolutionTally, VoteChoice, VoteEntry, Voter,
+    ResolutionTally, RollMember, VoteChoice, VoteEntry, Voter,
 };
 use crate::org::{BranchOption, OrgKind};
 use crate::pdf::PdfFile;
@@ -126,6 +126,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<ResolutionRequest>(&cfg, &mut files);
     render::<MeetingRequest>(&cfg, &mut files);
     render::<Voter>(&cfg, &mut files);
+    render::<RollMember>(&cfg, &mut files);
     render::<ResolutionTally>(&cfg, &mut files);
     render::<MeetingPreview>(&cfg, &mut files);
     render::<MeetingOutcome>(&cfg, &mut files);

@@ -70,6 +70,13 @@ fn main() {
             commands::reminders::reminders_list,
             commands::appraisals::appraisal_list,
             commands::appraisals::appraisal_set,
+            commands::meetings::meetings_list,
+            commands::meetings::meetings_show,
+            commands::meetings::meetings_roll,
+            commands::meetings::meetings_preview,
+            commands::meetings::meetings_record,
+            commands::meetings::meetings_compliance,
+            commands::meetings::meetings_of_member,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

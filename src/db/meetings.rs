@@ -172,6 +172,11 @@ pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Meeting
                 months: row.get(4)?,
                 text: row.get(5)?,
                 entitled: count(row.get(6)?),
+                // Counted from the votes by `meetings::show`.
+                yes: 0,
+                no: 0,
+                abstain: 0,
+                needed: 0,
                 passed: row.get(7)?,
                 event_id: row.get(8)?,
                 votes: Vec::new(),
@@ -202,6 +207,7 @@ pub(crate) fn list(
     branch_id: Option<i64>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    kind: Option<&str>,
 ) -> rusqlite::Result<Vec<MeetingSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.branch_id, b.name, m.kind, m.date, m.topic,
@@ -211,9 +217,10 @@ pub(crate) fn list(
            FROM meeting m JOIN org_unit b ON b.id = m.branch_id
           WHERE (?1 IS NULL OR m.branch_id = ?1)
             AND (?2 IS NULL OR m.date >= ?2) AND (?3 IS NULL OR m.date <= ?3)
+            AND (?4 IS NULL OR m.kind = ?4)
           ORDER BY m.date DESC, m.id DESC",
     )?;
-    stmt.query_map(params![branch_id, from, to], |row| {
+    stmt.query_map(params![branch_id, from, to, kind], |row| {
         let kind: String = row.get(3)?;
         Ok(MeetingSummary {
             id: row.get(0)?,
@@ -227,6 +234,16 @@ pub(crate) fn list(
         })
     })?
     .collect()
+}
+
+/// The student numbers of a branch's members, by id.
+pub(crate) fn student_nos(
+    conn: &Connection,
+    branch_id: i64,
+) -> rusqlite::Result<std::collections::HashMap<i64, Option<String>>> {
+    let mut stmt = conn.prepare_cached("SELECT id, student_no FROM member WHERE branch_id = ?1")?;
+    stmt.query_map([branch_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect()
 }
 
 /// The dates of a branch's meetings of each kind between two days, for compliance.

@@ -281,6 +281,36 @@ pub fn full_members_on(
         .collect())
 }
 
+/// The party members (of a branch, or all) on `date` — a step making them a probationary or full
+/// member (the party committee's approval, step 17) recorded by then, and not left — each with
+/// whether they were a full member that day (the same test as `full_members_on`), by id.
+pub fn party_members_on(
+    archive: &Archive,
+    _actor: &Actor,
+    branch_id: Option<i64>,
+    date: NaiveDate,
+) -> Result<Vec<(i64, String, bool)>, LifecycleError> {
+    let subjects = db::members::subjects(archive.conn(), None)?;
+    let since = full_member_dates(&subjects);
+    Ok(subjects
+        .into_iter()
+        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
+        .filter(|s| {
+            s.subject.steps.iter().any(|r| {
+                r.date <= date
+                    && step_info(r.step).is_some_and(|i| {
+                        matches!(i.stage_after, Stage::ProbationaryMember | Stage::FullMember)
+                    })
+            })
+        })
+        .filter(|s| s.subject.left_on.is_none_or(|left| left > date))
+        .map(|s| {
+            let full = since.get(&s.subject.member_id).is_some_and(|d| *d <= date);
+            (s.subject.member_id, s.subject.name, full)
+        })
+        .collect())
+}
+
 /// Everything due for each member (of a branch, or all) up to `until` — deadlines of steps,
 /// periodic reviews, the conversion meeting once probation ends, thought reports, political
 /// birthdays — with the overdue ones, as of `as_of`; members who left owe nothing.

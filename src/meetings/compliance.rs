@@ -51,6 +51,8 @@ pub struct CompliancePeriod {
     pub kind: MeetingKind,
     /// `2026-03`, `2026Q1` or `2026`.
     pub period: String,
+    /// The period's length in months (1, 3 or 12), from the frequency.
+    pub months: u32,
     #[ts(type = "string")]
     pub from: NaiveDate,
     #[ts(type = "string")]
@@ -130,6 +132,7 @@ fn count_periods(
             periods.push(CompliancePeriod {
                 kind: frequency.kind,
                 period: label(from, frequency.months),
+                months: frequency.months,
                 from,
                 to,
                 held: count,

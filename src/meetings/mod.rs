@@ -353,6 +353,7 @@ pub fn passes(entitled: usize, yes: usize) -> bool {
 }
 
 /// The meeting's arithmetic and the findings its resolutions would bring; nothing is written.
+/// The topic and the resolutions' texts may still be empty (`record` requires them).
 pub fn preview(
     archive: &Archive,
     actor: &Actor,
@@ -447,6 +448,25 @@ pub fn preview(
     })
 }
 
+/// The texts a meeting needs before it is recorded (a preview, which a form asks for while it is
+/// being filled in, does without them).
+fn validate_complete(request: &MeetingRequest) -> Result<(), MeetingError> {
+    if request.topic.trim().is_empty() {
+        return Err(MeetingError::Invalid(
+            "topic: give the meeting's topic".to_string(),
+        ));
+    }
+    for (index, resolution) in request.resolutions.iter().enumerate() {
+        if resolution.text.trim().is_empty() {
+            return Err(MeetingError::Invalid(format!(
+                "resolution {}: the text is empty",
+                index + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks what can be checked without the archive.
 fn validate_shape(request: &MeetingRequest, as_of: NaiveDate) -> Result<(), MeetingError> {
     if request.date > as_of {
@@ -455,16 +475,8 @@ fn validate_shape(request: &MeetingRequest, as_of: NaiveDate) -> Result<(), Meet
             request.date
         )));
     }
-    if request.topic.trim().is_empty() {
-        return Err(MeetingError::Invalid(
-            "topic: give the meeting's topic".to_string(),
-        ));
-    }
     for (index, resolution) in request.resolutions.iter().enumerate() {
         let label = format!("resolution {}", index + 1);
-        if resolution.text.trim().is_empty() {
-            return Err(MeetingError::Invalid(format!("{label}: the text is empty")));
-        }
         if resolution.kind != ResolutionKind::Other {
             if resolution.member_id.is_none() {
                 return Err(MeetingError::Invalid(format!(
@@ -547,6 +559,44 @@ pub fn entitled_voters(
     Ok(voters)
 }
 
+/// A party member of the branch on the meeting's day, as the attendance list shows them.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RollMember {
+    #[ts(type = "number")]
+    pub member_id: i64,
+    pub name: String,
+    pub student_no: Option<String>,
+    /// A full member that day, so entitled to vote; a probationary member attends without a vote.
+    pub entitled: bool,
+}
+
+/// The attendance list of a meeting of the branch on `date`: its party members that day (full
+/// and probationary, not left), the full members first, each group by id. Exactly the `entitled`
+/// ones are the voters `preview` counts.
+pub fn roll(
+    archive: &Archive,
+    actor: &Actor,
+    branch_id: i64,
+    date: NaiveDate,
+) -> Result<Vec<RollMember>, MeetingError> {
+    if !db::org::is_branch(archive.conn(), branch_id)? {
+        return Err(MeetingError::BranchNotFound(branch_id));
+    }
+    let student_nos = db::meetings::student_nos(archive.conn(), branch_id)?;
+    let mut roll: Vec<RollMember> =
+        lifecycle::party_members_on(archive, actor, Some(branch_id), date)?
+            .into_iter()
+            .map(|(member_id, name, entitled)| RollMember {
+                member_id,
+                name,
+                student_no: student_nos.get(&member_id).cloned().flatten(),
+                entitled,
+            })
+            .collect();
+    roll.sort_by_key(|m| (!m.entitled, m.member_id));
+    Ok(roll)
+}
+
 /// Records the meeting, its attendance, resolutions and votes, and the timeline event of every
 /// passed resolution that admits, converts or extends a probation — all in one transaction, and
 /// only if none of those events breaks a blocking rule.
@@ -556,6 +606,7 @@ pub fn record(
     request: &MeetingRequest,
     as_of: NaiveDate,
 ) -> Result<MeetingOutcome, MeetingError> {
+    validate_complete(request)?;
     let preview = preview(archive, actor, request, as_of)?;
     let blocked: Vec<Finding> = preview
         .resolutions
@@ -666,6 +717,11 @@ pub struct ResolutionDetail {
     pub months: Option<u8>,
     pub text: String,
     pub entitled: usize,
+    pub yes: usize,
+    pub no: usize,
+    pub abstain: usize,
+    /// The yes votes it needed: the smallest number above half of `entitled`.
+    pub needed: usize,
     pub passed: bool,
     #[ts(type = "number | null")]
     pub event_id: Option<i64>,
@@ -709,18 +765,36 @@ pub struct MeetingSummary {
 }
 
 pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MeetingDetail, MeetingError> {
-    db::meetings::get(archive.conn(), id)?.ok_or(MeetingError::NotFound(id))
+    let mut meeting = db::meetings::get(archive.conn(), id)?.ok_or(MeetingError::NotFound(id))?;
+    for resolution in &mut meeting.resolutions {
+        let count =
+            |choice: VoteChoice| resolution.votes.iter().filter(|v| v.vote == choice).count();
+        (resolution.yes, resolution.no, resolution.abstain) = (
+            count(VoteChoice::Yes),
+            count(VoteChoice::No),
+            count(VoteChoice::Abstain),
+        );
+        resolution.needed = more_than_half(resolution.entitled);
+    }
+    Ok(meeting)
 }
 
-/// Meetings of a branch (or all), newest first, optionally within dates.
+/// Meetings of a branch (or all), newest first, optionally within dates and of one kind.
 pub fn list(
     archive: &Archive,
     _actor: &Actor,
     branch_id: Option<i64>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    kind: Option<MeetingKind>,
 ) -> Result<Vec<MeetingSummary>, MeetingError> {
-    Ok(db::meetings::list(archive.conn(), branch_id, from, to)?)
+    Ok(db::meetings::list(
+        archive.conn(),
+        branch_id,
+        from,
+        to,
+        kind.map(MeetingKind::as_code),
+    )?)
 }
 
 /// A resolution as it concerns one member: about them, or one they voted on.

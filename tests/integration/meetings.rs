@@ -1,9 +1,11 @@
 //! Meetings: the quorum and vote arithmetic on a real branch, and a general meeting admitting a
 //! member, which adds step 15 to their timeline linked to the resolution.
 
+use dangan::Actor;
+use dangan::meetings::{self, MeetingKind, MeetingRequest};
 use serde_json::{Value, json as j};
 
-use crate::util::{AS_OF, TempArchive, json};
+use crate::util::{AS_OF, TempArchive, as_of, json};
 
 /// Writes the request and runs `dangan meeting add FILE [extra…] --as-of AS_OF --json`.
 pub(crate) fn meeting_add(
@@ -150,11 +152,31 @@ fn a_general_meeting_admits_a_member_only_with_a_quorum_and_enough_yes_votes() {
     ]));
     assert_eq!(meeting["resolutions"][0]["event_id"], event_id);
     assert_eq!(meeting["resolutions"][0]["entitled"], n);
+    assert_eq!(meeting["resolutions"][0]["yes"], half + 1);
+    assert_eq!(meeting["resolutions"][0]["no"], 0);
+    assert_eq!(meeting["resolutions"][0]["needed"], half + 1);
     assert_eq!(
         meeting["resolutions"][0]["votes"].as_array().unwrap().len(),
         half + 1
     );
     assert_eq!(meeting["attendance"].as_array().unwrap().len(), half + 1);
+
+    // The list finds it by branch and kind, and not under another kind.
+    let listed = |kind: &str| {
+        json(temp.dangan(&[
+            "meeting",
+            "list",
+            "--branch",
+            &branch.to_string(),
+            "--kind",
+            kind,
+            "--json",
+        ]))
+    };
+    let general = listed("general_meeting");
+    assert_eq!(general[0]["id"], outcome["meeting_id"]);
+    assert_eq!(general[0]["present"], half + 1);
+    assert!(listed("lecture").as_array().unwrap().is_empty());
 
     // The minutes are searchable, and the branch's quarter now has its general meeting.
     let found = json(temp.dangan(&["search", "发展对象的情况汇报", "--json"]));
@@ -208,4 +230,60 @@ fn general_meetings_in(compliance: &Value, period: &str) -> Value {
         .find(|p| p["kind"] == "general_meeting" && p["period"] == period)
         .unwrap()
         .clone()
+}
+
+#[test]
+fn the_roll_lists_the_branch_s_party_members_and_marks_exactly_the_voters() {
+    let temp = TempArchive::demo(1500);
+    let archive = temp.open();
+    let actor = Actor::local_admin();
+    let branches = dangan::org::list_branches(&archive, &actor).unwrap();
+    let mut with_probationers = 0;
+    for branch in &branches {
+        let roll = meetings::roll(&archive, &actor, branch.id, as_of()).unwrap();
+        let request = MeetingRequest {
+            branch_id: branch.id,
+            kind: MeetingKind::GeneralMeeting,
+            date: as_of(),
+            place: None,
+            host: None,
+            recorder: None,
+            topic: "点名".to_string(),
+            minutes: String::new(),
+            attendance: Vec::new(),
+            resolutions: Vec::new(),
+        };
+        let preview = meetings::preview(&archive, &actor, &request, as_of()).unwrap();
+        let voters: Vec<i64> = preview.entitled.iter().map(|v| v.member_id).collect();
+        let entitled: Vec<i64> = roll
+            .iter()
+            .filter(|m| m.entitled)
+            .map(|m| m.member_id)
+            .collect();
+        assert_eq!(entitled, voters, "branch {}", branch.id);
+        // Full members first, then the probationary members, who are party members of the
+        // branch without a vote.
+        let first_probationer = roll.iter().position(|m| !m.entitled).unwrap_or(roll.len());
+        assert!(roll[first_probationer..].iter().all(|m| !m.entitled));
+        for member in &roll[first_probationer..] {
+            let shown = dangan::people::show(&archive, &actor, member.member_id).unwrap();
+            assert_eq!(
+                shown.stage,
+                dangan::people::Stage::ProbationaryMember,
+                "{:?}",
+                shown
+                    .events
+                    .iter()
+                    .map(|e| (e.step, e.date, e.kind))
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(shown.branch_id, Some(branch.id));
+            with_probationers += 1;
+        }
+    }
+    assert!(with_probationers > 0, "the demo has probationary members");
+    assert!(matches!(
+        meetings::roll(&archive, &actor, 999_999, as_of()),
+        Err(meetings::MeetingError::BranchNotFound(999_999))
+    ));
 }

@@ -4,6 +4,7 @@ pub mod appraisals;
 pub mod archive;
 pub mod documents;
 pub mod lifecycle;
+pub mod meetings;
 pub mod members;
 pub mod org;
 pub mod reminders;

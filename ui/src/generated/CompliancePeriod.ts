@@ -8,7 +8,11 @@ export type CompliancePeriod = { kind: MeetingKind,
 /**
  * `2026-03`, `2026Q1` or `2026`.
  */
-period: string, from: string, to: string, held: number, required: number, 
+period: string, 
+/**
+ * The period's length in months (1, 3 or 12), from the frequency.
+ */
+months: number, from: string, to: string, held: number, required: number, 
 /**
  * Held at least `required` times.
  */

@@ -2,4 +2,8 @@
 import type { CastVote } from "./CastVote";
 import type { ResolutionKind } from "./ResolutionKind";
 
-export type ResolutionDetail = { id: number, kind: ResolutionKind, member_id: number | null, member_name: string | null, months: number | null, text: string, entitled: number, passed: boolean, event_id: number | null, votes: Array<CastVote>, };
+export type ResolutionDetail = { id: number, kind: ResolutionKind, member_id: number | null, member_name: string | null, months: number | null, text: string, entitled: number, yes: number, no: number, abstain: number, 
+/**
+ * The yes votes it needed: the smallest number above half of `entitled`.
+ */
+needed: number, passed: boolean, event_id: number | null, votes: Array<CastVote>, };

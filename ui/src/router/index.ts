@@ -3,8 +3,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-rou
 import DashboardView from "@/views/DashboardView.vue";
 import ExchangeView from "@/views/ExchangeView.vue";
 import MemberDetailView from "@/views/MemberDetailView.vue";
+import MeetingsView from "@/views/MeetingsView.vue";
 import MemberListView from "@/views/MemberListView.vue";
-import NotBuiltView from "@/views/NotBuiltView.vue";
 import ReportsView from "@/views/ReportsView.vue";
 import SearchView from "@/views/SearchView.vue";
 import SettingsView from "@/views/SettingsView.vue";
@@ -45,7 +45,7 @@ export const routes: RouteRecordRaw[] = [
     props: (route) => ({ q: typeof route.query.q === "string" ? route.query.q : "" }),
   },
   { path: "/reports", name: "reports", component: ReportsView, meta: { nav: "reports" } },
-  { path: "/meetings", name: "meetings", component: NotBuiltView, meta: { nav: "meetings" } },
+  { path: "/meetings", name: "meetings", component: MeetingsView, meta: { nav: "meetings" } },
   { path: "/exchange", name: "exchange", component: ExchangeView, meta: { nav: "exchange" } },
   { path: "/dashboard", name: "dashboard", component: DashboardView, meta: { nav: "dashboard" } },
   { path: "/settings", name: "settings", component: SettingsView, meta: { nav: "settings" } },
