@@ -436,6 +436,7 @@ const en: MessageSchema = {
     },
     actions: "Actions",
     openMember: "Open file",
+  },
   meetings: {
     branch: "Branch",
     branchPlaceholder: "Choose a branch",
