@@ -18,7 +18,7 @@ fn demo_meetings_agree_with_the_core_and_the_timelines() {
 
     // General meetings are quorate by the core's own count of the full members entitled to
     // vote on the day (a sample across all branches).
-    let all = meetings::list(&archive, &actor, None, None, None).unwrap();
+    let all = meetings::list(&archive, &actor, None, None, None, None).unwrap();
     let general: Vec<_> = all
         .iter()
         .filter(|m| m.kind == MeetingKind::GeneralMeeting)
