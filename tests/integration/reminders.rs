@@ -203,6 +203,25 @@ fn stats_count_the_meetings_each_branch_owed_and_held() {
             .clone()
     };
     let before = of_branch(&json(temp.dangan(&["stats", "--as-of", AS_OF, "--json"])));
+    // The demo holds most of a branch's meetings, so whether one more counts depends on whether
+    // its period was already met.
+    let q3_met = json(temp.dangan(&[
+        "meeting",
+        "compliance",
+        "--branch",
+        &branch.to_string(),
+        "--year",
+        "2026",
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "general_meeting" && p["period"] == "2026Q3")
+        .unwrap()["met"]
+        == true;
 
     // A general meeting in the third quarter, which ended before AS_OF.
     let meeting = serde_json::json!({
@@ -256,7 +275,7 @@ fn stats_count_the_meetings_each_branch_owed_and_held() {
     assert_eq!(after["required"], before["required"]);
     assert_eq!(
         after["held"].as_u64().unwrap(),
-        before["held"].as_u64().unwrap() + 1
+        before["held"].as_u64().unwrap() + u64::from(!q3_met)
     );
     assert!(after["held"].as_u64().unwrap() <= required);
 }
