@@ -30,6 +30,7 @@ fn archive_dir_argument() -> Option<PathBuf> {
 fn main() {
     let state = AppState::open(archive_dir_argument());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::archive::archive_info,
@@ -55,6 +56,13 @@ fn main() {
             commands::reports::reports_review,
             commands::reports::reports_missing,
             commands::search::search_query,
+            commands::pdf::pdf_dossier,
+            commands::pdf::pdf_letter,
+            commands::pdf::pdf_notice,
+            commands::pdf::pdf_batch,
+            commands::pdf::pdf_cancel,
+            commands::pdf::pdf_read,
+            commands::pdf::pdf_save_copy,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

@@ -1,6 +1,7 @@
 //! The open archive the commands share, and the one way commands reach it.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use dangan::{Actor, ApiError, Archive, ErrorCode};
@@ -10,6 +11,8 @@ pub struct AppState {
     /// so instead of failing to start).
     archive: Result<Arc<Mutex<Archive>>, ApiError>,
     actor: Actor,
+    /// Set by `pdf_cancel` to stop the running PDF batch; cleared when a batch starts.
+    pdf_cancel: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -24,7 +27,13 @@ impl AppState {
         AppState {
             archive,
             actor: Actor::local_admin(),
+            pdf_cancel: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The PDF batch's cancel flag.
+    pub fn pdf_cancel(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.pdf_cancel)
     }
 
     /// Runs `job` against the archive on a blocking thread, so the UI thread never waits on SQLite.

@@ -5,5 +5,6 @@ pub mod documents;
 pub mod lifecycle;
 pub mod members;
 pub mod org;
+pub mod pdf;
 pub mod reports;
 pub mod search;
