@@ -48,9 +48,7 @@ pub async fn pdf_notice(
     request: NoticeRequest,
 ) -> Result<NoticeOutcome, ApiError> {
     state
-        .run(move |archive, actor| {
-            exports::notice(archive, actor, &FontSet::discover()?, &request)
-        })
+        .run(move |archive, actor| exports::notice(archive, actor, &FontSet::discover()?, &request))
         .await
 }
 
