@@ -144,9 +144,9 @@ pub fn batch(
     )
 }
 
-/// The `exports/` file `file` names, refusing anything else: another folder, `..`, a link out,
-/// or something that is not a PDF.
-fn inside_exports(archive: &Archive, file: &Path) -> Result<PathBuf, PdfError> {
+/// The PDF `file` names if it lies in `exports/` or in one of `also` (folders the user chose for
+/// a batch), refusing anything else: another folder, `..`, a link out, or not a PDF.
+fn inside_exports(archive: &Archive, file: &Path, also: &[PathBuf]) -> Result<PathBuf, PdfError> {
     let refuse = |message: &str| PdfError::InvalidArgument {
         field: "file",
         message: format!("{}: {message}", file.display()),
@@ -155,9 +155,12 @@ fn inside_exports(archive: &Archive, file: &Path) -> Result<PathBuf, PdfError> {
         path: file.to_path_buf(),
         source,
     };
-    let root = dir(archive).canonicalize().map_err(io)?;
     let real = file.canonicalize().map_err(io)?;
-    if !real.starts_with(&root) {
+    let allowed = std::iter::once(dir(archive))
+        .chain(also.iter().cloned())
+        .filter_map(|d| d.canonicalize().ok())
+        .any(|root| real.starts_with(root));
+    if !allowed {
         return Err(refuse("只能读取本档案 exports 文件夹中生成的文件"));
     }
     if !real
@@ -169,9 +172,14 @@ fn inside_exports(archive: &Archive, file: &Path) -> Result<PathBuf, PdfError> {
     Ok(real)
 }
 
-/// The bytes of a generated PDF under `exports/` (for the preview).
-pub fn read(archive: &Archive, _actor: &Actor, file: &Path) -> Result<Vec<u8>, PdfError> {
-    let real = inside_exports(archive, file)?;
+/// The bytes of a generated PDF under `exports/` or one of `also` (for the preview).
+pub fn read(
+    archive: &Archive,
+    _actor: &Actor,
+    file: &Path,
+    also: &[PathBuf],
+) -> Result<Vec<u8>, PdfError> {
+    let real = inside_exports(archive, file, also)?;
     let io = |source| PdfError::Io {
         path: real.clone(),
         source,
@@ -192,9 +200,10 @@ pub fn save_copy(
     archive: &Archive,
     actor: &Actor,
     file: &Path,
+    also: &[PathBuf],
     to: &Path,
 ) -> Result<u64, PdfError> {
-    let bytes = read(archive, actor, file)?;
+    let bytes = read(archive, actor, file, also)?;
     write_atomic(to, &bytes)
 }
 
@@ -211,6 +220,39 @@ mod tests {
         assert_eq!(
             unused_path(dir.path(), "介绍信-张三-2026-01-02"),
             dir.path().join("介绍信-张三-2026-01-02-2.pdf")
+        );
+    }
+
+    #[test]
+    fn read_only_gives_pdfs_from_exports_or_a_chosen_folder() {
+        let temp = tempfile::tempdir().unwrap();
+        let archive = Archive::open(temp.path().join("archive")).unwrap();
+        let actor = Actor::local_admin();
+        let exports = dir(&archive);
+        std::fs::create_dir_all(&exports).unwrap();
+        std::fs::write(exports.join("a.pdf"), b"%PDF-a").unwrap();
+        std::fs::write(exports.join("a.txt"), b"text").unwrap();
+        let chosen = temp.path().join("chosen");
+        std::fs::create_dir_all(&chosen).unwrap();
+        std::fs::write(chosen.join("index.pdf"), b"%PDF-i").unwrap();
+        let read = |file: &Path, also: &[PathBuf]| read(&archive, &actor, file, also);
+        let code = |r: Result<Vec<u8>, PdfError>| crate::ErrorCode::code(&r.unwrap_err());
+
+        assert_eq!(read(&exports.join("a.pdf"), &[]).unwrap(), b"%PDF-a");
+        assert_eq!(
+            read(&exports.join("../exports/a.pdf"), &[]).unwrap(),
+            b"%PDF-a"
+        );
+        assert_eq!(code(read(&exports.join("a.txt"), &[])), "invalid_argument");
+        assert_eq!(code(read(&archive.db_path(), &[])), "invalid_argument");
+        assert_eq!(
+            code(read(&chosen.join("index.pdf"), &[])),
+            "invalid_argument"
+        );
+        let chosen_only = std::slice::from_ref(&chosen);
+        assert_eq!(
+            read(&chosen.join("index.pdf"), chosen_only).unwrap(),
+            b"%PDF-i"
         );
     }
 

@@ -63,6 +63,9 @@ pub async fn pdf_batch(
 ) -> Result<BatchOutcome, ApiError> {
     let cancel = state.pdf_cancel();
     cancel.store(false, Ordering::Relaxed);
+    if let Some(dir) = &out_dir {
+        state.add_pdf_dir(PathBuf::from(dir));
+    }
     state
         .run(move |archive, actor| {
             let progress = |p: &BatchProgress| {
@@ -89,11 +92,13 @@ pub fn pdf_cancel(state: State<'_, AppState>) {
     state.pdf_cancel().store(true, Ordering::Relaxed);
 }
 
-/// A generated PDF's bytes (only files under `exports/`), sent raw for the preview.
+/// A generated PDF's bytes (only files under `exports/` or a folder chosen for a batch this
+/// session), sent raw for the preview.
 #[tauri::command]
 pub async fn pdf_read(state: State<'_, AppState>, file: String) -> Result<Response, ApiError> {
+    let also = state.pdf_dirs();
     let bytes = state
-        .run(move |archive, actor| exports::read(archive, actor, &PathBuf::from(file)))
+        .run(move |archive, actor| exports::read(archive, actor, &PathBuf::from(file), &also))
         .await?;
     Ok(Response::new(bytes))
 }
@@ -105,9 +110,16 @@ pub async fn pdf_save_copy(
     file: String,
     to: String,
 ) -> Result<u64, ApiError> {
+    let also = state.pdf_dirs();
     state
         .run(move |archive, actor| {
-            exports::save_copy(archive, actor, &PathBuf::from(file), &PathBuf::from(to))
+            exports::save_copy(
+                archive,
+                actor,
+                &PathBuf::from(file),
+                &also,
+                &PathBuf::from(to),
+            )
         })
         .await
 }
