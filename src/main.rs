@@ -757,7 +757,7 @@ impl<E: ErrorCode> From<E> for Failure {
 impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
     /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule; 6: the
-    /// audit trail does not verify.
+    /// audit trail does not verify; 130: a batch was cancelled with Ctrl-C.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
@@ -775,6 +775,9 @@ impl Failure {
             "file_not_found" => 4,
             // The audit trail was tampered with: not a failure to run, a finding scripts act on.
             "audit_broken" => 6,
+            // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
+            // can tell an interruption from a failure.
+            "cancelled" => 130,
             _ => 1,
         }
     }
@@ -1343,9 +1346,19 @@ fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Resul
             });
         }
     };
-    let cancel = std::sync::atomic::AtomicBool::new(false);
+    // Ctrl-C stops the batch after the dossiers in progress; every file written is complete.
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&cancel);
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed)).map_err(
+        |err| Failure {
+            code: "internal",
+            message: format!("cannot handle Ctrl-C: {err}"),
+        },
+    )?;
     let started = Instant::now();
+    let finished = std::sync::atomic::AtomicUsize::new(0);
     let progress = |p: &BatchProgress| {
+        finished.fetch_max(p.done, std::sync::atomic::Ordering::Relaxed);
         eprint!("\r{}/{} {}        ", p.done, p.total, p.name);
     };
     let outcome = pdf::batch::generate(
@@ -1358,8 +1371,21 @@ fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Resul
         args.threads,
         &progress,
         &cancel,
-    )?;
+    );
     eprintln!();
+    let outcome = match outcome {
+        Err(pdf::PdfError::Cancelled) => {
+            return Err(Failure {
+                code: "cancelled",
+                message: format!(
+                    "已取消（Ctrl-C）：{} 份完整的档案留在 {}，没有写了一半的文件",
+                    finished.load(std::sync::atomic::Ordering::Relaxed),
+                    out_dir.display()
+                ),
+            });
+        }
+        other => other?,
+    };
     let seconds = started.elapsed().as_secs_f64();
     print(args.output.json, &outcome, || {
         let bytes: u64 = outcome.dossiers.iter().map(|d| d.pdf.bytes).sum();

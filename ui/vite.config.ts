@@ -25,6 +25,8 @@ export default defineConfig({
         // Libraries change less often than the app, so they get chunks of their own.
         codeSplitting: {
           groups: [
+            // pdf.js (the preview) is loaded only when a preview opens.
+            { name: "pdfjs", test: /node_modules[\\/]pdfjs-dist[\\/]/ },
             { name: "element-plus", test: /node_modules[\\/](element-plus|@element-plus)[\\/]/ },
             { name: "vendor", test: /node_modules[\\/]/ },
           ],

@@ -30,6 +30,7 @@ fn archive_dir_argument() -> Option<PathBuf> {
 fn main() {
     let state = AppState::open(archive_dir_argument());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::archive::archive_info,
@@ -77,6 +78,13 @@ fn main() {
             commands::meetings::meetings_record,
             commands::meetings::meetings_compliance,
             commands::meetings::meetings_of_member,
+            commands::pdf::pdf_dossier,
+            commands::pdf::pdf_letter,
+            commands::pdf::pdf_notice,
+            commands::pdf::pdf_batch,
+            commands::pdf::pdf_cancel,
+            commands::pdf::pdf_read,
+            commands::pdf::pdf_save_copy,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(err) = result {

@@ -13,6 +13,10 @@ pub struct AppState {
     actor: Actor,
     /// Set by `roster_cancel` to stop the running roster preview or import (it writes nothing).
     roster_cancel: Arc<AtomicBool>,
+    /// Set by `pdf_cancel` to stop the running PDF batch; cleared when a batch starts.
+    pdf_cancel: Arc<AtomicBool>,
+    /// Folders the user chose for a batch this session: the preview may read PDFs there too.
+    pdf_dirs: Mutex<Vec<PathBuf>>,
 }
 
 impl AppState {
@@ -28,6 +32,27 @@ impl AppState {
             archive,
             actor: Actor::local_admin(),
             roster_cancel: Arc::new(AtomicBool::new(false)),
+            pdf_cancel: Arc::new(AtomicBool::new(false)),
+            pdf_dirs: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The PDF batch's cancel flag.
+    pub fn pdf_cancel(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.pdf_cancel)
+    }
+
+    /// The folders chosen for batches this session.
+    pub fn pdf_dirs(&self) -> Vec<PathBuf> {
+        self.pdf_dirs.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+
+    /// Remembers a folder chosen for a batch.
+    pub fn add_pdf_dir(&self, dir: PathBuf) {
+        if let Ok(mut dirs) = self.pdf_dirs.lock()
+            && !dirs.contains(&dir)
+        {
+            dirs.push(dir);
         }
     }
 

@@ -14,6 +14,7 @@ pub mod render;
 pub use fonts::{FontError, FontSet};
 pub mod batch;
 pub mod dossier;
+pub mod exports;
 pub mod letter;
 pub mod notice;
 

@@ -661,3 +661,63 @@ fn a_member_admitted_by_a_general_meeting_has_it_and_the_tally_in_the_dossier() 
     );
     assert!(!section.contains("有关本人的决议"), "{section}");
 }
+
+/// Ctrl-C during `dangan dossier --members …` stops after the dossiers in progress: exit code
+/// 130, a message saying so, only complete PDFs in the folder and no index.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_cli_batch_and_leaves_only_whole_files() {
+    let temp = TempArchive::demo(200);
+    let ids: Vec<String> = (1..=200).map(|i| i.to_string()).collect();
+    let out = temp.root.join("batch");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dangan"))
+        .env_remove(dangan::ARCHIVE_ENV)
+        .arg("--archive")
+        .arg(&temp.root)
+        .args(["dossier", "--members", &ids.join(","), "--threads", "1"])
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--as-of", AS_OF])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first finished dossier (the handler is installed before the batch starts).
+    let finished = |dir: &Path| {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+                .count()
+        })
+    };
+    while finished(&out) == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the batch ended before a dossier was written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("已取消"), "{stderr}");
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!files.is_empty() && files.len() < 200, "{files:?}");
+    assert!(!out.join("index.pdf").exists(), "no index after a cancel");
+    for file in files {
+        assert!(
+            file.extension().is_some_and(|e| e == "pdf"),
+            "only finished PDFs, no temporary file: {file:?}"
+        );
+        assert!(pages_of(&file) > 0, "{file:?} opens");
+    }
+}

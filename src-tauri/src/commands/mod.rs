@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod meetings;
 pub mod members;
 pub mod org;
+pub mod pdf;
 pub mod reminders;
 pub mod reports;
 pub mod roster;
