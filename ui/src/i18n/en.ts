@@ -589,6 +589,8 @@ const en: MessageSchema = {
       open: "Ongoing",
       missedTotal: "{n} ended periods missed",
       allMet: "Every ended period met",
+    },
+  },
   pdf: {
     dossier: "Generate file",
     letter: "Issue transfer letter",

@@ -587,6 +587,8 @@ const zhCN = {
       open: "进行中",
       missedTotal: "已结束的 {n} 个周期未达标",
       allMet: "已结束的周期全部达标",
+    },
+  },
   pdf: {
     dossier: "生成档案",
     letter: "开具介绍信",
