@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = Path(os.environ.get("DANGAN_APP", ROOT / "target/debug/dangan-app"))
@@ -80,3 +83,26 @@ def driver(demo_archive):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_window(request):
+    """Every test starts where the app opens — the member list with no filters — whatever the
+    tests before it left behind (the list keeps its filters while the window lives): after each
+    test that used the window, the page is reloaded at the member list."""
+    yield
+    if "driver" not in request.fixturenames:
+        return
+    session = request.getfixturevalue("driver")
+    # The marker lives on the old page only: once it is gone, the new page has loaded.
+    session.execute_script(
+        "window.__danganOldPage = true;"
+        "window.location.hash = '#/members'; window.location.reload();"
+    )
+    WebDriverWait(session, 60, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.execute_script("return window.__danganOldPage === undefined")
+        and any(
+            el.is_displayed()
+            for el in d.find_elements(By.CSS_SELECTOR, '[data-testid="member-total"]')
+        )
+    )

@@ -6,7 +6,6 @@ import json
 import subprocess
 from datetime import date, timedelta
 
-import pytest
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     ElementNotInteractableException,
@@ -22,16 +21,6 @@ CHARTS = ["chart-funnel", "chart-trend", "chart-stages", "chart-meetings"]
 
 def by_testid(testid: str) -> tuple[str, str]:
     return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
-
-
-@pytest.fixture(autouse=True)
-def back_to_member_list(driver):
-    """Each test here leaves the window where the app starts (the member list), so the tests of
-    other files find it as they expect whatever order they run in."""
-    yield
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(*by_testid("nav-members")))
-    driver.find_element(*by_testid("nav-members")).click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_elements(*by_testid("member-total")))
 
 
 def cli_json(demo_archive, *args: str):

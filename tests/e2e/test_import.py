@@ -9,7 +9,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     ElementNotInteractableException,
@@ -79,15 +78,6 @@ def fixture_members(archive: Path, student_nos: set[str]) -> list[str]:
         rows = cli_json(archive, "member", "list", "--search", number)
         found += [r["student_no"] for r in rows if r.get("student_no") == number]
     return found
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_member_list(driver):
-    """The other tests start from the member list, as the app opens: go back there afterwards."""
-    yield
-    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
-    click_when_ready(wait, by_testid("nav-members"))
-    wait.until(lambda d: d.find_element(*by_testid("member-total")).is_displayed())
 
 
 def member_count(archive: Path) -> int:
