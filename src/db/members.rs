@@ -179,25 +179,66 @@ pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<MemberD
     .optional()
 }
 
-/// The people named at each event, of one member or of all, in the order they were named.
+/// Whose timelines to read: everyone's, one member's, or the members of one branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    All,
+    Member(i64),
+    Branch(i64),
+}
+
+impl Scope {
+    /// `WHERE`-able condition on `column` (a member id) for this scope, `None` for everyone.
+    /// Written out rather than as `?1 IS NULL OR …`, so that SQLite uses the indexes (the member
+    /// id, or the member's branch); the statement then binds `param()`.
+    fn condition(self, column: &str) -> Option<String> {
+        match self {
+            Scope::All => None,
+            Scope::Member(_) => Some(format!("{column} = ?1")),
+            Scope::Branch(_) => Some(format!(
+                "{column} IN (SELECT id FROM member WHERE branch_id = ?1)"
+            )),
+        }
+    }
+
+    fn param(self) -> Option<i64> {
+        match self {
+            Scope::All => None,
+            Scope::Member(id) | Scope::Branch(id) => Some(id),
+        }
+    }
+
+    /// `WHERE …` (or nothing) for `column`.
+    pub(crate) fn where_clause(self, column: &str) -> String {
+        self.condition(column)
+            .map_or_else(String::new, |c| format!("WHERE {c}"))
+    }
+
+    /// `AND …` (or nothing) for `column`.
+    fn and_clause(self, column: &str) -> String {
+        self.condition(column)
+            .map_or_else(String::new, |c| format!("AND {c}"))
+    }
+
+    /// The statement's parameters: none or one.
+    pub(crate) fn params(self) -> impl rusqlite::Params {
+        rusqlite::params_from_iter(self.param())
+    }
+}
+
+/// The people named at each event of the members in `scope`, in the order they were named.
 fn people_by_event(
     conn: &Connection,
-    member_id: Option<i64>,
+    scope: Scope,
 ) -> rusqlite::Result<HashMap<i64, Vec<EventPerson>>> {
-    // The filter is left out rather than written `?1 IS NULL OR …`, so that one member's query
-    // uses the index; `member_id` then binds no parameter or one.
-    let filter = if member_id.is_some() {
-        "WHERE e.member_id = ?1"
-    } else {
-        ""
-    };
+    let filter = scope.where_clause("e.member_id");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.event_id, p.role, p.name, p.member_id FROM event_person p
            JOIN member_event e ON e.id = p.event_id
           {filter}
           ORDER BY p.event_id, p.position"
     ))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(member_id))?;
+    let mut rows = stmt.query(scope.params())?;
     let mut people: HashMap<i64, Vec<EventPerson>> = HashMap::new();
     while let Some(row) = rows.next()? {
         let role: String = row.get(1)?;
@@ -212,7 +253,7 @@ fn people_by_event(
 
 /// The member's events in date order (ties in the order they were recorded), with the people.
 pub(crate) fn events(conn: &Connection, member_id: i64) -> rusqlite::Result<Vec<MemberEvent>> {
-    let mut people = people_by_event(conn, Some(member_id))?;
+    let mut people = people_by_event(conn, Scope::Member(member_id))?;
 
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, step, date, note, months FROM member_event
@@ -355,47 +396,34 @@ pub(crate) fn escape_like(text: &str) -> String {
     escaped
 }
 
-/// A member's timeline as the lifecycle checks read it, with the branch for filtering.
-pub(crate) struct SubjectRow {
-    pub subject: Subject,
-    pub branch_id: Option<i64>,
-}
+/// The members in `scope` with their development steps (date order), the people named at each,
+/// and their thought reports' quarters: sequential scans, joined in memory.
+pub(crate) fn subjects(conn: &Connection, scope: Scope) -> rusqlite::Result<Vec<Subject>> {
+    let mut people = people_by_event(conn, scope)?;
+    let member_filter = scope.where_clause("id");
+    let event_filter = scope.and_clause("member_id");
 
-/// Members (all, or only `only`) with their development steps (date order) and the people named
-/// at each: three sequential scans, joined in memory.
-pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result<Vec<SubjectRow>> {
-    let mut people = people_by_event(conn, only)?;
-    // The filter is left out of the statement rather than written `?1 IS NULL OR …`, so that one
-    // member's queries use the indexes; `only` then binds no parameter or one.
-    let (member_filter, event_filter) = match only {
-        Some(_) => ("WHERE id = ?1", "AND member_id = ?1"),
-        None => ("", ""),
-    };
-
-    let mut members: Vec<SubjectRow> = Vec::new();
+    let mut members: Vec<Subject> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, name, birth_date, expected_graduation, branch_id FROM member
+        "SELECT id, name, birth_date, expected_graduation FROM member
           {member_filter} ORDER BY id"
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(only), |row| {
-        Ok(SubjectRow {
-            subject: Subject {
-                member_id: row.get(0)?,
-                name: row.get(1)?,
-                birth_date: row.get(2)?,
-                leaves_on: row.get(3)?,
-                left_on: None,
-                steps: Vec::new(),
-                extensions: Vec::new(),
-                reports: Vec::new(),
-            },
-            branch_id: row.get(4)?,
+    let rows = stmt.query_map(scope.params(), |row| {
+        Ok(Subject {
+            member_id: row.get(0)?,
+            name: row.get(1)?,
+            birth_date: row.get(2)?,
+            leaves_on: row.get(3)?,
+            left_on: None,
+            steps: Vec::new(),
+            extensions: Vec::new(),
+            reports: Vec::new(),
         })
     })?;
     for row in rows {
         let row = row?;
-        index.insert(row.subject.member_id, members.len());
+        index.insert(row.member_id, members.len());
         members.push(row);
     }
 
@@ -403,12 +431,12 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
         "SELECT member_id, id, kind, step, date, months FROM member_event
           WHERE superseded_by IS NULL {event_filter} ORDER BY member_id, date, id"
     ))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(only))?;
+    let mut rows = stmt.query(scope.params())?;
     while let Some(row) = rows.next()? {
         let Some(&at) = index.get(&row.get::<_, i64>(0)?) else {
             continue;
         };
-        let subject = &mut members[at].subject;
+        let subject = &mut members[at];
         let event_id: i64 = row.get(1)?;
         let kind: String = row.get(2)?;
         let date: NaiveDate = row.get(4)?;
@@ -428,9 +456,9 @@ pub(crate) fn subjects(conn: &Connection, only: Option<i64>) -> rusqlite::Result
         }
     }
     // In member and quarter order, so each member's list is sorted.
-    for (member_id, quarter) in super::reports::periods(conn, only)? {
+    for (member_id, quarter) in super::reports::periods(conn, scope)? {
         if let Some(&at) = index.get(&member_id) {
-            members[at].subject.reports.push(quarter);
+            members[at].reports.push(quarter);
         }
     }
     Ok(members)

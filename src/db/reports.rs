@@ -200,20 +200,16 @@ pub(crate) fn texts(
     .optional()
 }
 
-/// The quarters each member has reported on (all members, or one), for the checks.
+/// The quarters each member in `scope` has reported on, for the checks.
 pub(crate) fn periods(
     conn: &Connection,
-    only: Option<i64>,
+    scope: super::members::Scope,
 ) -> rusqlite::Result<Vec<(i64, Quarter)>> {
-    let filter = if only.is_some() {
-        "WHERE member_id = ?1"
-    } else {
-        ""
-    };
+    let filter = scope.where_clause("member_id");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT DISTINCT member_id, period FROM thought_report {filter} ORDER BY member_id, period"
     ))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(only))?;
+    let mut rows = stmt.query(scope.params())?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let period: String = row.get(1)?;

@@ -25,7 +25,7 @@ pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity
 use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::audit::{self, Action, Target};
-use crate::db::{self, members::SubjectRow};
+use crate::db::{self, members::Scope};
 use crate::documents::{self, AttachmentRef, DocumentError};
 use crate::error::ErrorCode;
 use crate::people::{EventKind, EventPerson, STEPS, Stage, step_info};
@@ -250,16 +250,27 @@ pub fn check(
             request.as_of,
         ));
     }
-    // Introducers and contacts may be any member of the archive, so every timeline is loaded
-    // once to know when each member became a full member.
-    let subjects = db::members::subjects(archive.conn(), None)?;
-    let full_member_since = full_member_dates(&subjects);
-    let findings = subjects
+    let (subjects, full_member_since) = match request.branch_id {
+        // A branch: its timelines, and those of the people named in them (introducers and
+        // contacts may belong to another branch).
+        Some(branch) => {
+            let subjects = db::members::subjects(archive.conn(), Scope::Branch(branch))?;
+            let named: Vec<&Subject> = subjects.iter().collect();
+            let mut since = full_member_dates_of_people(archive, &named)?;
+            since.extend(full_member_dates(&subjects));
+            (subjects, since)
+        }
+        // Everyone: every timeline once, which also tells when each member became a full member.
+        None => {
+            let subjects = db::members::subjects(archive.conn(), Scope::All)?;
+            let since = full_member_dates(&subjects);
+            (subjects, since)
+        }
+    };
+    Ok(subjects
         .iter()
-        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
-        .flat_map(|s| check::check_subject(&s.subject, &book, &full_member_since, request.as_of))
-        .collect();
-    Ok(findings)
+        .flat_map(|s| check::check_subject(s, &book, &full_member_since, request.as_of))
+        .collect())
 }
 
 /// The members (of a branch, or all) who were full members on `date` and had not left by then:
@@ -270,14 +281,13 @@ pub fn full_members_on(
     branch_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<Vec<(i64, String)>, LifecycleError> {
-    let subjects = db::members::subjects(archive.conn(), None)?;
+    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
     let since = full_member_dates(&subjects);
     Ok(subjects
         .into_iter()
-        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
-        .filter(|s| since.get(&s.subject.member_id).is_some_and(|d| *d <= date))
-        .filter(|s| s.subject.left_on.is_none_or(|left| left > date))
-        .map(|s| (s.subject.member_id, s.subject.name))
+        .filter(|s| since.get(&s.member_id).is_some_and(|d| *d <= date))
+        .filter(|s| s.left_on.is_none_or(|left| left > date))
+        .map(|s| (s.member_id, s.name))
         .collect())
 }
 
@@ -290,23 +300,22 @@ pub fn party_members_on(
     branch_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<Vec<(i64, String, bool)>, LifecycleError> {
-    let subjects = db::members::subjects(archive.conn(), None)?;
+    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
     let since = full_member_dates(&subjects);
     Ok(subjects
         .into_iter()
-        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
         .filter(|s| {
-            s.subject.steps.iter().any(|r| {
+            s.steps.iter().any(|r| {
                 r.date <= date
                     && step_info(r.step).is_some_and(|i| {
                         matches!(i.stage_after, Stage::ProbationaryMember | Stage::FullMember)
                     })
             })
         })
-        .filter(|s| s.subject.left_on.is_none_or(|left| left > date))
+        .filter(|s| s.left_on.is_none_or(|left| left > date))
         .map(|s| {
-            let full = since.get(&s.subject.member_id).is_some_and(|d| *d <= date);
-            (s.subject.member_id, s.subject.name, full)
+            let full = since.get(&s.member_id).is_some_and(|d| *d <= date);
+            (s.member_id, s.name, full)
         })
         .collect())
 }
@@ -323,11 +332,10 @@ pub fn due(
     as_of: NaiveDate,
 ) -> Result<Vec<DueItem>, LifecycleError> {
     let book = rule_book(archive, actor)?;
-    let subjects = db::members::subjects(archive.conn(), None)?;
+    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
     let mut items: Vec<DueItem> = subjects
         .iter()
-        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
-        .flat_map(|s| due::due_items(&s.subject, &book, as_of, from, until))
+        .flat_map(|s| due::due_items(s, &book, as_of, from, until))
         .collect();
     items.sort_by(|a, b| a.date.cmp(&b.date).then(a.member_id.cmp(&b.member_id)));
     Ok(items)
@@ -361,27 +369,23 @@ pub fn missing_reports(
 ) -> Result<Vec<MissingReports>, LifecycleError> {
     let book = rule_book(archive, actor)?;
     let subjects = match request.member_id {
-        Some(id) => vec![SubjectRow {
-            subject: load_subject(archive, id)?,
-            branch_id: None,
-        }],
-        None => db::members::subjects(archive.conn(), None)?,
+        Some(id) => vec![load_subject(archive, id)?],
+        None => db::members::subjects(archive.conn(), scope_of(request.branch_id))?,
     };
     let rules = book.rules_at(request.as_of);
     Ok(subjects
         .iter()
-        .filter(|s| request.branch_id.is_none_or(|id| s.branch_id == Some(id)))
         .filter_map(|s| {
-            let end = s.subject.pending_until(request.as_of);
+            let end = s.pending_until(request.as_of);
             let mut missing: Vec<_> = rules
                 .iter()
-                .flat_map(|(rule, set)| check::missing_reports(&s.subject, rule, set, end))
+                .flat_map(|(rule, set)| check::missing_reports(s, rule, set, end))
                 .collect();
             missing.sort();
             missing.dedup();
             (!missing.is_empty()).then(|| MissingReports {
-                member_id: s.subject.member_id,
-                name: s.subject.name.clone(),
+                member_id: s.member_id,
+                name: s.name.clone(),
                 missing,
             })
         })
@@ -409,10 +413,9 @@ pub fn plan_conflicts(
     as_of: NaiveDate,
 ) -> Result<Vec<Plan>, LifecycleError> {
     let book = rule_book(archive, actor)?;
-    Ok(db::members::subjects(archive.conn(), None)?
+    Ok(db::members::subjects(archive.conn(), scope_of(branch_id))?
         .iter()
-        .filter(|s| branch_id.is_none_or(|id| s.branch_id == Some(id)))
-        .map(|s| plan::plan(&s.subject, &book, as_of))
+        .map(|s| plan::plan(s, &book, as_of))
         .filter(|plan| !plan.conflicts.is_empty())
         .collect())
 }
@@ -434,26 +437,21 @@ fn full_member_dates_of_people(
     ids.dedup();
     let mut people = Vec::new();
     for id in ids {
-        people.extend(db::members::subjects(archive.conn(), Some(id))?);
+        people.extend(db::members::subjects(archive.conn(), Scope::Member(id))?);
     }
     Ok(full_member_dates(&people))
 }
 
 /// The day each of these members became a full member, if they have.
-fn full_member_dates(subjects: &[SubjectRow]) -> HashMap<i64, NaiveDate> {
+fn full_member_dates(subjects: &[Subject]) -> HashMap<i64, NaiveDate> {
     subjects
         .iter()
         .filter_map(|s| {
-            let joined = s
-                .subject
-                .steps
-                .iter()
-                .find(|r| r.step == 15)
-                .map(|r| r.date);
-            let max_step = s.subject.steps.iter().map(|r| r.step).max();
+            let joined = s.steps.iter().find(|r| r.step == 15).map(|r| r.date);
+            let max_step = s.steps.iter().map(|r| r.step).max();
             Some((
-                s.subject.member_id,
-                crate::people::full_member_date(joined, max_step, s.subject.extension_months())?,
+                s.member_id,
+                crate::people::full_member_date(joined, max_step, s.extension_months())?,
             ))
         })
         .collect()
@@ -616,10 +614,14 @@ pub fn event_files(
     )
 }
 
+/// The timelines to load for an optional branch filter: the branch's members, or everyone.
+fn scope_of(branch_id: Option<i64>) -> Scope {
+    branch_id.map_or(Scope::All, Scope::Branch)
+}
+
 fn load_subject(archive: &Archive, member_id: i64) -> Result<Subject, LifecycleError> {
-    db::members::subjects(archive.conn(), Some(member_id))?
+    db::members::subjects(archive.conn(), Scope::Member(member_id))?
         .pop()
-        .map(|row| row.subject)
         .ok_or(LifecycleError::MemberNotFound(member_id))
 }
 
