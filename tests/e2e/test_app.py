@@ -2,29 +2,20 @@
 development step that the rules warn about, and extending a probation (refused, then saved) and
 attaching a scan to a step."""
 
-import json
 import re
-import subprocess
 import time
 from datetime import date, timedelta
 
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    ElementNotInteractableException,
-    StaleElementReferenceException,
-)
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, DEMO_MEMBERS, SHOTS
+from conftest import DEMO_MEMBERS, SHOTS
+from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def by_testid(testid: str) -> tuple[str, str]:
-    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
 
 
 def table_names(driver) -> list[str]:
@@ -89,14 +80,6 @@ def test_member_list_search_and_timeline(driver):
     assert total is not None
 
 
-def cli_json(demo_archive, *args: str):
-    out = subprocess.run(
-        [str(CLI), "--archive", str(demo_archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)
-
-
 def applicant_awaiting_talk(demo_archive, today: date) -> tuple[dict, date]:
     """An applicant whose file is exactly one step 1, at least 45 days old, and that step's date."""
     applicants = cli_json(demo_archive, "member", "list", "--stage", "applicant")
@@ -114,42 +97,8 @@ def applicant_awaiting_talk(demo_archive, today: date) -> tuple[dict, date]:
     )
 
 
-def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
-    """Clicks once the element is there and takes the click (popups fade in)."""
-
-    def attempt(d):
-        try:
-            element = d.find_element(*locator)
-            if not element.is_displayed():
-                return False
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    wait.until(attempt)
-
-
 def dialog_open(driver) -> bool:
     return any(el.is_displayed() for el in driver.find_elements(*by_testid("step-dialog")))
-
-
-def replace_text(element, text: str) -> None:
-    """Types text over whatever an input holds (clear() bypasses Vue's input events). The click
-    that focuses it is retried while a closing popup (a select's dropdown, a date panel) still
-    covers it."""
-
-    def focus(_driver) -> bool:
-        try:
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    WebDriverWait(element.parent, 10, poll_frequency=0.1).until(focus)
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.BACKSPACE)
-    element.send_keys(text)
 
 
 def close_date_panel(driver) -> None:
@@ -323,25 +272,6 @@ def choose_option(driver, wait: WebDriverWait, select_testid: str, option_css: s
     click_when_ready(wait, by_testid(select_testid))
     click_when_ready(wait, (By.CSS_SELECTOR, option_css))
     wait.until(lambda d: d.find_element(*by_testid(select_testid)).get_attribute("data-value") == value)
-
-
-def scroll_to(driver, element, above: int = 16) -> None:
-    """WebKit's screenshots ignore scrolled containers: scroll the page's own scroller so that the
-    element is `above` pixels below its top."""
-    driver.execute_script(
-        """
-        let el = arguments[0];
-        for (let box = el.parentElement; box; box = box.parentElement) {
-            if (box.scrollHeight > box.clientHeight + 1) {
-                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
-                    + box.scrollTop - arguments[1];
-                break;
-            }
-        }
-        """,
-        element,
-        above,
-    )
 
 
 def test_extend_probation_and_attach_a_scan(driver, demo_archive, tmp_path):

@@ -2,67 +2,17 @@
 reminder list with a member's reminder opening that member's file, and the thought-report page
 listing the members of a branch who owe reports."""
 
-import json
 import subprocess
 from datetime import date, timedelta
 
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    ElementNotInteractableException,
-    StaleElementReferenceException,
-)
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CLI, SHOTS
+from helpers import by_testid, cli_json, click_when_ready, scroll_to
 
 CHARTS = ["chart-funnel", "chart-trend", "chart-stages", "chart-meetings"]
-
-
-def by_testid(testid: str) -> tuple[str, str]:
-    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
-
-
-def cli_json(demo_archive, *args: str):
-    out = subprocess.run(
-        [str(CLI), "--archive", str(demo_archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)
-
-
-def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
-    """Clicks once the element is there and takes the click (popups fade in)."""
-
-    def attempt(d):
-        try:
-            element = d.find_element(*locator)
-            if not element.is_displayed():
-                return False
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    wait.until(attempt)
-
-
-def scroll_to(driver, element, above: int = 16) -> None:
-    """WebKit's screenshots ignore scrolled containers: scroll the page's own scroller."""
-    driver.execute_script(
-        """
-        let el = arguments[0];
-        for (let box = el.parentElement; box; box = box.parentElement) {
-            if (box.scrollHeight > box.clientHeight + 1) {
-                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
-                    + box.scrollTop - arguments[1];
-                break;
-            }
-        }
-        """,
-        element,
-        above,
-    )
 
 
 def still(driver) -> bool:

@@ -9,66 +9,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    ElementNotInteractableException,
-    StaleElementReferenceException,
-)
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CLI, ROOT, SHOTS
+from helpers import by_testid, cli_json, click_when_ready, scroll_to
 
 FIXTURE = ROOT / "tests/fixtures/roster/messy.xlsx"
-
-
-def by_testid(testid: str) -> tuple[str, str]:
-    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
-
-
-def cli_json(archive: Path, *args: str):
-    out = subprocess.run(
-        [str(CLI), "--archive", str(archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)
-
-
-def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
-    """Clicks once the element is there, enabled and takes the click (dialogs fade in)."""
-
-    def attempt(d):
-        try:
-            element = d.find_element(*locator)
-            if not element.is_displayed() or not element.is_enabled():
-                return False
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException,
-                StaleElementReferenceException):
-            return False
-
-    wait.until(attempt)
-
-
-def scroll_to(driver, element, above: int = 16) -> None:
-    """WebKit's screenshots ignore scrolled containers: scroll the nearest scroller so that the
-    element is `above` pixels below its top."""
-    driver.execute_script(
-        """
-        let el = arguments[0];
-        for (let box = el.parentElement; box; box = box.parentElement) {
-            if (box.scrollHeight > box.clientHeight + 1) {
-                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
-                    + box.scrollTop - arguments[1];
-                break;
-            }
-        }
-        """,
-        element,
-        above,
-    )
 
 
 def fixture_members(archive: Path, student_nos: set[str]) -> list[str]:

@@ -8,28 +8,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    ElementNotInteractableException,
-    StaleElementReferenceException,
-)
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CLI, SHOTS
-
-
-def by_testid(testid: str) -> tuple[str, str]:
-    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
-
-
-def cli_json(demo_archive, *args: str):
-    out = subprocess.run(
-        [str(CLI), "--archive", str(demo_archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)
+from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
 
 
 def dry_run(demo_archive, request: dict) -> dict | None:
@@ -81,57 +65,6 @@ def member_to_admit(demo_archive) -> tuple[dict, dict]:
         if tally["passed"] and not any(f["severity"] == "block" for f in tally["findings"]):
             return member, preview
     raise AssertionError(f"no development target ready for admission among {len(targets)}")
-
-
-def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
-    """Clicks once the element is there and takes the click (popups fade in)."""
-
-    def attempt(d):
-        try:
-            element = d.find_element(*locator)
-            if not element.is_displayed():
-                return False
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    wait.until(attempt)
-
-
-def replace_text(element, text: str) -> None:
-    """Types over whatever an input holds (clear() bypasses Vue's input events)."""
-
-    def focus(_driver) -> bool:
-        try:
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    WebDriverWait(element.parent, 10, poll_frequency=0.1).until(focus)
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.BACKSPACE)
-    element.send_keys(text)
-
-
-def scroll_to(driver, element, above: int = 16) -> None:
-    """WebKit's screenshots ignore scrolled containers: scroll the element's nearest scroller so
-    that the element is `above` pixels below its top."""
-    driver.execute_script(
-        """
-        let el = arguments[0];
-        for (let box = el.parentElement; box; box = box.parentElement) {
-            if (box.scrollHeight > box.clientHeight + 1) {
-                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
-                    + box.scrollTop - arguments[1];
-                break;
-            }
-        }
-        """,
-        element,
-        above,
-    )
 
 
 def quorum(driver) -> str:

@@ -3,55 +3,15 @@ in the in-window preview (pdf.js on a canvas), shows where the file went (the ar
 folder), and that file opens with poppler and carries the member's name; 开具介绍信 does the same
 for an introduction letter."""
 
-import json
 import subprocess
 from pathlib import Path
 
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    ElementNotInteractableException,
-    StaleElementReferenceException,
-)
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, SHOTS
-
-
-def by_testid(testid: str) -> tuple[str, str]:
-    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
-
-
-def cli_json(demo_archive, *args: str):
-    out = subprocess.run(
-        [str(CLI), "--archive", str(demo_archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return json.loads(out)
-
-
-def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
-    """Clicks once the element is there and takes the click (popups fade in)."""
-
-    def attempt(d):
-        try:
-            element = d.find_element(*locator)
-            if not element.is_displayed():
-                return False
-            element.click()
-            return True
-        except (ElementNotInteractableException, ElementClickInterceptedException):
-            return False
-
-    wait.until(attempt)
-
-
-def replace_text(element, text: str) -> None:
-    element.click()
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.BACKSPACE)
-    element.send_keys(text)
+from conftest import SHOTS
+from helpers import by_testid, cli_json, click_when_ready, replace_text
 
 
 def a_full_member(demo_archive) -> dict:

@@ -1,0 +1,86 @@
+"""What the end-to-end tests share: finding elements by test id, clicking and typing the way a
+person does through Element Plus' fading popups, scrolling for screenshots, and asking the CLI
+about the same archive."""
+
+import json
+import subprocess
+from pathlib import Path
+
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    StaleElementReferenceException,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import CLI
+
+
+def by_testid(testid: str) -> tuple[str, str]:
+    return By.CSS_SELECTOR, f'[data-testid="{testid}"]'
+
+
+def cli_json(archive: Path, *args: str):
+    """What `dangan --archive ARCHIVE ARGS --json` prints, parsed."""
+    out = subprocess.run(
+        [str(CLI), "--archive", str(archive), *args, "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
+    """Clicks once the element is there, enabled and takes the click (popups and dialogs fade
+    in)."""
+
+    def attempt(d):
+        try:
+            element = d.find_element(*locator)
+            if not element.is_displayed() or not element.is_enabled():
+                return False
+            element.click()
+            return True
+        except (ElementNotInteractableException, ElementClickInterceptedException,
+                StaleElementReferenceException):
+            return False
+
+    wait.until(attempt)
+
+
+def replace_text(element, text: str) -> None:
+    """Types text over whatever an input holds (clear() bypasses Vue's input events). The click
+    that focuses it is retried while a closing popup (a select's dropdown, a date panel) still
+    covers it."""
+
+    def focus(_driver) -> bool:
+        try:
+            element.click()
+            return True
+        except (ElementNotInteractableException, ElementClickInterceptedException):
+            return False
+
+    WebDriverWait(element.parent, 10, poll_frequency=0.1).until(focus)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.BACKSPACE)
+    element.send_keys(text)
+
+
+def scroll_to(driver, element, above: int = 16) -> None:
+    """WebKit's screenshots ignore scrolled containers: scroll the element's nearest scroller so
+    that the element is `above` pixels below its top."""
+    driver.execute_script(
+        """
+        let el = arguments[0];
+        for (let box = el.parentElement; box; box = box.parentElement) {
+            if (box.scrollHeight > box.clientHeight + 1) {
+                box.scrollTop = el.getBoundingClientRect().top - box.getBoundingClientRect().top
+                    + box.scrollTop - arguments[1];
+                break;
+            }
+        }
+        """,
+        element,
+        above,
+    )
