@@ -1,7 +1,7 @@
 // Something a page loads for a key (a month and branch, a branch): loads it whenever the key
 // changes, exposes loading and error state, and keeps only the answer to the latest request, so
-// a slow reply for an earlier key never overwrites the current one. (`useMemberResource` is the
-// same for a member id.)
+// a slow reply for an earlier key never overwrites the current one. (`useMemberResource` is this
+// keyed by a member id.)
 import { ref, shallowRef, toValue, watch, type MaybeRefOrGetter, type ShallowRef } from "vue";
 import { toApiError } from "@/api/errors";
 import type { ApiError } from "@/generated/ApiError";
