@@ -25,8 +25,45 @@ pub struct ApiError {
     pub details: serde_json::Value,
 }
 
+/// The code every door gives an error that failed because another program (the CLI while the
+/// app is open, or the other way round) held the archive's write lock for longer than the busy
+/// timeout (`db::open`): nothing was written, and trying again later works.
+pub const BUSY_CODE: &str = "archive_busy";
+
+/// The message shown for `BUSY_CODE`.
+pub const BUSY_MESSAGE: &str =
+    "档案正被另一个程序写入（例如命令行正在导入名册），本次操作未写入任何内容；请稍后重试";
+
+/// Whether `err` (or an error it was caused by) is SQLite's "database is busy/locked": another
+/// connection held the write lock for the whole busy timeout.
+pub fn is_busy(err: &dyn std::error::Error) -> bool {
+    let mut cause = err.source();
+    while let Some(current) = cause {
+        if let Some(rusqlite::Error::SqliteFailure(failure, _)) =
+            current.downcast_ref::<rusqlite::Error>()
+            && matches!(
+                failure.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
 impl ApiError {
+    /// The error as the UI gets it; a busy archive becomes `archive_busy` whatever module
+    /// it came from, so the UI can say "try again" instead of "database error".
     pub fn from_error<E: ErrorCode>(err: &E) -> ApiError {
+        if is_busy(err) {
+            return ApiError {
+                code: BUSY_CODE.to_string(),
+                message: BUSY_MESSAGE.to_string(),
+                details: serde_json::json!({ "cause": err.to_string() }),
+            };
+        }
         ApiError {
             code: err.code().to_string(),
             message: err.to_string(),

@@ -30,6 +30,7 @@ pub mod stats;
 
 #[cfg(test)]
 mod ts_bindings;
+mod zip_limits;
 
 pub use actor::Actor;
 pub use archive::{ARCHIVE_ENV, Archive, ArchiveError, ArchiveInfo};

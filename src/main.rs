@@ -747,6 +747,12 @@ struct Failure {
 
 impl<E: ErrorCode> From<E> for Failure {
     fn from(err: E) -> Failure {
+        if dangan::error::is_busy(&err) {
+            return Failure {
+                code: dangan::error::BUSY_CODE,
+                message: format!("{}（{err}）", dangan::error::BUSY_MESSAGE),
+            };
+        }
         Failure {
             code: err.code(),
             message: err.to_string(),
@@ -773,6 +779,8 @@ impl Failure {
             // A backup that cannot be restored (corrupt, foreign): bad input.
             "restore_refused" => 2,
             "file_not_found" => 4,
+            // A file the user gave that cannot be read as what it should be: bad input.
+            "file_unreadable" | "file_too_large" | "rule_set_parse" => 2,
             // The audit trail was tampered with: not a failure to run, a finding scripts act on.
             "audit_broken" => 6,
             // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
@@ -781,6 +789,19 @@ impl Failure {
             _ => 1,
         }
     }
+}
+
+/// A UTF-8 text file the user named (a rule set, a meeting, grades): missing is exit 4, anything
+/// else that stops it being read as text (a directory, invalid UTF-8) is bad input, exit 2.
+fn read_text_file(file: &std::path::Path) -> Result<String, Failure> {
+    std::fs::read_to_string(file).map_err(|err| Failure {
+        code: if err.kind() == std::io::ErrorKind::NotFound {
+            "file_not_found"
+        } else {
+            "file_unreadable"
+        },
+        message: format!("{}: {err}", file.display()),
+    })
 }
 
 fn main() -> ExitCode {
@@ -1243,10 +1264,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Rules(RulesCommand::Load { file, output }) => {
             let archive = Archive::open_existing(&dir)?;
-            let text = std::fs::read_to_string(&file).map_err(|err| Failure {
-                code: "io",
-                message: format!("{}: {err}", file.display()),
-            })?;
+            let text = read_text_file(&file)?;
             let name = file.display().to_string();
             let set = lifecycle::load_rule_set(&archive, &actor, &text, &name)?;
             print(output.json, &set, || {
@@ -1505,10 +1523,7 @@ fn meeting_command(
             as_of,
             output,
         } => {
-            let text = std::fs::read_to_string(&file).map_err(|err| Failure {
-                code: "file_unreadable",
-                message: format!("{}: {err}", file.display()),
-            })?;
+            let text = read_text_file(&file)?;
             let request: MeetingRequest = serde_json::from_str(&text).map_err(|err| Failure {
                 code: "invalid_argument",
                 message: format!("{}: {err}", file.display()),
@@ -1943,8 +1958,10 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
         return Err(Failure {
             code: "invalid_rows",
             message: format!(
-                "{} of {} rows are invalid; nothing was imported (fix them, or import the valid rows with --skip-invalid)",
-                report.invalid, report.rows
+                "{}: {} of {} rows are invalid; nothing was imported (fix them, or import the valid rows with --skip-invalid)",
+                file.display(),
+                report.invalid,
+                report.rows
             ),
         });
     }
@@ -2209,10 +2226,7 @@ fn appraisal_command(
         } => {
             let (file_meeting, grades) = match (file, member, grade) {
                 (Some(file), _, _) => {
-                    let text = std::fs::read_to_string(&file).map_err(|err| Failure {
-                        code: "file_unreadable",
-                        message: format!("{}: {err}", file.display()),
-                    })?;
+                    let text = read_text_file(&file)?;
                     let parsed: GradesFile =
                         serde_json::from_str(&text).map_err(|err| Failure {
                             code: "invalid_argument",

@@ -281,7 +281,11 @@ pub(crate) fn record_alone(
     target: Target,
     detail: serde_json::Value,
 ) -> rusqlite::Result<i64> {
-    let tx = archive.conn().unchecked_transaction()?;
+    // IMMEDIATE, as in `db::with_tx`: wait for another process's writer instead of failing.
+    let tx = rusqlite::Transaction::new_unchecked(
+        archive.conn(),
+        rusqlite::TransactionBehavior::Immediate,
+    )?;
     let seq = record(&tx, actor, action, target, detail)?;
     tx.commit()?;
     Ok(seq)

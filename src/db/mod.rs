@@ -87,7 +87,9 @@ pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, Archive
     if read == 0 {
         return Ok(None);
     }
-    if read < header.len() || &header[..16] != SQLITE_MAGIC {
+    // Bytes 21–23 are fixed in every SQLite file (payload fractions 64, 32, 32): checking them
+    // tells garbage after the magic string from a real header, whose user_version we then trust.
+    if read < header.len() || &header[..16] != SQLITE_MAGIC || header[21..24] != [64, 32, 32] {
         return Err(ArchiveError::NotAnArchive {
             path: db_path.to_path_buf(),
         });
@@ -194,7 +196,11 @@ pub(crate) fn with_tx<T, E>(
 where
     E: From<rusqlite::Error>,
 {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: the write lock is taken at BEGIN, waiting up to the busy timeout for another
+    // process's writer. A deferred transaction that read first and then tried to write after
+    // another process committed would fail at once with SQLITE_BUSY (a stale WAL snapshot
+    // cannot be upgraded), without waiting: the CLI import failed so while the app wrote.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let value = f(&tx)?;
     tx.commit()?;
     Ok(value)
@@ -236,6 +242,34 @@ mod tests {
         assert_eq!(backups, 0);
     }
 
+    /// Two processes writing: a transaction that reads before it writes must not fail at its
+    /// first write because the other one committed meanwhile (a deferred transaction's stale
+    /// snapshot gives SQLITE_BUSY at once, without the busy wait). `with_tx` holds the write
+    /// lock from BEGIN, so the other writer waits (here: is refused, with no wait) instead.
+    #[test]
+    fn with_tx_holds_the_write_lock_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("archive.db");
+        let mut mine = open(&db, dir.path()).unwrap();
+        let other = open(&db, dir.path()).unwrap();
+        other.busy_timeout(Duration::ZERO).unwrap();
+        let write =
+            |conn: &Connection| conn.execute("UPDATE audit_head SET seq = seq WHERE id = 1", []);
+        with_tx(&mut mine, |tx| {
+            let _: i64 = tx.query_row("SELECT count(*) FROM member", [], |r| r.get(0))?;
+            let err = write(&other).unwrap_err();
+            assert_eq!(
+                err.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy),
+                "{err}"
+            );
+            write(tx)?;
+            Ok::<_, rusqlite::Error>(())
+        })
+        .unwrap();
+        write(&other).unwrap();
+    }
+
     #[test]
     fn a_foreign_file_is_not_an_archive() {
         let dir = tempfile::tempdir().unwrap();
@@ -243,5 +277,21 @@ mod tests {
         fs::write(&db, "姓名,学号\n张三,2023001\n".repeat(20)).unwrap();
         let err = open(&db, dir.path()).unwrap_err();
         assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
+    }
+
+    /// Garbage after the magic string is not "a newer schema" (its user_version bytes are
+    /// garbage too): the header's fixed bytes give it away.
+    #[test]
+    fn garbage_after_the_sqlite_magic_is_not_an_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("archive.db");
+        let mut bytes = SQLITE_MAGIC.to_vec();
+        bytes.extend([0xA5u8; 4000]);
+        fs::write(&db, &bytes).unwrap();
+        let err = peek_schema_version(&db).unwrap_err();
+        assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
+        let real = dir.path().join("real.db");
+        drop(open(&real, dir.path()).unwrap());
+        assert_eq!(peek_schema_version(&real).unwrap(), Some(SCHEMA_VERSION));
     }
 }

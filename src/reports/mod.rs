@@ -27,6 +27,9 @@ use crate::error::ErrorCode;
 
 /// The largest report file read (a report is a few pages; anything bigger is not one).
 const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// The longest text a report file may hold: a thought report is a few thousand characters, and a
+/// file far longer is something else (a 5 MB cell, a log) that would bloat the search index.
+const MAX_TEXT_CHARS: usize = 100_000;
 
 /// Where a report's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -415,13 +418,20 @@ pub(crate) fn read_file(path: &Path) -> Result<ReportFile, ReportError> {
         .unwrap_or_default();
     let (source, text) = match extension.as_str() {
         "docx" => {
+            // docx-lite reads each part into one string: refuse a zip bomb before it does.
+            let file = std::fs::File::open(path).map_err(|err| file_err(err.to_string()))?;
+            crate::zip_limits::check(std::io::BufReader::new(file), crate::zip_limits::DOCUMENT)
+                .map_err(|reason| file_err(format!("not a readable .docx file ({reason})")))?;
             let text = docx_lite::extract_text(path)
                 .map_err(|err| file_err(format!("not a readable .docx file ({err})")))?;
             (ReportSource::Docx, text)
         }
         "txt" => {
             let bytes = std::fs::read(path).map_err(|err| file_err(err.to_string()))?;
-            (ReportSource::Txt, decode_text(&bytes))
+            let text = decode_text(&bytes).ok_or_else(|| {
+                file_err("the text is neither UTF-8 nor GBK/GB18030 (mixed or binary)".to_string())
+            })?;
+            (ReportSource::Txt, text)
         }
         _ => {
             return Err(file_err(
@@ -434,16 +444,31 @@ pub(crate) fn read_file(path: &Path) -> Result<ReportFile, ReportError> {
     if text.trim().is_empty() {
         return Err(file_err("the file has no text".to_string()));
     }
+    if text.contains('\0') {
+        return Err(file_err(
+            "the file holds NUL bytes: it is not a text document".to_string(),
+        ));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(file_err(format!(
+            "the text has {chars} characters, more than a thought report's {MAX_TEXT_CHARS}"
+        )));
+    }
     Ok(split_title(source, &text))
 }
 
 /// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise GB18030 (a superset of
-/// GBK, which is what Windows Notepad in Chinese writes as "ANSI").
-fn decode_text(bytes: &[u8]) -> String {
+/// GBK, which is what Windows Notepad in Chinese writes as "ANSI"); `None` when they are neither
+/// (a mix of the two, or binary), rather than text with replacement characters in it.
+fn decode_text(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+        Ok(text) => Some(text.to_string()),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            (!had_errors).then(|| text.into_owned())
+        }
     }
 }
 
@@ -524,11 +549,34 @@ mod tests {
     #[test]
     fn text_files_decode_from_utf8_with_or_without_bom_and_from_gbk() {
         let text = "思想汇报\n敬爱的党组织：";
-        assert_eq!(decode_text(text.as_bytes()), text);
+        assert_eq!(decode_text(text.as_bytes()).as_deref(), Some(text));
         let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
-        assert_eq!(decode_text(&bom), text);
+        assert_eq!(decode_text(&bom).as_deref(), Some(text));
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        assert_eq!(decode_text(&gbk), text);
+        assert_eq!(decode_text(&gbk).as_deref(), Some(text));
+    }
+
+    /// A file half UTF-8 and half GBK (or binary) is refused, not read as mojibake; NUL bytes
+    /// and a text far longer than a report are refused too, naming the file.
+    #[test]
+    fn mixed_encodings_nul_bytes_and_huge_texts_are_refused() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("思想汇报");
+        let mixed = [gbk.as_ref(), "敬爱的党组织".as_bytes(), b"\xFF\xFF"].concat();
+        assert_eq!(decode_text(&mixed), None);
+
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, Vec<u8>); 3] = [
+            ("mixed.txt", mixed),
+            ("nul.txt", b"\xE6\x80\x9D\0\0\xE6\x83\xB3 text".to_vec()),
+            ("huge.txt", "思".repeat(MAX_TEXT_CHARS + 1).into_bytes()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let err = read_file(&path).unwrap_err();
+            assert!(matches!(err, ReportError::File { .. }), "{name}: {err}");
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

@@ -124,6 +124,13 @@ fn read_workbook(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
 
 fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
     if bytes.starts_with(ZIP_MAGIC) {
+        // calamine holds shared strings and cells in memory: refuse a zip bomb first.
+        crate::zip_limits::check(Cursor::new(bytes), crate::zip_limits::WORKBOOK).map_err(
+            |reason| RosterError::BadWorkbook {
+                path: path.to_path_buf(),
+                reason,
+            },
+        )?;
         return read_xlsx_streaming(path, bytes);
     }
     let bad = |reason: String| RosterError::BadWorkbook {
@@ -276,6 +283,9 @@ pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
+/// The most columns a worksheet has in Excel (A to XFD).
+const MAX_CSV_FIELDS: usize = 16_384;
+
 fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
     let (text, encoding) = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -304,6 +314,18 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
                 .filter(|b| **b == b'\n')
                 .count() as u64;
             counted_to = start;
+        }
+        // Excel's own limit: a longer line is not a roster row, and 16 bytes of a line's text
+        // would otherwise become a cell of ~50 bytes each (a 2 MB line of commas, 200 MB).
+        if record.len() > MAX_CSV_FIELDS {
+            return Err(RosterError::BadCsv {
+                path: path.to_path_buf(),
+                line,
+                reason: format!(
+                    "一行有 {} 个字段，超过 Excel 的上限 {MAX_CSV_FIELDS} 列",
+                    record.len()
+                ),
+            });
         }
         let mut cells: Vec<Cell> = record
             .iter()
@@ -452,6 +474,18 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// A line of more fields than Excel has columns is refused with its line number, before
+    /// a cell is made of each field (a 2 MB line of commas took 200 MB).
+    #[test]
+    fn a_csv_line_wider_than_excel_is_refused() {
+        let text = format!("姓名,性别\n张三,男\n{}\n", ",".repeat(MAX_CSV_FIELDS));
+        let err = read_bytes(Path::new("wide.csv"), text.as_bytes()).unwrap_err();
+        assert!(matches!(err, RosterError::BadCsv { line: 3, .. }), "{err}");
+        assert!(err.to_string().contains("wide.csv"), "{err}");
+        let ok = format!("姓名,性别\n{}\n", ",".repeat(MAX_CSV_FIELDS - 1));
+        assert!(read_bytes(Path::new("ok.csv"), ok.as_bytes()).is_ok());
     }
 
     #[test]

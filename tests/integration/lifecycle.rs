@@ -263,7 +263,7 @@ fn a_rule_set_that_loosens_or_does_not_parse_is_refused() {
     std::fs::write(&broken, "id = \"x\"\nkind = ").unwrap();
     temp.dangan(&["rules", "load", broken.to_str().unwrap()])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("broken.toml"));
     let sets = json(temp.dangan(&["rules", "list", "--json"]));
     assert_eq!(sets.as_array().unwrap().len(), 1, "nothing was stored");
@@ -399,7 +399,7 @@ fn evidence_is_stored_once_by_hash_and_fills_the_materials_checklist() {
         AS_OF,
     ])
     .assert()
-    .code(1)
+    .code(2)
     .stderr(predicates::str::contains("扫描件.pdf"));
     let steps = json(temp.dangan(&["step", "list", &id, "--json"]));
     assert!(steps.as_array().unwrap().iter().all(|e| e["step"] != 9));
