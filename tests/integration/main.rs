@@ -6,6 +6,8 @@
 //! - `archive`: opening, migrating and refusing archives on disk.
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
+//! - `malformed`: a corpus of broken, mutated and hostile files fed to every command that reads
+//!   a user's file (no panic, exit 2/4, the file named, the archive unchanged), and proptests.
 //! - `pdf`: generated PDFs read back with poppler-utils (text, pages, fonts), the letter register
 //!   and batches.
 //! - `meetings`: quorum and vote arithmetic on a demo branch; a resolution admitting a member.
@@ -14,6 +16,9 @@
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
 //! - `audit`: the hash-chained audit trail after real operations, and tampering found.
+//! - `concurrency`: the library (as the app uses it) and a CLI import on one archive at once.
+//! - `crash`: the real binary killed with SIGKILL mid-import, mid-batch and mid-backup, 100 times;
+//!   the archive after each kill.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -26,8 +31,11 @@ mod archive;
 mod audit;
 mod backup;
 mod cli;
+mod concurrency;
+mod crash;
 mod demo_meetings;
 mod lifecycle;
+mod malformed;
 mod meetings;
 mod members;
 mod pdf;

@@ -59,13 +59,27 @@ impl TempArchive {
         cmd
     }
 
+    /// `dangan --archive <root> args...` as a process to spawn (see `dangan_process`).
+    pub fn dangan_process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = dangan_process();
+        cmd.arg("--archive").arg(&self.root).args(args);
+        cmd
+    }
+
     pub fn open(&self) -> Archive {
         Archive::open_existing(&self.root).unwrap()
     }
 }
 
 pub fn dangan() -> Command {
-    let mut cmd = Command::cargo_bin("dangan").unwrap();
+    Command::from_std(dangan_process())
+}
+
+/// The `dangan` binary as a plain `std::process::Command`, for tests that spawn it and signal it
+/// while it runs (assert_cmd only runs to completion). `dangan()` is built on this, so the
+/// environment every CLI call gets is set here, in one place.
+pub fn dangan_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dangan"));
     cmd.env_remove(dangan::ARCHIVE_ENV);
     cmd
 }
