@@ -74,6 +74,12 @@ fn a_reader_sees_the_batch_wholly_or_not_at_all() {
     assert_eq!(after.1, before.1 + 1);
     assert!(after.0 > before.0 + 1500, "{before:?} → {after:?}");
     assert!(seen.len() > 10, "read while the import ran: {}", seen.len());
+    let during = seen.iter().filter(|c| **c == before).count();
+    println!(
+        "concurrency: {} reads during the import: {during} before, {} after, none between",
+        seen.len(),
+        seen.len() - during
+    );
     let mut saw_after = false;
     for (i, c) in seen.iter().enumerate() {
         // Each figure is read on its own, so each must be wholly before or wholly after.
@@ -137,6 +143,10 @@ fn the_library_and_the_cli_writing_at_once_lose_nothing() {
             "report {id} was acknowledged and lost"
         );
     }
+    println!(
+        "concurrency: {} reports written during the import, {busy} refused as archive_busy",
+        written.len()
+    );
     let verify = crate::util::json(temp.dangan(&["audit", "verify", "--json"]));
     assert!(verify["problem"].is_null(), "{verify}");
 }
