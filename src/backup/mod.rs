@@ -296,6 +296,7 @@ pub fn create(
         None => {
             let dir = archive.backups_dir();
             crate::archive::create_dir(&dir)?;
+            remove_stale_partials(&dir, std::time::SystemTime::now());
             let stamp = now.format("%Y%m%dT%H%M%S%3fZ");
             dir.join(format!("archive-{stamp}-{}.db", reason.as_code()))
         }
@@ -366,6 +367,30 @@ pub fn create(
         });
     }
     get(archive, id)
+}
+
+/// A `.partial` copy older than this was left by a backup that was killed (the crash tests leave
+/// one in most runs they kill mid-copy): nothing writes one for this long, a copy takes seconds.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes the stale `.partial` copies in `dir` (best effort; a fresh one may belong to a backup
+/// another process is making right now, and is left alone).
+fn remove_stale_partials(dir: &Path, now: std::time::SystemTime) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let partial = entry.file_name().to_string_lossy().ends_with(".partial");
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > STALE_PARTIAL);
+        if partial && stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn get(archive: &Archive, id: i64) -> Result<BackupRecord, BackupError> {
@@ -564,4 +589,44 @@ fn check_staged(
         )));
     }
     Ok(Ok(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a killed backup left (an old `.partial`) goes when the next backup starts; a fresh
+    /// one, perhaps another process's copy in progress, and other files stay.
+    #[test]
+    fn the_next_backup_removes_stale_partial_copies_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::open(dir.path()).unwrap();
+        let backups = archive.backups_dir();
+        fs::create_dir_all(&backups).unwrap();
+        let old = backups.join("archive-20261201T000000000Z-manual.db.partial");
+        let fresh = backups.join("archive-20261202T000000000Z-manual.db.partial");
+        let other = backups.join("notes.txt");
+        for path in [&old, &fresh, &other] {
+            fs::write(path, b"x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for path in [&old, &other] {
+            fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        create(
+            &mut archive,
+            &Actor::local_admin(),
+            BackupReason::Manual,
+            None,
+        )
+        .unwrap();
+        assert!(!old.exists());
+        assert!(fresh.exists());
+        assert!(other.exists());
+    }
 }
