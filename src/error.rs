@@ -71,3 +71,28 @@ impl ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module's database error that SQLite reported as busy reaches the UI as `archive_busy`,
+    /// with the cause kept in the details; any other database error keeps its module's code.
+    #[test]
+    fn a_busy_database_is_archive_busy_for_every_module() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".to_string()),
+        );
+        let err = crate::reports::ReportError::Db(busy);
+        assert!(is_busy(&err));
+        let shown = ApiError::from_error(&err);
+        assert_eq!(shown.code, BUSY_CODE);
+        assert_eq!(shown.message, BUSY_MESSAGE);
+        assert!(shown.details["cause"].as_str().unwrap().contains("locked"));
+
+        let other = crate::reports::ReportError::Db(rusqlite::Error::QueryReturnedNoRows);
+        assert!(!is_busy(&other));
+        assert_eq!(ApiError::from_error(&other).code, "database");
+    }
+}
