@@ -14,6 +14,8 @@
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
 //! - `audit`: the hash-chained audit trail after real operations, and tampering found.
+//! - `trust`: ID reveal (audited), the backup policy, scheduled backups on a second connection,
+//!   the audit browser's filters.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -35,4 +37,5 @@ mod reminders;
 mod reports;
 mod roster;
 mod roster_fixtures;
+mod trust;
 mod util;
