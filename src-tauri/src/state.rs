@@ -41,7 +41,7 @@ impl AppState {
         let root = Archive::resolve_dir(explicit_dir);
         let archive = root
             .as_ref()
-            .map_err(|err| ApiError::from_error(err))
+            .map_err(ApiError::from_error)
             .and_then(|dir| Archive::open(dir).map_err(|err| ApiError::from_error(&err)))
             .map(|archive| Arc::new(Mutex::new(archive)));
         if let Err(err) = &archive {
