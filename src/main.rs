@@ -173,6 +173,21 @@ struct BackupArgs {
 enum BackupCommand {
     /// Every recorded backup, newest first.
     List(JsonFlag),
+    /// The automatic-backup policy stored in the archive; `--set key=value` changes it
+    /// (backup.enabled, backup.interval_hours, backup.daily, backup.weekly, backup.monthly).
+    Policy {
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_setting)]
+        set: Vec<(String, String)>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+}
+
+fn parse_setting(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: write KEY=VALUE, e.g. backup.daily=7"))?;
+    Ok((key.trim().to_string(), value.trim().to_string()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +204,10 @@ enum AuditCommand {
         action: Option<String>,
         #[arg(long)]
         member: Option<i64>,
+        /// What the entries are about: KIND (member, event, backup, meeting, archive, setting…)
+        /// or KIND:ID.
+        #[arg(long, value_name = "KIND[:ID]")]
+        target: Option<String>,
         /// First day (UTC), YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         from: Option<NaiveDate>,
@@ -197,6 +216,9 @@ enum AuditCommand {
         to: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Skip this many (newest) entries first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
         #[command(flatten)]
         output: JsonFlag,
     },
@@ -672,6 +694,12 @@ enum MemberCommand {
         #[command(flatten)]
         output: JsonFlag,
     },
+    /// Print a member's full ID number (recorded in the audit trail as id_reveal).
+    RevealId {
+        id: i64,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -770,6 +798,7 @@ impl Failure {
             "step_blocked" => 5,
             "event_not_found" => 4,
             "archive_missing" | "member_not_found" | "branch_not_found" | "letter_not_found" => 4,
+            "id_number_missing" => 4,
             "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
             "report_not_found" | "meeting_not_found" => 4,
             // The roster given cannot be imported as it is: bad input, like a bad argument.
@@ -899,6 +928,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 text.push_str(&format!("{} members", members.len()));
                 text
             })
+        }
+        Command::Member(MemberCommand::RevealId { id, output }) => {
+            let archive = Archive::open_existing(&dir)?;
+            let number = people::reveal_id_number(&archive, &actor, id)?;
+            let value = serde_json::json!({ "member_id": id, "id_number": number });
+            print(output.json, &value, || number.clone())
         }
         Command::Member(MemberCommand::Show { id, output }) => {
             let archive = Archive::open_existing(&dir)?;
@@ -1985,15 +2020,33 @@ fn describe_backup(b: &backup::BackupRecord) -> String {
 }
 
 fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Result<(), Failure> {
-    if let Some(BackupCommand::List(output)) = args.command {
-        let archive = Archive::open_existing(dir)?;
-        let list = backup::list(&archive, actor)?;
-        return print(output.json, &list, || {
-            list.iter()
-                .map(describe_backup)
-                .collect::<Vec<_>>()
-                .join("\n")
-        });
+    match args.command {
+        Some(BackupCommand::List(output)) => {
+            let archive = Archive::open_existing(dir)?;
+            let list = backup::list(&archive, actor)?;
+            return print(output.json, &list, || {
+                list.iter()
+                    .map(describe_backup)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Some(BackupCommand::Policy { set, output }) => {
+            let mut archive = Archive::open_existing(dir)?;
+            let policy = if set.is_empty() {
+                backup::policy::get(&archive, actor)?
+            } else {
+                backup::policy::set(&mut archive, actor, &set)?
+            };
+            return print(output.json, &policy, || {
+                backup::policy::KEYS
+                    .iter()
+                    .map(|key| format!("{key}={}", policy.get(key).unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        None => {}
     }
     let mut archive = Archive::open_existing(dir)?;
     let record = backup::create(
@@ -2033,18 +2086,34 @@ fn audit_command(
             actor: who,
             action,
             member,
+            target,
             from,
             to,
             limit,
+            offset,
             output,
         } => {
+            let (target_kind, target_id) = match target.as_deref().map(|t| t.split_once(':')) {
+                None => (None, None),
+                Some(None) => (target, None),
+                Some(Some((kind, id))) => {
+                    let id = id.trim().parse::<i64>().map_err(|_| Failure {
+                        code: "invalid_argument",
+                        message: format!("--target {kind}:{id}: the id must be a number"),
+                    })?;
+                    (Some(kind.to_string()), Some(id))
+                }
+            };
             let query = audit::AuditQuery {
                 actor: who,
                 action,
                 member_id: member,
                 from,
                 to,
+                target_kind,
+                target_id,
                 limit: Some(limit),
+                offset: Some(offset),
             };
             let entries = audit::list(&archive, actor, &query)?;
             print(output.json, &entries, || {

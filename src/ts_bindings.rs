@@ -12,8 +12,8 @@ use crate::appraisals::{
     AppraisalWarning, Grade,
 };
 use crate::archive::ArchiveInfo;
-use crate::audit::{AuditEntry, AuditHead, AuditVerification};
-use crate::backup::{BackupReason, BackupRecord, RestoreSummary};
+use crate::audit::{AuditEntry, AuditHead, AuditPage, AuditQuery, AuditVerification};
+use crate::backup::{BackupOverview, BackupPolicy, BackupReason, BackupRecord, RestoreSummary};
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
 use crate::lifecycle::{
@@ -157,11 +157,15 @@ fn bindings() -> BTreeMap<String, String> {
     render::<TextEncoding>(&cfg, &mut files);
     render::<ExportSummary>(&cfg, &mut files);
     render::<AuditEntry>(&cfg, &mut files);
+    render::<AuditPage>(&cfg, &mut files);
+    render::<AuditQuery>(&cfg, &mut files);
     render::<AuditHead>(&cfg, &mut files);
     render::<AuditVerification>(&cfg, &mut files);
     render::<BackupReason>(&cfg, &mut files);
     render::<BackupRecord>(&cfg, &mut files);
     render::<RestoreSummary>(&cfg, &mut files);
+    render::<BackupPolicy>(&cfg, &mut files);
+    render::<BackupOverview>(&cfg, &mut files);
     render::<Grade>(&cfg, &mut files);
     render::<AppraisalEntry>(&cfg, &mut files);
     render::<AppraisalBatch>(&cfg, &mut files);

@@ -29,6 +29,7 @@ fn archive_dir_argument() -> Option<PathBuf> {
 
 fn main() {
     let state = AppState::open(archive_dir_argument());
+    state.start_backup_schedule();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
@@ -50,6 +51,13 @@ fn main() {
             commands::org::org_branches,
             commands::members::member_list,
             commands::members::member_show,
+            commands::members::members_reveal_id,
+            commands::backup::backup_list,
+            commands::backup::backup_now,
+            commands::backup::backup_restore,
+            commands::backup::backup_policy,
+            commands::audit::audit_list,
+            commands::audit::audit_verify,
             commands::reports::reports_list,
             commands::reports::reports_show,
             commands::reports::reports_add,

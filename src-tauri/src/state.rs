@@ -1,15 +1,32 @@
 //! The open archive the commands share, and the one way commands reach it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use dangan::{Actor, ApiError, Archive, ErrorCode};
+use dangan::{Actor, ApiError, Archive, ArchiveError, ErrorCode, backup};
+
+/// How often the app asks the core whether a scheduled backup is due while it stays open (the
+/// policy stored in the archive decides whether one is).
+const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Opens a second connection to the archive folder `root`, for work that must not hold the
+/// shared archive's mutex (the backups). The one place that does: when opening an archive needs
+/// a secret, it is passed here.
+pub fn open_second(root: &Path) -> Result<Archive, ArchiveError> {
+    Archive::open_existing(root)
+}
 
 pub struct AppState {
     /// The archive, or why it could not be opened (shown by every command, so the window can say
     /// so instead of failing to start).
     archive: Result<Arc<Mutex<Archive>>, ApiError>,
+    /// The archive folder, for the backups' own connection.
+    root: Option<PathBuf>,
+    /// Held while a backup or a restore runs, so that the scheduled backup, 立即备份 and 恢复
+    /// never overlap (a restore refuses to swap while another connection is open).
+    backup_lock: Arc<Mutex<()>>,
     actor: Actor,
     /// Set by `roster_cancel` to stop the running roster preview or import (it writes nothing).
     roster_cancel: Arc<AtomicBool>,
@@ -21,20 +38,100 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(explicit_dir: Option<PathBuf>) -> AppState {
-        let archive = Archive::resolve_dir(explicit_dir)
-            .and_then(Archive::open)
-            .map(|archive| Arc::new(Mutex::new(archive)))
-            .map_err(|err| ApiError::from_error(&err));
+        let root = Archive::resolve_dir(explicit_dir);
+        let archive = root
+            .as_ref()
+            .map_err(ApiError::from_error)
+            .and_then(|dir| Archive::open(dir).map_err(|err| ApiError::from_error(&err)))
+            .map(|archive| Arc::new(Mutex::new(archive)));
         if let Err(err) = &archive {
             eprintln!("dangan-app: {}", err.message);
         }
         AppState {
             archive,
+            root: root.ok(),
+            backup_lock: Arc::new(Mutex::new(())),
             actor: Actor::local_admin(),
             roster_cancel: Arc::new(AtomicBool::new(false)),
             pdf_cancel: Arc::new(AtomicBool::new(false)),
             pdf_dirs: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Starts the thread that makes the scheduled backup now and every hour while the app is
+    /// open, each time on a connection of its own (never the shared archive's mutex), and only
+    /// if the archive's backup policy says one is due.
+    pub fn start_backup_schedule(&self) {
+        let (Some(root), Ok(_)) = (self.root.clone(), &self.archive) else {
+            return;
+        };
+        let lock = Arc::clone(&self.backup_lock);
+        let actor = self.actor.clone();
+        let spawned = std::thread::Builder::new()
+            .name("scheduled-backup".to_string())
+            .spawn(move || {
+                loop {
+                    scheduled_backup(&root, &actor, &lock);
+                    std::thread::sleep(BACKUP_CHECK_EVERY);
+                }
+            });
+        if let Err(err) = spawned {
+            eprintln!("dangan-app: cannot start the scheduled backup: {err}");
+        }
+    }
+
+    /// Runs a backup job on a connection of its own (on a blocking thread, holding the backup
+    /// lock but not the archive's mutex): the other commands keep working during the copy.
+    pub async fn run_backup<T, E>(
+        &self,
+        job: impl FnOnce(&mut Archive, &Actor) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
+        self.archive.clone()?;
+        let root = self
+            .root
+            .clone()
+            .ok_or_else(|| internal("no archive folder"))?;
+        let lock = Arc::clone(&self.backup_lock);
+        let actor = self.actor.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let _guard = lock
+                .lock()
+                .map_err(|_| internal("the backup lock was poisoned"))?;
+            let mut archive = open_second(&root).map_err(|err| ApiError::from_error(&err))?;
+            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
+        })
+        .await
+        .map_err(|err| internal(&err.to_string()))?
+    }
+
+    /// `run_mut` holding the backup lock too: for the restore, which swaps the database under
+    /// the shared connection and must not meet a backup's connection.
+    pub async fn run_restore<T, E>(
+        &self,
+        job: impl FnOnce(&mut Archive, &Actor) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
+        let archive = self.archive.clone()?;
+        let lock = Arc::clone(&self.backup_lock);
+        let actor = self.actor.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let _guard = lock
+                .lock()
+                .map_err(|_| internal("the backup lock was poisoned"))?;
+            let mut archive = archive
+                .lock()
+                .map_err(|_| internal("the archive lock was poisoned"))?;
+            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
+        })
+        .await
+        .map_err(|err| internal(&err.to_string()))?
     }
 
     /// The PDF batch's cancel flag.
@@ -93,6 +190,27 @@ impl AppState {
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
+    }
+}
+
+/// One scheduled-backup check; what happened goes to stderr (the app has no other log yet).
+fn scheduled_backup(root: &Path, actor: &Actor, lock: &Mutex<()>) {
+    let Ok(_guard) = lock.lock() else {
+        return;
+    };
+    let made = open_second(root)
+        .map_err(|err| ApiError::from_error(&err))
+        .and_then(|mut archive| {
+            backup::backup_if_due(&mut archive, actor, chrono::Utc::now())
+                .map_err(|err| ApiError::from_error(&err))
+        });
+    match made {
+        Ok(Some(record)) => eprintln!(
+            "dangan-app: scheduled backup {} ({} bytes, {} ms)",
+            record.file, record.bytes, record.millis
+        ),
+        Ok(None) => {}
+        Err(err) => eprintln!("dangan-app: scheduled backup failed: {}", err.message),
     }
 }
 

@@ -17,7 +17,7 @@
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
@@ -53,10 +53,11 @@ pub enum Action {
     Backup,
     Restore,
     IdReveal,
+    SettingChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -77,6 +78,7 @@ impl Action {
         Action::Backup,
         Action::Restore,
         Action::IdReveal,
+        Action::SettingChange,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -101,6 +103,7 @@ impl Action {
             Action::Backup => "backup",
             Action::Restore => "restore",
             Action::IdReveal => "id_reveal",
+            Action::SettingChange => "setting_change",
         }
     }
 
@@ -171,6 +174,14 @@ impl Target {
         Target {
             kind: "backup",
             id: Some(id),
+            member_id: None,
+        }
+    }
+    /// The archive's settings (the backup policy).
+    pub fn setting() -> Target {
+        Target {
+            kind: "setting",
+            id: None,
             member_id: None,
         }
     }
@@ -412,14 +423,33 @@ pub(crate) fn verify_conn(conn: &Connection) -> rusqlite::Result<AuditVerificati
 }
 
 /// What `list` selects. Dates are UTC days, both ends inclusive.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
 pub struct AuditQuery {
     pub actor: Option<String>,
     pub action: Option<String>,
+    #[ts(type = "number | null")]
     pub member_id: Option<i64>,
+    #[ts(type = "string | null")]
     pub from: Option<NaiveDate>,
+    #[ts(type = "string | null")]
     pub to: Option<NaiveDate>,
+    /// What the entry is about: `member`, `event`, `backup`, `meeting`, `archive`, …
+    pub target_kind: Option<String>,
+    /// With `target_kind`: that one target.
+    #[ts(type = "number | null")]
+    pub target_id: Option<i64>,
+    /// At most this many entries (default 100, at most 1000).
+    #[ts(type = "number | null")]
     pub limit: Option<usize>,
+    /// Entries to skip (for pages).
+    #[ts(type = "number | null")]
+    pub offset: Option<usize>,
+}
+
+impl AuditQuery {
+    /// The largest page `list` returns at once.
+    pub const MAX_LIMIT: usize = 1000;
 }
 
 /// One entry as `audit list` shows it.
@@ -436,38 +466,67 @@ pub struct AuditEntry {
     pub target_id: Option<i64>,
     #[ts(type = "number | null")]
     pub member_id: Option<i64>,
+    /// The member's name, when the entry concerns a member still in the archive.
+    pub member_name: Option<String>,
     #[ts(type = "unknown")]
     pub detail: serde_json::Value,
     pub hash: String,
 }
 
-/// Entries matching `query`, newest first (at most `limit`, default 100).
-pub fn list(
-    archive: &Archive,
-    _actor: &Actor,
-    query: &AuditQuery,
-) -> Result<Vec<AuditEntry>, AuditError> {
+/// One page of entries and how many match in all: the audit browser's table.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    pub rows: Vec<AuditEntry>,
+    /// Everyone who has an entry (for the user filter).
+    pub actors: Vec<String>,
+}
+
+fn filter_of<'a>(
+    query: &'a AuditQuery,
+    from: &'a Option<String>,
+    before: &'a Option<String>,
+) -> Result<AuditFilter<'a>, AuditError> {
     if let Some(action) = &query.action
         && Action::from_code(action).is_none()
     {
         return Err(AuditError::UnknownAction(action.clone()));
     }
+    let limit = query.limit.unwrap_or(100).clamp(1, AuditQuery::MAX_LIMIT);
+    Ok(AuditFilter {
+        actor: query.actor.as_deref().filter(|a| !a.is_empty()),
+        action: query.action.as_deref(),
+        member_id: query.member_id,
+        from: from.as_deref(),
+        before: before.as_deref(),
+        target_kind: query.target_kind.as_deref().filter(|k| !k.is_empty()),
+        target_id: query.target_id,
+        limit: i64::try_from(limit).unwrap_or(i64::MAX),
+        offset: i64::try_from(query.offset.unwrap_or(0)).unwrap_or(i64::MAX),
+    })
+}
+
+fn bounds(query: &AuditQuery) -> (Option<String>, Option<String>) {
     let from = query.from.map(|d| d.format("%Y-%m-%d").to_string());
     let before = query
         .to
         .and_then(|d| d.succ_opt())
         .map(|d| d.format("%Y-%m-%d").to_string());
-    let filter = AuditFilter {
-        actor: query.actor.as_deref(),
-        action: query.action.as_deref(),
-        member_id: query.member_id,
-        from: from.as_deref(),
-        before: before.as_deref(),
-        limit: i64::try_from(query.limit.unwrap_or(100)).unwrap_or(i64::MAX),
-    };
+    (from, before)
+}
+
+/// Entries matching `query`, newest first (at most `limit`, default 100, after `offset`).
+pub fn list(
+    archive: &Archive,
+    _actor: &Actor,
+    query: &AuditQuery,
+) -> Result<Vec<AuditEntry>, AuditError> {
+    let (from, before) = bounds(query);
+    let filter = filter_of(query, &from, &before)?;
     Ok(db::audit::list(archive.conn(), &filter)?
         .into_iter()
-        .map(|row| AuditEntry {
+        .map(|(row, member_name)| AuditEntry {
             detail: serde_json::from_str(&row.detail)
                 .unwrap_or(serde_json::Value::String(row.detail)),
             seq: row.seq,
@@ -477,9 +536,22 @@ pub fn list(
             target_kind: row.target_kind,
             target_id: row.target_id,
             member_id: row.member_id,
+            member_name,
             hash: row.hash,
         })
         .collect())
+}
+
+/// `list` with the number of matching entries and the actors: one page of the audit browser.
+pub fn page(archive: &Archive, actor: &Actor, query: &AuditQuery) -> Result<AuditPage, AuditError> {
+    let rows = list(archive, actor, query)?;
+    let (from, before) = bounds(query);
+    let filter = filter_of(query, &from, &before)?;
+    Ok(AuditPage {
+        total: db::audit::count(archive.conn(), &filter)?,
+        rows,
+        actors: db::audit::actors(archive.conn())?,
+    })
 }
 
 #[cfg(test)]

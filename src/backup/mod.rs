@@ -12,13 +12,16 @@
 //! backup under `backups/` is recorded relative to the folder). `--out FILE` writes the database
 //! alone, for a copy kept elsewhere; restore it into an archive folder that has the files.
 
+pub mod policy;
 pub mod rotation;
+
+pub use policy::BackupPolicy;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -129,6 +132,12 @@ pub enum BackupError {
     NotFound(PathBuf),
     #[error("{file} cannot be restored, the archive was not changed: {problem}")]
     RestoreRefused { file: PathBuf, problem: String },
+    #[error("设置 {key}={value} 无效：{reason}")]
+    BadSetting {
+        key: String,
+        value: String,
+        reason: String,
+    },
     #[error(
         "{path} is open in another program (the app?): close it and restore again; the archive \
          was not replaced (a before_restore backup of it was made)"
@@ -147,6 +156,7 @@ impl ErrorCode for BackupError {
             BackupError::NotFound(_) => "file_not_found",
             BackupError::RestoreRefused { .. } => "restore_refused",
             BackupError::ArchiveInUse { .. } => "archive_in_use",
+            BackupError::BadSetting { .. } => "invalid_argument",
         }
     }
 
@@ -162,6 +172,9 @@ impl ErrorCode for BackupError {
             }
             BackupError::RestoreRefused { file, problem } => {
                 serde_json::json!({ "path": file, "problem": problem })
+            }
+            BackupError::BadSetting { key, value, reason } => {
+                serde_json::json!({ "field": key, "value": value, "problem": reason })
             }
             BackupError::Db(_) => serde_json::Value::Null,
         }
@@ -329,7 +342,8 @@ pub fn create(
             made_at: now,
             reason,
         });
-        let doomed = rotation::to_delete(&stamps, &rotation::Policy::default());
+        let rules = policy::load(archive.conn())?.rotation();
+        let doomed = rotation::to_delete(&stamps, &rules);
         rotated = existing
             .into_iter()
             .filter(|r| doomed.contains(&r.id))
@@ -416,20 +430,43 @@ pub fn last_verified(
     Ok(db::backups::last_verified(archive.conn())?.map(|row| record_of(archive.root(), row)))
 }
 
-/// The scheduled backup: makes one if no verified backup was made in the 24 hours before `now`.
-/// The app calls this when it opens an archive.
+/// The scheduled backup, as the archive's policy says: makes one if scheduled backups are
+/// enabled and no verified backup was made in the `interval_hours` before `now`. The app calls
+/// this when it opens an archive and every hour while it stays open, on a connection of its own
+/// (the copy reads a snapshot; other connections keep reading and writing meanwhile).
 pub fn backup_if_due(
     archive: &mut Archive,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<BackupRecord>, BackupError> {
+    let policy = policy::load(archive.conn())?;
+    if !policy.enabled {
+        return Ok(None);
+    }
     if let Some(last) = db::backups::last_verified(archive.conn())?
         && let Ok(made_at) = DateTime::parse_from_rfc3339(&last.made_at)
-        && now.signed_duration_since(made_at.with_timezone(&Utc)) < Duration::hours(24)
+        && now.signed_duration_since(made_at.with_timezone(&Utc)) < policy.interval()
     {
         return Ok(None);
     }
     create(archive, actor, BackupReason::Scheduled, None).map(Some)
+}
+
+/// What the settings page shows: the newest verified backup, every recorded one (newest first)
+/// and the automatic-backup policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BackupOverview {
+    pub last_verified: Option<BackupRecord>,
+    pub backups: Vec<BackupRecord>,
+    pub policy: BackupPolicy,
+}
+
+pub fn overview(archive: &Archive, actor: &Actor) -> Result<BackupOverview, BackupError> {
+    Ok(BackupOverview {
+        last_verified: last_verified(archive, actor)?,
+        backups: list(archive, actor)?,
+        policy: policy::get(archive, actor)?,
+    })
 }
 
 /// Puts the backup `file` in place of the archive's database.

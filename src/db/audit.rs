@@ -28,7 +28,10 @@ pub(crate) struct AuditFilter<'a> {
     pub from: Option<&'a str>,
     /// Exclusive upper bound on `at`.
     pub before: Option<&'a str>,
+    pub target_kind: Option<&'a str>,
+    pub target_id: Option<i64>,
     pub limit: i64,
+    pub offset: i64,
 }
 
 /// Takes the next sequence number: the first statement of an append is this write, so the
@@ -104,17 +107,27 @@ pub(crate) fn for_each(
     Ok(())
 }
 
-/// Entries matching `filter`, newest first.
-pub(crate) fn list(conn: &Connection, filter: &AuditFilter<'_>) -> rusqlite::Result<Vec<AuditRow>> {
+const WHERE: &str = "WHERE (?1 IS NULL OR a.actor = ?1)
+            AND (?2 IS NULL OR a.action = ?2)
+            AND (?3 IS NULL OR a.member_id = ?3)
+            AND (?4 IS NULL OR a.at >= ?4)
+            AND (?5 IS NULL OR a.at < ?5)
+            AND (?6 IS NULL OR a.target_kind = ?6)
+            AND (?7 IS NULL OR a.target_id = ?7)";
+
+/// Entries matching `filter`, newest first, each with the name of the member concerned (if the
+/// member still exists).
+pub(crate) fn list(
+    conn: &Connection,
+    filter: &AuditFilter<'_>,
+) -> rusqlite::Result<Vec<(AuditRow, Option<String>)>> {
+    let columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("a.{c}")).collect();
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM audit_log
-          WHERE (?1 IS NULL OR actor = ?1)
-            AND (?2 IS NULL OR action = ?2)
-            AND (?3 IS NULL OR member_id = ?3)
-            AND (?4 IS NULL OR at >= ?4)
-            AND (?5 IS NULL OR at < ?5)
-          ORDER BY seq DESC
-          LIMIT ?6"
+        "SELECT {}, m.name FROM audit_log a LEFT JOIN member m ON m.id = a.member_id
+          {WHERE}
+          ORDER BY a.seq DESC
+          LIMIT ?8 OFFSET ?9",
+        columns.join(", ")
     ))?;
     stmt.query_map(
         params![
@@ -123,9 +136,35 @@ pub(crate) fn list(conn: &Connection, filter: &AuditFilter<'_>) -> rusqlite::Res
             filter.member_id,
             filter.from,
             filter.before,
-            filter.limit
+            filter.target_kind,
+            filter.target_id,
+            filter.limit,
+            filter.offset
         ],
-        row_of,
+        |row| Ok((row_of(row)?, row.get(10)?)),
     )?
     .collect()
+}
+
+/// How many entries match `filter` (its limit and offset aside).
+pub(crate) fn count(conn: &Connection, filter: &AuditFilter<'_>) -> rusqlite::Result<i64> {
+    conn.query_row(
+        &format!("SELECT count(*) FROM audit_log a {WHERE}"),
+        params![
+            filter.actor,
+            filter.action,
+            filter.member_id,
+            filter.from,
+            filter.before,
+            filter.target_kind,
+            filter.target_id
+        ],
+        |row| row.get(0),
+    )
+}
+
+/// Everyone who has an entry, in name order.
+pub(crate) fn actors(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT actor FROM audit_log ORDER BY actor")?;
+    stmt.query_map([], |row| row.get(0))?.collect()
 }

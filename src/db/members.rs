@@ -486,6 +486,14 @@ pub(crate) fn supersede(conn: &Connection, old: i64, new: i64) -> rusqlite::Resu
     Ok(())
 }
 
+/// The stored ID number of member `id`: `None` if there is no such member, `Some(None)` if the
+/// member has none recorded.
+pub(crate) fn id_number(conn: &Connection, id: i64) -> rusqlite::Result<Option<Option<String>>> {
+    conn.prepare_cached("SELECT id_number FROM member WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()
+}
+
 pub(crate) fn exists(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM member WHERE id = ?1")?
         .query_row([id], |_| Ok(()))

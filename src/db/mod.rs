@@ -16,6 +16,7 @@ pub(crate) mod reports;
 pub(crate) mod roster;
 pub(crate) mod rules;
 pub(crate) mod search;
+pub(crate) mod settings;
 
 use std::fs;
 use std::io::Read;
@@ -43,6 +44,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0011_appraisal.sql"),
     include_str!("migrations/0012_backups.sql"),
     include_str!("migrations/0013_audit_log.sql"),
+    include_str!("migrations/0015_settings.sql"),
 ];
 
 /// The schema version this program writes and understands.

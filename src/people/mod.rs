@@ -394,6 +394,8 @@ pub struct MemberDetail {
 pub enum MemberError {
     #[error("no member with id {0}")]
     NotFound(i64),
+    #[error("member {0} has no ID number recorded")]
+    NoIdNumber(i64),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -402,13 +404,16 @@ impl ErrorCode for MemberError {
     fn code(&self) -> &'static str {
         match self {
             MemberError::NotFound(_) => "member_not_found",
+            MemberError::NoIdNumber(_) => "id_number_missing",
             MemberError::Db(_) => "database",
         }
     }
 
     fn details(&self) -> serde_json::Value {
         match self {
-            MemberError::NotFound(id) => serde_json::json!({ "id": id }),
+            MemberError::NotFound(id) | MemberError::NoIdNumber(id) => {
+                serde_json::json!({ "id": id, "field": "id_number" })
+            }
             MemberError::Db(_) => serde_json::Value::Null,
         }
     }
@@ -469,6 +474,30 @@ pub fn show(archive: &Archive, actor: &Actor, id: i64) -> Result<MemberDetail, M
         serde_json::json!({}),
     )?;
     Ok(detail)
+}
+
+/// The member's full ID number, which lists and the member page show masked. Each reveal is
+/// recorded in the audit trail (`id_reveal`, naming the member; the entry itself holds only the
+/// masked form), in the same transaction as the read.
+pub fn reveal_id_number(
+    archive: &Archive,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<String, MemberError> {
+    let tx = archive.conn().unchecked_transaction()?;
+    let number = db::members::id_number(&tx, member_id)?
+        .ok_or(MemberError::NotFound(member_id))?
+        .filter(|n| !n.trim().is_empty())
+        .ok_or(MemberError::NoIdNumber(member_id))?;
+    crate::audit::record(
+        &tx,
+        actor,
+        crate::audit::Action::IdReveal,
+        crate::audit::Target::member(member_id),
+        serde_json::json!({ "id_number_masked": id_number::mask(&number) }),
+    )?;
+    tx.commit()?;
+    Ok(number)
 }
 
 /// `show` without the audit entry, for the core's own reads.

@@ -903,6 +903,8 @@ fn plan_row(
 fn display_value(field: Field, value: &Value, branches: &BranchResolver) -> String {
     match (field, value) {
         (_, Value::Null) => String::new(),
+        // The preview is a list on screen: ID numbers masked as everywhere else.
+        (Field::IdNumber, Value::String(s)) => people::id_number::mask(s),
         (Field::Branch, Value::Number(n)) => n
             .as_i64()
             .map_or_else(String::new, |id| branches.display(id)),

@@ -19,6 +19,8 @@
 //! - `concurrency`: the library (as the app uses it) and a CLI import on one archive at once.
 //! - `crash`: the real binary killed with SIGKILL mid-import, mid-batch and mid-backup, 100 times;
 //!   the archive after each kill.
+//! - `trust`: ID reveal (audited), the backup policy, scheduled backups on a second connection,
+//!   the audit browser's filters.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -43,4 +45,5 @@ mod reminders;
 mod reports;
 mod roster;
 mod roster_fixtures;
+mod trust;
 mod util;

@@ -2,6 +2,8 @@
 
 pub mod appraisals;
 pub mod archive;
+pub mod audit;
+pub mod backup;
 pub mod documents;
 pub mod lifecycle;
 pub mod meetings;

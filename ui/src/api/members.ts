@@ -13,3 +13,8 @@ export function memberList(query: MemberQuery): Promise<MemberPage> {
 export function memberShow(id: number): Promise<MemberDetail> {
   return call<MemberDetail>("member_show", { id });
 }
+
+/** The member's full ID number; the core records the reveal in the audit trail. */
+export function membersRevealId(id: number): Promise<string> {
+  return call<string>("members_reveal_id", { id });
+}

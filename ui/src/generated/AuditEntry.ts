@@ -7,4 +7,8 @@ export type AuditEntry = { seq: number,
 /**
  * UTC, RFC 3339 with milliseconds.
  */
-at: string, actor: string, action: string, target_kind: string, target_id: number | null, member_id: number | null, detail: unknown, hash: string, };
+at: string, actor: string, action: string, target_kind: string, target_id: number | null, member_id: number | null, 
+/**
+ * The member's name, when the entry concerns a member still in the archive.
+ */
+member_name: string | null, detail: unknown, hash: string, };

@@ -7,6 +7,7 @@ import MeetingsView from "@/views/MeetingsView.vue";
 import MemberListView from "@/views/MemberListView.vue";
 import ReportsView from "@/views/ReportsView.vue";
 import SearchView from "@/views/SearchView.vue";
+import AuditView from "@/views/AuditView.vue";
 import SettingsView from "@/views/SettingsView.vue";
 
 /** The side navigation, in display order; `key` names both the route and the `nav.*` label. */
@@ -16,6 +17,7 @@ export const NAV_ENTRIES = [
   { key: "meetings", path: "/meetings" },
   { key: "exchange", path: "/exchange" },
   { key: "dashboard", path: "/dashboard" },
+  { key: "audit", path: "/audit" },
   { key: "settings", path: "/settings" },
 ] as const;
 
@@ -48,6 +50,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/meetings", name: "meetings", component: MeetingsView, meta: { nav: "meetings" } },
   { path: "/exchange", name: "exchange", component: ExchangeView, meta: { nav: "exchange" } },
   { path: "/dashboard", name: "dashboard", component: DashboardView, meta: { nav: "dashboard" } },
+  { path: "/audit", name: "audit", component: AuditView, meta: { nav: "audit" } },
   { path: "/settings", name: "settings", component: SettingsView, meta: { nav: "settings" } },
   { path: "/:pathMatch(.*)*", redirect: "/members" },
 ];

@@ -42,7 +42,12 @@ vi.mock("@/api/reports", () => ({
 vi.mock("@/api/stats", () => ({ statsOverview: vi.fn(() => new Promise(() => {})) }));
 vi.mock("@/api/reminders", () => ({ remindersList: vi.fn(async () => []) }));
 
-const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "settings"];
+vi.mock("@/api/audit", () => ({
+  auditList: vi.fn(async () => ({ total: 0, rows: [], actors: [] })),
+  auditVerify: vi.fn(),
+}));
+
+const NAV_IDS = ["members", "reports", "meetings", "exchange", "dashboard", "audit", "settings"];
 
 beforeEach(() => {
   resetArchiveInfoState();
@@ -71,7 +76,7 @@ describe("App shell", () => {
   it("shows the side navigation in Chinese, in order, and the member list by default", async () => {
     const { wrapper, router } = await mountWithPlugins(App, { path: "/" });
     expect(router.currentRoute.value.path).toBe("/members");
-    expect(navLabels(wrapper)).toEqual(["党员档案", "思想汇报", "会议记录", "导入导出", "统计提醒", "设置"]);
+    expect(navLabels(wrapper)).toEqual(["党员档案", "思想汇报", "会议记录", "导入导出", "统计提醒", "审计日志", "设置"]);
     expect(wrapper.find('[data-testid="nav-members"]').classes()).toContain("is-active");
     expect(wrapper.find('[data-testid="member-table"]').text()).toContain("张晓燕");
   });
@@ -98,6 +103,7 @@ describe("App shell", () => {
       "Meeting minutes",
       "Import / export",
       "Statistics & reminders",
+      "Audit log",
       "Settings",
     ]);
     expect(wrapper.find('[data-testid="member-total"]').text()).toBe("1 people");
@@ -113,6 +119,7 @@ describe("App shell", () => {
       ["exchange", "exchange-tabs"],
       ["reports", "reports-page"],
       ["dashboard", "dashboard"],
+      ["audit", "audit"],
     ] as const) {
       await wrapper.find(`[data-testid="nav-${id}"]`).trigger("click");
       await flushPromises();
