@@ -28,6 +28,7 @@ mod backup;
 mod cli;
 mod demo_meetings;
 mod lifecycle;
+mod meeting_attachments;
 mod meetings;
 mod members;
 mod pdf;
