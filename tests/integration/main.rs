@@ -36,4 +36,5 @@ mod reminders;
 mod reports;
 mod roster;
 mod roster_fixtures;
+mod search_ranking;
 mod util;

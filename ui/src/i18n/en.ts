@@ -467,6 +467,9 @@ const en: MessageSchema = {
       memberNone: "No appraisal grades",
       year: "{year}",
     },
+    search: {
+      unranked: "Many matches, not ranked by relevance: title matches first, then newest first",
+    },
     reportImport: {
       open: "Import folder",
       title: "Import thought reports from a folder",

@@ -465,6 +465,9 @@ const zhCN = {
       memberNone: "暂无民主评议记录",
       year: "{year}年度",
     },
+    search: {
+      unranked: "匹配结果很多，未按相关度排序：标题含该词的在前，其余按时间从新到旧",
+    },
     reportImport: {
       open: "批量导入",
       title: "批量导入思想汇报",
