@@ -182,3 +182,47 @@ def test_appraisal_warns_when_too_many_are_excellent(driver, demo_archive):
     listed = cli_json(demo_archive, "appraisal", "list", "--branch", str(branch["id"]), "--year", str(year))
     assert sorted(g["member_id"] for g in listed["grades"]) == sorted(members)
     assert {g["grade"] for g in listed["grades"]} == {"qualified"}
+
+
+def test_a_folder_of_reports_is_previewed_then_imported(driver, demo_archive):
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+    today = date.today()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    # Two activists from the end of the list, away from the members the other tests pick.
+    people = [m for m in cli_json(demo_archive, "member", "list", "--stage", "activist")
+              if m.get("student_no")][-2:]
+    before = {m["id"]: len(cli_json(demo_archive, "report", "list", str(m["id"]))) for m in people}
+    folder = Path(tempfile.mkdtemp(prefix="dangan-five-reports-"))
+    for m in people:
+        (folder / f"{m['student_no']}-{m['name']}-{quarter}.txt").write_text(
+            f"五号导入测试：{m['name']}本季度思想汇报\n本季度认真学习党的理论，积极参加支部活动。\n",
+            encoding="utf-8",
+        )
+    wrong = folder / f"{people[0]['student_no']}-错名字-{quarter}.txt"
+    wrong.write_text("名字不对的汇报", encoding="utf-8")
+
+    click_when_ready(wait, by_testid("nav-reports"))
+    click_when_ready(wait, by_testid("reports-import"))
+    wait.until(lambda d: d.find_element(*by_testid("report-import-dialog")).is_displayed())
+    field = driver.find_element(By.CSS_SELECTOR, 'input[data-testid="report-import-folder"], [data-testid="report-import-folder"] input')
+    replace_text(field, str(folder))
+    click_when_ready(wait, by_testid("report-import-preview"))
+
+    # The misnamed file is in red; nothing can be imported while it is there.
+    error = wait.until(lambda d: (e := d.find_elements(*by_testid("report-import-error"))) and e[0])
+    assert "错名字" in error.text and people[0]["name"] in error.text, error.text
+    summary = driver.find_element(*by_testid("report-import-summary"))
+    assert summary.get_attribute("data-valid") == "2" and summary.get_attribute("data-invalid") == "1"
+    assert driver.find_element(*by_testid("report-import-commit")).get_attribute("disabled") is not None
+    driver.save_screenshot(str(SHOTS / "five-report-import-preview.png"))
+
+    # Without it: preview again, import both, in one go.
+    wrong.unlink()
+    click_when_ready(wait, by_testid("report-import-preview"))
+    wait.until(lambda d: d.find_element(*by_testid("report-import-summary")).get_attribute("data-invalid") == "0")
+    click_when_ready(wait, by_testid("report-import-commit"))
+    done = wait.until(lambda d: (e := d.find_elements(*by_testid("report-import-done"))) and e[0])
+    assert done.get_attribute("data-created") == "2", done.text
+    driver.save_screenshot(str(SHOTS / "five-report-import-done.png"))
+    after = {m["id"]: len(cli_json(demo_archive, "report", "list", str(m["id"]))) for m in people}
+    assert all(after[i] == before[i] + 1 for i in before), (before, after)
