@@ -140,6 +140,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    // Ranking: every match scored by bm25 (as before RANK_UP_TO) against the cheaper order past
+    // it, on the same words, grouped by how many documents match.
+    let mut groups: [(Vec<Duration>, Vec<Duration>, usize); 2] = Default::default();
+    for (_, words) in &kinds {
+        for word in words {
+            let started = Instant::now();
+            let before = search::search_ranking_up_to(&archive, &actor, word, 20, usize::MAX)?;
+            let before_time = started.elapsed();
+            let started = Instant::now();
+            let after = search::search(&archive, &actor, word, 20)?;
+            let after_time = started.elapsed();
+            assert_eq!(before.total, after.total, "{word}");
+            let common = usize::from(before.total > search::RANK_UP_TO);
+            groups[common].0.push(before_time);
+            groups[common].1.push(after_time);
+            groups[common].2 += 1;
+        }
+    }
+    println!(
+        "\nranking (top 20; common: more than {} matches)\n",
+        search::RANK_UP_TO
+    );
+    println!("| words | queries | bm25 p50 ms | bm25 p95 ms | now p50 ms | now p95 ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (label, (mut before, mut after, n)) in ["rare", "common"].into_iter().zip(groups) {
+        before.sort();
+        after.sort();
+        println!(
+            "| {label} | {n} | {} | {} | {} | {} |",
+            ms(percentile(&before, 0.5)),
+            ms(percentile(&before, 0.95)),
+            ms(percentile(&after, 0.5)),
+            ms(percentile(&after, 0.95)),
+        );
+    }
+
     let size = |conn: &Connection| -> rusqlite::Result<(i64, i64)> {
         conn.query_row(
             "SELECT (SELECT page_count FROM pragma_page_count()) *

@@ -335,16 +335,27 @@ enum MeetingCommand {
     /// member_id, months, text, votes [{member_id, vote}]}]). Passed resolutions that admit,
     /// convert or extend a probation add the member's timeline event; refused (exit 5) if one
     /// breaks a blocking rule. --dry-run prints the quorum and vote arithmetic only.
+    /// --attach FILE (repeatable) keeps a sign-in sheet, photo or minutes with the meeting.
     Add {
         file: PathBuf,
         #[arg(long)]
         dry_run: bool,
+        /// A file to keep with the meeting (scanned sign-in sheet, photo, PDF of the minutes).
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
         #[command(flatten)]
         output: JsonFlag,
     },
-    /// One meeting: minutes, attendance, resolutions and votes.
+    /// Attach a file (scanned sign-in sheet, photo, PDF of the minutes) to a recorded meeting.
+    Attach {
+        meeting: i64,
+        file: PathBuf,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// One meeting: minutes, attendance, resolutions, votes and attached files.
     Show {
         id: i64,
         #[command(flatten)]
@@ -1555,6 +1566,7 @@ fn meeting_command(
         MeetingCommand::Add {
             file,
             dry_run,
+            attach,
             as_of,
             output,
         } => {
@@ -1569,12 +1581,46 @@ fn meeting_command(
                 let preview = meetings::preview(&archive, actor, &request, as_of)?;
                 return print(output.json, &preview, || describe_meeting(&preview));
             }
-            let outcome = meetings::record(&mut archive, actor, &request, as_of)?;
+            let attachments: Vec<meetings::AttachmentSource> = attach
+                .into_iter()
+                .map(meetings::AttachmentSource::Path)
+                .collect();
+            let outcome = meetings::record_with_attachments(
+                &mut archive,
+                actor,
+                &request,
+                &attachments,
+                as_of,
+            )?;
             print(output.json, &outcome, || {
+                let files: Vec<&str> = outcome
+                    .attachments
+                    .iter()
+                    .map(|f| f.file_name.as_str())
+                    .collect();
                 format!(
-                    "recorded meeting {}\n{}",
+                    "recorded meeting {}\n{}{}",
                     outcome.meeting_id,
-                    describe_meeting(&outcome.preview)
+                    describe_meeting(&outcome.preview),
+                    if files.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\n附件：{}", files.join("、"))
+                    }
+                )
+            })
+        }
+        MeetingCommand::Attach {
+            meeting,
+            file,
+            output,
+        } => {
+            let mut archive = Archive::open_existing(dir)?;
+            let stored = meetings::attach(&mut archive, actor, meeting, &file)?;
+            print(output.json, &stored, || {
+                format!(
+                    "attached {} to meeting {meeting} ({} bytes, sha256 {})",
+                    stored.file_name, stored.size, stored.sha256
                 )
             })
         }
@@ -1588,14 +1634,24 @@ fn meeting_command(
                     .filter(|a| a.status == meetings::AttendanceStatus::Present)
                     .map(|a| a.name.as_str())
                     .collect();
+                let files: Vec<&str> = meeting
+                    .attachments
+                    .iter()
+                    .map(|f| f.file_name.as_str())
+                    .collect();
                 format!(
-                    "{} {} {}\n{}\n到会：{}\n决议 {} 项",
+                    "{} {} {}\n{}\n到会：{}\n决议 {} 项\n附件：{}",
                     meeting.date,
                     meeting.kind.zh(),
                     meeting.topic,
                     meeting.branch,
                     present.join("、"),
-                    meeting.resolutions.len()
+                    meeting.resolutions.len(),
+                    if files.is_empty() {
+                        "无".to_string()
+                    } else {
+                        files.join("、")
+                    }
                 )
             })
         }

@@ -23,6 +23,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::audit::{self, Action, Target};
 use crate::db;
 use crate::error::ErrorCode;
 use crate::lifecycle::{self, LifecycleError, Severity};
@@ -494,6 +495,13 @@ pub fn set(
                 &recorded_by,
             )?;
         }
+        audit::record(
+            tx,
+            actor,
+            Action::AppraisalSet,
+            Target::branch(batch.branch_id),
+            serde_json::json!({ "after": batch }),
+        )?;
         Ok::<_, rusqlite::Error>(batch.grades.len())
     })?;
     let grades = db::appraisals::of_branch_year(archive.conn(), batch.branch_id, batch.year)?;

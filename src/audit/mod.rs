@@ -43,6 +43,8 @@ pub enum Action {
     ReportReview,
     ReportImport,
     MeetingRecord,
+    MeetingAttach,
+    AppraisalSet,
     ImportCommit,
     ImportUndo,
     Export,
@@ -57,7 +59,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -68,6 +70,8 @@ impl Action {
         Action::ReportReview,
         Action::ReportImport,
         Action::MeetingRecord,
+        Action::MeetingAttach,
+        Action::AppraisalSet,
         Action::ImportCommit,
         Action::ImportUndo,
         Action::Export,
@@ -93,6 +97,8 @@ impl Action {
             Action::ReportReview => "report_review",
             Action::ReportImport => "report_import",
             Action::MeetingRecord => "meeting_record",
+            Action::MeetingAttach => "meeting_attach",
+            Action::AppraisalSet => "appraisal_set",
             Action::ImportCommit => "import_commit",
             Action::ImportUndo => "import_undo",
             Action::Export => "export",

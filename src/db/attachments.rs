@@ -97,3 +97,51 @@ pub(crate) fn copy_links(conn: &Connection, from: i64, to: i64) -> rusqlite::Res
     .execute(params![from, to])?;
     Ok(())
 }
+
+/// Links a stored file to a meeting (the same file twice keeps the first link's name).
+pub(crate) fn link_meeting(
+    conn: &Connection,
+    meeting_id: i64,
+    attachment: &AttachmentRef,
+    added_by: &str,
+) -> rusqlite::Result<bool> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO meeting_attachment (meeting_id, sha256, file_name, added_by)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            meeting_id,
+            attachment.sha256,
+            attachment.file_name,
+            added_by
+        ])?;
+    Ok(added > 0)
+}
+
+/// The files of each of these meetings, in the order they were added.
+pub(crate) fn of_meetings(
+    conn: &Connection,
+    meeting_ids: &[i64],
+) -> rusqlite::Result<Vec<(i64, AttachmentRef)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.meeting_id, a.sha256, a.file_name, b.size
+           FROM meeting_attachment a
+           JOIN attachment b ON b.sha256 = a.sha256
+          WHERE a.meeting_id IN (SELECT value FROM json_each(?1))
+          ORDER BY a.meeting_id, a.added_at, a.rowid",
+    )?;
+    let ids = serde_json::to_string(meeting_ids).unwrap_or_else(|_| "[]".to_string());
+    stmt.query_map([ids], |row| {
+        Ok((
+            row.get(0)?,
+            AttachmentRef {
+                sha256: row.get(1)?,
+                file_name: row.get(2)?,
+                material: None,
+                size: row.get(3)?,
+            },
+        ))
+    })?
+    .collect()
+}

@@ -109,6 +109,11 @@ pub(crate) fn insert_resolution(
     Ok(id)
 }
 
+pub(crate) fn exists(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM meeting WHERE id = ?1")?
+        .exists([id])
+}
+
 pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<MeetingDetail>> {
     let meeting = conn
         .query_row(
@@ -131,6 +136,7 @@ pub(crate) fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Meeting
                     minutes: row.get(9)?,
                     attendance: Vec::new(),
                     resolutions: Vec::new(),
+                    attachments: Vec::new(),
                 })
             },
         )
@@ -323,6 +329,7 @@ pub(crate) fn of_members(
                 },
                 reason: row.get(6)?,
                 resolutions: Vec::new(),
+                attachments: Vec::new(),
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -45,6 +45,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0012_backups.sql"),
     include_str!("migrations/0013_audit_log.sql"),
     include_str!("migrations/0015_settings.sql"),
+    include_str!("migrations/0016_meeting_attachments.sql"),
 ];
 
 /// The schema version this program writes and understands.

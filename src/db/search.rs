@@ -109,6 +109,32 @@ pub(crate) fn documents(
     .collect()
 }
 
+/// Documents matching the FTS5 expression, newest first (by index rowid), without ranking:
+/// FTS5 walks its doclists in rowid order and stops at `limit`, so this costs little however many
+/// documents match — unlike `documents`, which scores every match with bm25 before sorting.
+pub(crate) fn documents_newest(
+    conn: &Connection,
+    expression: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<DocHit>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.kind, d.ref_id, d.member_id
+           FROM search_fts f JOIN search_doc d ON d.id = f.rowid
+          WHERE search_fts MATCH ?1
+          ORDER BY f.rowid DESC
+          LIMIT ?2",
+    )?;
+    stmt.query_map(params![expression, limit], |row| {
+        Ok(DocHit {
+            kind: row.get(0)?,
+            ref_id: row.get(1)?,
+            member_id: row.get(2)?,
+        })
+    })?
+    .collect()
+}
+
 /// How many documents match the FTS5 expression.
 pub(crate) fn count(conn: &Connection, expression: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1")?

@@ -12,6 +12,7 @@
 mod compliance;
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::audit::{self, Action, Target};
 use crate::db;
+use crate::documents::{self, AttachmentRef, DocumentError};
 use crate::error::ErrorCode;
 use crate::lifecycle::{self, ExtensionRequest, Finding, LifecycleError, Severity, StepRequest};
 use crate::people::EventKind;
@@ -289,6 +291,8 @@ pub struct MeetingOutcome {
     /// The timeline events the passed resolutions created.
     #[ts(type = "Array<number>")]
     pub event_ids: Vec<i64>,
+    /// The files attached with the meeting.
+    pub attachments: Vec<AttachmentRef>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -303,6 +307,10 @@ pub enum MeetingError {
     Blocked { findings: Vec<Finding> },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error("meeting {meeting_id} has no attached file with SHA-256 {sha256}")]
+    AttachmentNotFound { meeting_id: i64, sha256: String },
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -324,6 +332,8 @@ impl ErrorCode for MeetingError {
             MeetingError::Invalid(_) => "invalid_argument",
             MeetingError::Blocked { .. } => "step_blocked",
             MeetingError::Lifecycle(err) => err.code(),
+            MeetingError::Document(err) => err.code(),
+            MeetingError::AttachmentNotFound { .. } => "file_not_found",
             MeetingError::Db(_) => "database",
         }
     }
@@ -332,6 +342,10 @@ impl ErrorCode for MeetingError {
         match self {
             MeetingError::Blocked { findings } => serde_json::json!({ "findings": findings }),
             MeetingError::Lifecycle(err) => err.details(),
+            MeetingError::Document(err) => err.details(),
+            MeetingError::AttachmentNotFound { meeting_id, sha256 } => {
+                serde_json::json!({ "meeting_id": meeting_id, "sha256": sha256 })
+            }
             _ => serde_json::Value::Null,
         }
     }
@@ -606,6 +620,62 @@ pub fn record(
     request: &MeetingRequest,
     as_of: NaiveDate,
 ) -> Result<MeetingOutcome, MeetingError> {
+    record_with_attachments(archive, actor, request, &[], as_of)
+}
+
+/// A file to attach to a meeting: one on disk (the CLI) or the bytes of one the UI read.
+#[derive(Debug, Clone)]
+pub enum AttachmentSource {
+    Path(PathBuf),
+    Bytes { file_name: String, bytes: Vec<u8> },
+}
+
+/// Copies the file into the archive's store (the one copy, `documents`); the rows are the
+/// caller's to write.
+fn store_source(
+    archive: &Archive,
+    source: &AttachmentSource,
+) -> Result<AttachmentRef, DocumentError> {
+    match source {
+        AttachmentSource::Path(path) => documents::store(archive, path, None),
+        AttachmentSource::Bytes { file_name, bytes } => {
+            documents::store_bytes(archive, file_name, bytes, None)
+        }
+    }
+}
+
+/// Links stored files to a meeting inside `tx`, with one audit entry per new link.
+fn link_files(
+    tx: &rusqlite::Connection,
+    actor: &Actor,
+    meeting_id: i64,
+    files: &[AttachmentRef],
+) -> rusqlite::Result<()> {
+    for file in files {
+        db::attachments::insert_blob(tx, &file.sha256, file.size)?;
+        if db::attachments::link_meeting(tx, meeting_id, file, actor.name())? {
+            audit::record(
+                tx,
+                actor,
+                Action::MeetingAttach,
+                Target::meeting(meeting_id),
+                serde_json::json!({ "after": file }),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `record`, with files (sign-in sheets, photos, minutes) attached to the meeting in the same
+/// transaction. The files are copied into the store first; a file that cannot be read stops the
+/// recording before anything is written to the database.
+pub fn record_with_attachments(
+    archive: &mut Archive,
+    actor: &Actor,
+    request: &MeetingRequest,
+    attachments: &[AttachmentSource],
+    as_of: NaiveDate,
+) -> Result<MeetingOutcome, MeetingError> {
     validate_complete(request)?;
     let preview = preview(archive, actor, request, as_of)?;
     let blocked: Vec<Finding> = preview
@@ -618,6 +688,10 @@ pub fn record(
     if !blocked.is_empty() {
         return Err(MeetingError::Blocked { findings: blocked });
     }
+    let files = attachments
+        .iter()
+        .map(|source| store_source(archive, source))
+        .collect::<Result<Vec<_>, _>>()?;
     let recorded_by = actor.name().to_string();
     let (meeting_id, event_ids) = db::with_tx(archive.conn_mut(), |tx| {
         let meeting_id = db::meetings::insert(tx, request, &recorded_by)?;
@@ -678,12 +752,14 @@ pub fn record(
             Target::meeting(meeting_id),
             serde_json::json!({ "after": request, "event_ids": event_ids }),
         )?;
+        link_files(tx, actor, meeting_id, &files)?;
         Ok::<_, rusqlite::Error>((meeting_id, event_ids))
     })?;
     Ok(MeetingOutcome {
         meeting_id,
         preview,
         event_ids,
+        attachments: files,
     })
 }
 
@@ -746,6 +822,8 @@ pub struct MeetingDetail {
     pub minutes: String,
     pub attendance: Vec<Attendee>,
     pub resolutions: Vec<ResolutionDetail>,
+    /// Sign-in sheets, photos, minutes: files in the archive's store, in the order added.
+    pub attachments: Vec<AttachmentRef>,
 }
 
 /// A meeting in a list.
@@ -776,7 +854,84 @@ pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MeetingDetail,
         );
         resolution.needed = more_than_half(resolution.entitled);
     }
+    meeting.attachments = db::attachments::of_meetings(archive.conn(), &[id])?
+        .into_iter()
+        .map(|(_, file)| file)
+        .collect();
     Ok(meeting)
+}
+
+/// Attaches a file on disk to a recorded meeting (a sign-in sheet scanned later). Attaching the
+/// same content twice keeps one link.
+pub fn attach(
+    archive: &mut Archive,
+    actor: &Actor,
+    meeting_id: i64,
+    path: &Path,
+) -> Result<AttachmentRef, MeetingError> {
+    attach_source(
+        archive,
+        actor,
+        meeting_id,
+        &AttachmentSource::Path(path.to_path_buf()),
+    )
+}
+
+/// `attach` for the bytes of a file the UI read, named `file_name` on the user's machine.
+pub fn attach_bytes(
+    archive: &mut Archive,
+    actor: &Actor,
+    meeting_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<AttachmentRef, MeetingError> {
+    attach_source(
+        archive,
+        actor,
+        meeting_id,
+        &AttachmentSource::Bytes {
+            file_name: file_name.to_string(),
+            bytes: bytes.to_vec(),
+        },
+    )
+}
+
+fn attach_source(
+    archive: &mut Archive,
+    actor: &Actor,
+    meeting_id: i64,
+    source: &AttachmentSource,
+) -> Result<AttachmentRef, MeetingError> {
+    if !db::meetings::exists(archive.conn(), meeting_id)? {
+        return Err(MeetingError::NotFound(meeting_id));
+    }
+    let file = store_source(archive, source)?;
+    db::with_tx(archive.conn_mut(), |tx| {
+        link_files(tx, actor, meeting_id, std::slice::from_ref(&file))
+    })?;
+    Ok(file)
+}
+
+/// The content of a file attached to the meeting (at most `documents::MAX_READ_BYTES`).
+pub fn read_attachment(
+    archive: &Archive,
+    actor: &Actor,
+    meeting_id: i64,
+    sha256: &str,
+) -> Result<(AttachmentRef, Vec<u8>), MeetingError> {
+    if !db::meetings::exists(archive.conn(), meeting_id)? {
+        return Err(MeetingError::NotFound(meeting_id));
+    }
+    let file = db::attachments::of_meetings(archive.conn(), &[meeting_id])?
+        .into_iter()
+        .map(|(_, file)| file)
+        .find(|file| file.sha256 == sha256)
+        .ok_or_else(|| MeetingError::AttachmentNotFound {
+            meeting_id,
+            sha256: sha256.to_string(),
+        })?;
+    let bytes = documents::read(archive, actor, sha256)?;
+    Ok((file, bytes))
 }
 
 /// Meetings of a branch (or all), newest first, optionally within dates and of one kind.
@@ -835,6 +990,8 @@ pub struct MemberMeeting {
     pub reason: Option<String>,
     /// Resolutions of the meeting about this member or that they voted on, in order.
     pub resolutions: Vec<MemberResolution>,
+    /// The names of the files attached to the meeting (sign-in sheets, photos, minutes).
+    pub attachments: Vec<String>,
 }
 
 /// The meetings concerning a member, oldest first.
@@ -853,7 +1010,20 @@ pub fn of_members(
     _actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<MemberMeeting>, MeetingError> {
-    Ok(db::meetings::of_members(archive.conn(), member_ids)?)
+    let mut meetings = db::meetings::of_members(archive.conn(), member_ids)?;
+    let mut ids: Vec<i64> = meetings.iter().map(|m| m.meeting_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut files: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for (meeting_id, file) in db::attachments::of_meetings(archive.conn(), &ids)? {
+        files.entry(meeting_id).or_default().push(file.file_name);
+    }
+    for meeting in &mut meetings {
+        if let Some(names) = files.get(&meeting.meeting_id) {
+            meeting.attachments.clone_from(names);
+        }
+    }
+    Ok(meetings)
 }
 
 #[cfg(test)]

@@ -150,10 +150,17 @@ pub struct DossierTemplate {
     /// Year, grade, note (optional in an archive's own template, which may predate it).
     #[serde(default = "appraisals_columns")]
     pub appraisals_columns: [String; 3],
+    /// Put before the names of a meeting's attached files, after its topic (optional likewise).
+    #[serde(default = "attachments_label")]
+    pub attachments_label: String,
 }
 
 fn appraisals_columns() -> [String; 3] {
     ["年度", "评议等次", "备注"].map(String::from)
+}
+
+fn attachments_label() -> String {
+    "附件：".to_string()
 }
 
 impl DossierTemplate {
@@ -513,10 +520,20 @@ fn meetings_table(t: &DossierTemplate, meetings: &[MemberMeeting]) -> Table {
                 }
                 None => t.not_on_list.clone(),
             };
+            let topic = if m.attachments.is_empty() {
+                m.topic.clone()
+            } else {
+                format!(
+                    "{}（{}{}）",
+                    m.topic,
+                    t.attachments_label,
+                    m.attachments.join("、")
+                )
+            };
             vec![
                 m.date.format("%Y-%m-%d").to_string(),
                 m.kind.zh().to_string(),
-                m.topic.clone(),
+                topic,
                 attendance,
             ]
         })

@@ -19,6 +19,10 @@ use crate::people::id_number;
 
 /// The most hits one search returns.
 pub const MAX_LIMIT: usize = 200;
+/// Above this many matching documents, hits are not ranked by bm25 (which scores every match:
+/// hundreds of milliseconds for a word in a hundred thousand reports) but listed title matches
+/// first, then newest first; `SearchResults::ranked` says so.
+pub const RANK_UP_TO: usize = 2_000;
 /// Characters of context shown before the first match in a snippet, and in all.
 const SNIPPET_BEFORE: usize = 24;
 const SNIPPET_LENGTH: usize = 90;
@@ -57,6 +61,9 @@ pub struct SearchResults {
     /// How many things match in all (members and documents), of which `hits` are the first.
     #[ts(type = "number")]
     pub total: usize,
+    /// Whether the documents are ranked by relevance (bm25). False when more than `RANK_UP_TO`
+    /// match: then title matches come first, then the newest.
+    pub ranked: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,9 +83,21 @@ impl ErrorCode for SearchError {
 /// Searches members and documents for `query` (whitespace separates terms that must all occur).
 pub fn search(
     archive: &Archive,
+    actor: &Actor,
+    query: &str,
+    limit: usize,
+) -> Result<SearchResults, SearchError> {
+    search_ranking_up_to(archive, actor, query, limit, RANK_UP_TO)
+}
+
+/// `search`, ranking the documents by bm25 only when at most `rank_up_to` match (`usize::MAX`
+/// always ranks; the benchmark compares the two).
+pub fn search_ranking_up_to(
+    archive: &Archive,
     _actor: &Actor,
     query: &str,
     limit: usize,
+    rank_up_to: usize,
 ) -> Result<SearchResults, SearchError> {
     let limit = limit.clamp(1, MAX_LIMIT);
     let terms = terms_of(query);
@@ -86,6 +105,7 @@ pub fn search(
         return Ok(SearchResults {
             hits: Vec::new(),
             total: 0,
+            ranked: true,
         });
     }
     let conn = archive.conn();
@@ -121,10 +141,14 @@ pub fn search(
     }
 
     let room = limit.saturating_sub(hits.len());
-    let (documents, found) = find_documents(conn, &terms, Some(room))?;
+    let (documents, found, ranked) = find_documents(conn, &terms, Some(room), rank_up_to)?;
     hits.extend(documents);
     total += found;
-    Ok(SearchResults { hits, total })
+    Ok(SearchResults {
+        hits,
+        total,
+        ranked,
+    })
 }
 
 /// The query's terms: whitespace-separated, full-width folded, only those with something to
@@ -147,23 +171,45 @@ fn expression_of(terms: &[String]) -> String {
         .join(" AND ")
 }
 
-/// The documents containing every term, best first: up to `limit` hits, and how many there are.
+/// The documents containing every term, best first: up to `limit` hits, how many there are, and
+/// whether they are ranked (see `RANK_UP_TO`).
 fn find_documents(
     conn: &rusqlite::Connection,
     terms: &[String],
     limit: Option<usize>,
-) -> Result<(Vec<SearchHit>, usize), SearchError> {
+    rank_up_to: usize,
+) -> Result<(Vec<SearchHit>, usize, bool), SearchError> {
     let expression = expression_of(terms);
     let mut hits = Vec::new();
     if terms.iter().all(|t| tokens::term_is_exact(t)) {
         // The index decides exactly: SQLite counts, and only the hits shown are read.
         let total = usize::try_from(db::search::count(conn, &expression)?).unwrap_or(0);
-        for doc in db::search::documents(conn, &expression, limit)? {
+        let ranked = total <= rank_up_to;
+        let docs = match limit {
+            Some(limit) if !ranked => {
+                // Too many to rank cheaply: title matches first, then the rest, newest first.
+                let mut docs =
+                    db::search::documents_newest(conn, &format!("title : ({expression})"), limit)?;
+                if docs.len() < limit {
+                    let seen: std::collections::HashSet<(String, i64)> =
+                        docs.iter().map(|d| (d.kind.clone(), d.ref_id)).collect();
+                    docs.extend(
+                        db::search::documents_newest(conn, &expression, limit + docs.len())?
+                            .into_iter()
+                            .filter(|d| !seen.contains(&(d.kind.clone(), d.ref_id)))
+                            .take(limit - docs.len()),
+                    );
+                }
+                docs
+            }
+            _ => db::search::documents(conn, &expression, limit)?,
+        };
+        for doc in docs {
             if let Some(hit) = document_hit(conn, &doc, terms)? {
                 hits.push(hit);
             }
         }
-        return Ok((hits, total));
+        return Ok((hits, total, ranked || limit.is_none()));
     }
     // The index gives candidates; the text decides.
     let mut total = 0;
@@ -176,7 +222,7 @@ fn find_documents(
             hits.push(hit);
         }
     }
-    Ok((hits, total))
+    Ok((hits, total, true))
 }
 
 /// The ids of every thought report `query` finds through the index (no limit), in id order:
@@ -195,7 +241,7 @@ pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<
             .map(|d| d.ref_id)
             .collect()
     } else {
-        find_documents(conn, &terms, None)?
+        find_documents(conn, &terms, None, usize::MAX)?
             .0
             .into_iter()
             .filter(|h| h.kind == HitKind::ThoughtReport)

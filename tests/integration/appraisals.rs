@@ -207,6 +207,16 @@ fn a_batch_is_written_all_or_nothing_once_a_year_and_warns_beyond_a_third() {
         .code(2);
     let stderr = String::from_utf8_lossy(&again.get_output().stderr).to_string();
     assert!(stderr.contains("already has a grade for 2026"), "{stderr}");
+    // The batch written is audited once, against the branch; the refused one not at all.
+    let audit = json(temp.dangan(&["audit", "list", "--json"]));
+    let set: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "appraisal_set")
+        .collect();
+    assert_eq!(set.len(), 1, "{audit}");
+    assert_eq!(set[0]["target_kind"], "branch");
 
     // The member's grades, oldest first, and in their dossier.
     let own = json(temp.dangan(&["appraisal", "list", "--member", &member, "--json"]));

@@ -1,5 +1,5 @@
 use dangan::ApiError;
-use dangan::appraisals::{self, AppraisalBatch, AppraisalList, AppraisalOutcome};
+use dangan::appraisals::{self, Appraisal, AppraisalBatch, AppraisalList, AppraisalOutcome};
 use tauri::State;
 
 use crate::state::AppState;
@@ -26,5 +26,16 @@ pub async fn appraisal_set(
     let today = chrono::Local::now().date_naive();
     state
         .run_mut(move |archive, actor| appraisals::set(archive, actor, &batch, today, dry_run))
+        .await
+}
+
+/// A member's 民主评议 grades, oldest year first.
+#[tauri::command]
+pub async fn appraisal_of_member(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<Appraisal>, ApiError> {
+    state
+        .run(move |archive, actor| appraisals::of_member(archive, actor, id))
         .await
 }

@@ -1,10 +1,12 @@
 use chrono::NaiveDate;
 use dangan::ApiError;
+use dangan::documents::AttachmentRef;
 use dangan::meetings::{
     self, Compliance, MeetingDetail, MeetingKind, MeetingOutcome, MeetingPreview, MeetingRequest,
     MeetingSummary, MemberMeeting, RollMember,
 };
 use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
 
 use crate::state::AppState;
 
@@ -86,4 +88,43 @@ pub async fn meetings_of_member(
     state
         .run(move |archive, actor| meetings::of_member(archive, actor, id))
         .await
+}
+
+/// A file (sign-in sheet, photo, minutes) for a recorded meeting. The bytes are the raw request
+/// body; the meeting id and the file name (percent-encoded UTF-8) come as headers, as for a
+/// step's evidence.
+#[tauri::command]
+pub async fn meetings_attach(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<AttachmentRef, ApiError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(invalid("the file must be sent as the raw request body"));
+    };
+    let bytes = bytes.clone();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| percent_encoding::percent_decode_str(value).decode_utf8_lossy())
+            .map(|value| value.into_owned())
+    };
+    let meeting_id = header("dangan-meeting-id")
+        .and_then(|id| id.parse::<i64>().ok())
+        .ok_or_else(|| invalid("the header dangan-meeting-id must name the meeting's id"))?;
+    let file_name = header("dangan-file-name").unwrap_or_default();
+    state
+        .run_mut(move |archive, actor| {
+            meetings::attach_bytes(archive, actor, meeting_id, &file_name, &bytes)
+        })
+        .await
+}
+
+fn invalid(message: &str) -> ApiError {
+    ApiError {
+        code: "invalid_argument".to_string(),
+        message: message.to_string(),
+        details: serde_json::Value::Null,
+    }
 }

@@ -1,7 +1,8 @@
 use dangan::ApiError;
 use dangan::lifecycle::{self, CheckRequest, MissingReports};
 use dangan::reports::{
-    self, NewThoughtReport, ReportReview, ReportSummary, ThoughtReport, UnreviewedReports,
+    self, FolderImport, NewThoughtReport, ReportReview, ReportSummary, ThoughtReport,
+    UnreviewedReports,
 };
 use tauri::State;
 
@@ -91,5 +92,32 @@ pub async fn reports_unreviewed(
 ) -> Result<UnreviewedReports, ApiError> {
     state
         .run(move |archive, actor| reports::unreviewed(archive, actor, branch, limit))
+        .await
+}
+
+/// What importing the folder's `学号-姓名-2026Q3.docx|.txt` files would do; nothing is written.
+#[tauri::command]
+pub async fn reports_import_preview(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<FolderImport, ApiError> {
+    state
+        .run(move |archive, actor| {
+            reports::preview_folder(archive, actor, std::path::Path::new(&folder), today())
+        })
+        .await
+}
+
+/// Imports the folder's reports in one transaction if every file can be imported, else nothing
+/// (`import_invalid`).
+#[tauri::command]
+pub async fn reports_import_commit(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<FolderImport, ApiError> {
+    state
+        .run_mut(move |archive, actor| {
+            reports::commit_folder(archive, actor, std::path::Path::new(&folder), today())
+        })
         .await
 }

@@ -1,6 +1,7 @@
 // Typed wrappers for the meeting commands (`meetings_*`): a branch's meetings, one meeting in
 // full, the branch's party members on a day (the attendance list), the quorum and vote arithmetic
 // of a meeting being filled in, recording it, and 三会一课 compliance over a year.
+import type { AttachmentRef } from "@/generated/AttachmentRef";
 import type { Compliance } from "@/generated/Compliance";
 import type { MeetingDetail } from "@/generated/MeetingDetail";
 import type { MeetingKind } from "@/generated/MeetingKind";
@@ -60,4 +61,28 @@ export function meetingsCompliance(branchId: number, year: number): Promise<Comp
 /** The meetings concerning member `id` (attended, or deciding about them), oldest first. */
 export function meetingsOfMember(id: number): Promise<MemberMeeting[]> {
   return call<MemberMeeting[]>("meetings_of_member", { id });
+}
+
+/**
+ * Keeps a file (sign-in sheet, photo, minutes) with a recorded meeting. The bytes go as the raw
+ * request body, the meeting id and the file name as headers (as for a step's evidence).
+ */
+export function meetingsAttach(meetingId: number, fileName: string, bytes: Uint8Array): Promise<AttachmentRef> {
+  return call<AttachmentRef>("meetings_attach", bytes, {
+    headers: {
+      "dangan-meeting-id": String(meetingId),
+      "dangan-file-name": encodeURIComponent(fileName),
+    },
+  });
+}
+
+/** `meetingsAttach` for a file the user chose (FileReader rather than `File.arrayBuffer`, which older engines lack). */
+export async function meetingsAttachFile(meetingId: number, file: File): Promise<AttachmentRef> {
+  const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error(`cannot read ${file.name}`));
+    reader.readAsArrayBuffer(file);
+  });
+  return meetingsAttach(meetingId, file.name, bytes);
 }

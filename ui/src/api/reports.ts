@@ -1,6 +1,7 @@
 // Typed wrappers for the thought-report commands (`reports_*`): a member's reports, one report's
 // text, recording a typed report, a reviewer's comment, and the quarters the member still owes;
 // per branch, the members who owe reports and the reports awaiting review.
+import type { FolderImport } from "@/generated/FolderImport";
 import type { MissingReports } from "@/generated/MissingReports";
 import type { NewThoughtReport } from "@/generated/NewThoughtReport";
 import type { ReportReview } from "@/generated/ReportReview";
@@ -42,4 +43,17 @@ export function reportsMissingOfBranch(branch: number | null): Promise<MissingRe
 /** The newest `limit` reports of a branch's members awaiting review, and how many there are. */
 export function reportsUnreviewed(branch: number | null, limit: number): Promise<UnreviewedReports> {
   return call<UnreviewedReports>("reports_unreviewed", { branch, limit });
+}
+
+/** What importing the folder's `学号-姓名-2026Q3.docx|.txt` files would do; nothing is written. */
+export function reportsImportPreview(folder: string): Promise<FolderImport> {
+  return call<FolderImport>("reports_import_preview", { folder });
+}
+
+/**
+ * Imports every report of the folder in one transaction. Rejects with `import_invalid` when any
+ * file cannot be imported; then nothing was written.
+ */
+export function reportsImportCommit(folder: string): Promise<FolderImport> {
+  return call<FolderImport>("reports_import_commit", { folder });
 }

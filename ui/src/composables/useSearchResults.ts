@@ -20,7 +20,7 @@ export function useSearchResults(query: MaybeRefOrGetter<string>) {
     const text = toValue(query).trim();
     error.value = null;
     if (text === "") {
-      results.value = { hits: [], total: 0 };
+      results.value = { hits: [], total: 0, ranked: true };
       loading.value = false;
       return;
     }

@@ -15,4 +15,8 @@ attendance: AttendanceStatus | null, reason: string | null,
 /**
  * Resolutions of the meeting about this member or that they voted on, in order.
  */
-resolutions: Array<MemberResolution>, };
+resolutions: Array<MemberResolution>, 
+/**
+ * The names of the files attached to the meeting (sign-in sheets, photos, minutes).
+ */
+attachments: Array<string>, };

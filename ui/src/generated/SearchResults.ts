@@ -5,4 +5,9 @@ export type SearchResults = { hits: Array<SearchHit>,
 /**
  * How many things match in all (members and documents), of which `hits` are the first.
  */
-total: number, };
+total: number, 
+/**
+ * Whether the documents are ranked by relevance (bm25). False when more than `RANK_UP_TO`
+ * match: then title matches come first, then the newest.
+ */
+ranked: boolean, };

@@ -252,6 +252,7 @@ describe("MeetingsRecordDialog", () => {
       meeting_id: 31,
       preview: preview({ present_entitled: 3, quorate: true }),
       event_ids: [77],
+      attachments: [],
     });
     await saveButton(wrapper).trigger("click");
     await flushPromises();

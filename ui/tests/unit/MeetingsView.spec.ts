@@ -2,7 +2,7 @@
 // opened with its resolution's tally, and the 三会一课 tab with each period held against required.
 import { flushPromises } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { meetingsCompliance, meetingsList, meetingsShow } from "@/api/meetings";
+import { meetingsAttachFile, meetingsCompliance, meetingsList, meetingsShow } from "@/api/meetings";
 import { orgBranches } from "@/api/org";
 import App from "@/App.vue";
 import { resetBranchesState } from "@/composables/useBranches";
@@ -16,6 +16,7 @@ vi.mock("@/api/meetings", () => ({
   meetingsRoll: vi.fn().mockResolvedValue([]),
   meetingsPreview: vi.fn(),
   meetingsRecord: vi.fn(),
+  meetingsAttachFile: vi.fn(),
 }));
 vi.mock("@/api/org", () => ({ orgBranches: vi.fn() }));
 vi.mock("@/api/archive", () => ({
@@ -64,6 +65,7 @@ const MEETING: MeetingDetail = {
       ],
     },
   ],
+  attachments: [{ sha256: "ab".repeat(32), file_name: "签到表.pdf", material: null, size: 2048 }],
 };
 
 beforeEach(() => {
@@ -121,6 +123,28 @@ describe("MeetingsView", () => {
     expect(resolution.text()).toContain("通过");
     expect(resolution.text()).toContain("赞成 2 票，反对 0 票，弃权 0 票；需超过应到有表决权正式党员的半数（至少 2 票）");
     expect(wrapper.find('[data-testid="meeting-detail-leave"]').text()).toBe("赵文静（出差）");
+  });
+
+  it("shows the meeting's attachments and stores a file chosen in the detail", async () => {
+    const { wrapper } = await mountWithPlugins(App, { path: "/meetings?branch=1" });
+    await wrapper.find('[data-testid="meetings-table"] tbody tr').trigger("click");
+    await flushPromises();
+    const files = wrapper.find('[data-testid="meeting-detail"] [data-testid="meeting-attachments"]');
+    expect(files.find('[data-testid="attachment"]').text()).toContain("签到表.pdf");
+    vi.mocked(meetingsAttachFile).mockReset().mockResolvedValue({
+      sha256: "cd".repeat(32),
+      file_name: "会场照片.jpg",
+      material: null,
+      size: 10,
+    });
+    const input = files.find('[data-testid="meeting-attachment-file"]');
+    const photo = new File(["photo"], "会场照片.jpg", { type: "image/jpeg" });
+    Object.defineProperty(input.element, "files", { value: [photo], configurable: true });
+    await input.trigger("change");
+    await flushPromises();
+    expect(meetingsAttachFile).toHaveBeenCalledWith(31, photo);
+    // The meeting is read again to show what the core stored.
+    expect(meetingsShow).toHaveBeenCalledTimes(2);
   });
 
   it("shows 三会一课 periods held against required, missed and ongoing ones apart", async () => {

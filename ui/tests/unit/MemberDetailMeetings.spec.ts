@@ -32,6 +32,7 @@ beforeEach(() => {
           own_vote: null,
         },
       ],
+      attachments: [],
     },
     {
       member_id: 7,
@@ -42,6 +43,7 @@ beforeEach(() => {
       attendance: "leave",
       reason: "实习",
       resolutions: [],
+      attachments: ["签到表.jpg"],
     },
   ]);
 });

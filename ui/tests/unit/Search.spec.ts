@@ -56,6 +56,7 @@ beforeEach(() => {
   vi.mocked(orgBranches).mockReset().mockResolvedValue(BRANCHES);
   vi.mocked(searchQuery).mockReset().mockResolvedValue({
     total: 3,
+    ranked: true,
     hits: [
       {
         kind: "member",
@@ -164,7 +165,7 @@ describe("search", () => {
   });
 
   it("says so when nothing is found, and shows an error with a retry", async () => {
-    vi.mocked(searchQuery).mockResolvedValueOnce({ total: 0, hits: [] });
+    vi.mocked(searchQuery).mockResolvedValueOnce({ total: 0, ranked: true, hits: [] });
     const { wrapper } = await mountWithPlugins(App, { path: "/search?q=无此词" });
     expect(wrapper.find('[data-testid="search-results"]').text()).toContain("没有找到结果");
 
