@@ -11,13 +11,14 @@ use ts_rs::TS;
 
 use super::cells::clean_text;
 use super::columns::Field;
+use super::columns::header_key;
 use super::error::RosterError;
-use super::read::{Header, RawFile, find_header, read_bytes};
+use super::read::{Header, RawFile, find_header_mapped, read_bytes};
 use super::validate::BranchMatch;
 use super::validate::{BranchResolver, FieldValue, Record, RowContext, check_row};
 use super::{
-    CellIssue, ColumnMapping, FieldChange, ImportReport, IssueCode, RowAction, RowChange,
-    SheetPreview,
+    CellIssue, ColumnMapping, ColumnOverride, FieldChange, ImportReport, IssueCode, RowAction,
+    RowChange, SheetPreview,
 };
 use crate::actor::Actor;
 use crate::archive::Archive;
@@ -42,6 +43,8 @@ pub struct ImportOptions {
     /// Create the branches the archive lacks, when the roster names them as `college/branch`
     /// (the college committee too, if it is missing); they are part of the batch.
     pub create_branches: bool,
+    /// The clerk's corrections of the column mapping (header as written → field or ignored).
+    pub columns: Vec<ColumnOverride>,
 }
 
 /// Where a long import is.
@@ -484,13 +487,59 @@ fn analyse(
     let required = required_fields();
     let mut read: Vec<(usize, Header)> = Vec::new();
     let mut first_unmapped: Option<RosterError> = None;
+    // Each sheet's header with the clerk's mapping applied; a mapping that names no column of
+    // the sheets it applies to is refused before anything else, as a bad argument would be.
+    let override_keys: Vec<String> = options
+        .columns
+        .iter()
+        .map(|o| header_key(&o.column))
+        .collect();
+    let mut override_used = vec![false; options.columns.len()];
+    let mut headers_seen: Vec<String> = Vec::new();
+    let mut headers: Vec<Option<Header>> = Vec::new();
     for &index in &sheets {
+        let sheet = &raw.sheets[index];
+        let applies = |o: &ColumnOverride| o.sheet.as_ref().is_none_or(|s| *s == sheet.name);
+        let overrides: Vec<(String, Option<Field>)> = options
+            .columns
+            .iter()
+            .zip(&override_keys)
+            .filter(|(o, _)| applies(o))
+            .map(|(o, key)| (key.clone(), o.field))
+            .collect();
+        let header = find_header_mapped(sheet, &overrides);
+        if let Some(h) = &header {
+            for (i, o) in options.columns.iter().enumerate() {
+                if applies(o)
+                    && h.columns
+                        .iter()
+                        .any(|(t, _)| header_key(t) == override_keys[i])
+                {
+                    override_used[i] = true;
+                }
+            }
+            for (text, _) in &h.columns {
+                if !text.is_empty() && !headers_seen.contains(text) {
+                    headers_seen.push(text.clone());
+                }
+            }
+        }
+        headers.push(header);
+    }
+    if let Some(i) = override_used.iter().position(|used| !used) {
+        return Err(RosterError::UnknownMappedColumn {
+            path: path.to_path_buf(),
+            sheet: options.columns[i].sheet.clone(),
+            column: options.columns[i].column.clone(),
+            found: headers_seen,
+        });
+    }
+    for (&index, header) in sheets.iter().zip(headers) {
         let sheet = &raw.sheets[index];
         let non_blank = sheet
             .rows
             .iter()
             .any(|r| r.cells.iter().any(|c| !c.is_blank()));
-        let header = find_header(sheet);
         let mapped = header.as_ref().map_or(0, Header::mapped);
         let missing: Vec<String> = required
             .iter()
@@ -502,7 +551,29 @@ fn analyse(
             sheet: sheet.name.clone(),
             missing: missing.clone(),
             found: found_headers(header.as_ref(), sheet),
+            columns: header.as_ref().map_or_else(Box::default, |h| {
+                h.columns
+                    .iter()
+                    .filter(|(text, _)| !text.is_empty())
+                    .map(|(text, field)| ColumnMapping {
+                        column: text.clone(),
+                        field: *field,
+                    })
+                    .collect()
+            }),
         };
+        if non_blank
+            && missing.is_empty()
+            && let Some((field, first, second)) = header.as_ref().and_then(Header::duplicate)
+            && let Some(h) = &header
+        {
+            return Err(RosterError::DuplicateColumn {
+                path: path.to_path_buf(),
+                sheet: sheet.name.clone(),
+                field: field.label().to_string(),
+                columns: vec![h.columns[first].0.clone(), h.columns[second].0.clone()],
+            });
+        }
         let skipped = if !non_blank {
             Some("空工作表".to_string())
         } else if mapped >= 2 && !missing.is_empty() {

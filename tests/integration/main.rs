@@ -15,6 +15,7 @@
 //! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
 //! - `audit`: the hash-chained audit trail after real operations, and tampering found.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
+//! - `roster_mapping`: `dangan import --map`, the clerk's corrections of the column mapping.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -35,4 +36,5 @@ mod reminders;
 mod reports;
 mod roster;
 mod roster_fixtures;
+mod roster_mapping;
 mod util;
