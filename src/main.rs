@@ -480,6 +480,10 @@ struct ImportArgs {
     /// college committee too); undo removes them again.
     #[arg(long)]
     create_branches: bool,
+    /// Map a column by hand: HEADER=FIELD or SHEET:HEADER=FIELD, FIELD a field code (id_number),
+    /// a Chinese column name, or `ignore` to leave the column out. Repeatable.
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    map: Vec<String>,
     /// Also write the rows with errors to this .xlsx, bad cells highlighted, with a reason column.
     #[arg(long, value_name = "FILE.xlsx")]
     errors_out: Option<PathBuf>,
@@ -813,8 +817,15 @@ impl Failure {
             "branch_ambiguous" | "invalid_argument" | "import_invalid" => 2,
             "report_not_found" | "meeting_not_found" => 4,
             // The roster given cannot be imported as it is: bad input, like a bad argument.
-            "invalid_rows" | "missing_columns" | "empty_file" | "unsupported_file"
-            | "bad_workbook" | "bad_csv" | "no_rows" => 2,
+            "invalid_rows"
+            | "missing_columns"
+            | "empty_file"
+            | "unsupported_file"
+            | "bad_workbook"
+            | "bad_csv"
+            | "no_rows"
+            | "duplicate_column"
+            | "unknown_mapped_column" => 2,
             "sheet_not_found" | "batch_not_found" => 4,
             // A backup that cannot be restored (corrupt, foreign): bad input.
             "restore_refused" => 2,
@@ -1962,6 +1973,11 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
         skip_invalid: args.skip_invalid,
         as_of: args.as_of.unwrap_or_else(today),
         create_branches: args.create_branches,
+        columns: args
+            .map
+            .iter()
+            .map(|m| roster::ColumnOverride::parse(m))
+            .collect::<Result<_, _>>()?,
     };
     // A progress line on a terminal; nothing when stderr is redirected or JSON is asked for.
     let show_progress = !args.output.json && std::io::stderr().is_terminal();

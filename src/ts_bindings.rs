@@ -41,9 +41,9 @@ use crate::reports::{
     ThoughtReport, UnreviewedReports,
 };
 use crate::roster::{
-    BatchSummary, CellIssue, ColumnMapping, ExportFormat, ExportSummary, Field, FieldChange,
-    ImportPhase, ImportProgress, ImportReport, IssueCode, RowAction, RowChange, SheetPreview,
-    TextEncoding, UndoSummary,
+    BatchSummary, CellIssue, ColumnMapping, ColumnOverride, ExportFormat, ExportSummary, Field,
+    FieldChange, ImportPhase, ImportProgress, ImportReport, IssueCode, RowAction, RowChange,
+    SheetPreview, TextEncoding, UndoSummary,
 };
 use crate::search::{HitKind, SearchHit, SearchResults};
 use crate::stats::{BranchMeetings, MonthStats, Stats, UnitStats, YearStats};
@@ -144,6 +144,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<IssueCode>(&cfg, &mut files);
     render::<CellIssue>(&cfg, &mut files);
     render::<ColumnMapping>(&cfg, &mut files);
+    render::<ColumnOverride>(&cfg, &mut files);
     render::<SheetPreview>(&cfg, &mut files);
     render::<RowAction>(&cfg, &mut files);
     render::<FieldChange>(&cfg, &mut files);

@@ -63,21 +63,85 @@ pub(crate) fn member_values(
         .optional()
 }
 
-pub(crate) fn insert_member(
+/// Every `member` column an import can fill, in one fixed order: one statement for every new
+/// member, whichever cells the row has (absent ones NULL, the two flags 0 by default).
+const MEMBER_COLUMNS: [&str; 20] = [
+    "name",
+    "sex",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "category",
+    "branch_id",
+    "job",
+    "phone",
+    "address",
+    "membership_status",
+    "lost_contact",
+    "mobile",
+    "student_no",
+    "college",
+    "class_name",
+    "grade",
+    "expected_graduation",
+    "native_place",
+];
+
+/// Inserts a member from (column, value) pairs with the one cached statement of
+/// `MEMBER_COLUMNS`; a column not named there is refused as an SQL error.
+pub(crate) fn insert_member_row<'a>(
     conn: &Connection,
-    values: &[(&'static str, Value)],
+    values: impl Iterator<Item = (&'static str, &'a Value)>,
 ) -> rusqlite::Result<i64> {
-    let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
-    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO member ({}) VALUES ({})",
-        columns.join(", "),
-        marks.join(", ")
-    );
-    let args: Vec<SqlValue> = values.iter().map(|(_, v)| to_sql(v)).collect();
-    conn.prepare_cached(&sql)?
+    let mut args: [SqlValue; MEMBER_COLUMNS.len()] = std::array::from_fn(|_| SqlValue::Null);
+    for (column, value) in values {
+        let Some(i) = MEMBER_COLUMNS.iter().position(|c| *c == column) else {
+            return Err(rusqlite::Error::InvalidColumnName(column.to_string()));
+        };
+        args[i] = to_sql(value);
+    }
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let marks: Vec<String> = MEMBER_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match *c {
+                "lost_contact" | "mobile" => format!("coalesce(?{}, 0)", i + 1),
+                _ => format!("?{}", i + 1),
+            })
+            .collect();
+        format!(
+            "INSERT INTO member ({}) VALUES ({})",
+            MEMBER_COLUMNS.join(", "),
+            marks.join(", ")
+        )
+    });
+    conn.prepare_cached(sql)?
         .execute(rusqlite::params_from_iter(args))?;
     Ok(conn.last_insert_rowid())
+}
+
+/// The counts of a batch, once its rows are written.
+pub(crate) fn set_batch_counts(
+    conn: &Connection,
+    batch_id: i64,
+    rows: usize,
+    created: usize,
+    updated: usize,
+    skipped: usize,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE import_batch SET rows = ?2, created = ?3, updated = ?4, skipped = ?5 WHERE id = ?1",
+        params![
+            batch_id,
+            rows as i64,
+            created as i64,
+            updated as i64,
+            skipped as i64
+        ],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn update_member(

@@ -41,6 +41,29 @@ pub enum RosterError {
         sheet: String,
         missing: Vec<String>,
         found: Vec<String>,
+        /// Each column of the likeliest header row and the field it maps to, so that a wizard
+        /// can offer to map the missing ones by hand.
+        columns: Box<[super::ColumnMapping]>,
+    },
+    #[error(
+        "{}: 工作表 {sheet:?} 的列 {} 都对应“{field}”；请把其中一列设为不导入（--map \"{}=ignore\"）",
+        path.display(), columns.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(" 和 "), columns.last().map_or("", String::as_str)
+    )]
+    DuplicateColumn {
+        path: PathBuf,
+        sheet: String,
+        field: String,
+        columns: Vec<String>,
+    },
+    #[error(
+        "{}: 列对应设置中的表头 {column:?} 在{} 中不存在；找到的表头：{}",
+        path.display(), sheet.as_ref().map_or_else(|| "任何工作表".to_string(), |s| format!("工作表 {s:?}")), found.join("、")
+    )]
+    UnknownMappedColumn {
+        path: PathBuf,
+        sheet: Option<String>,
+        column: String,
+        found: Vec<String>,
     },
     #[error("{}: 有表头但没有数据行", path.display())]
     NoRows { path: PathBuf },
@@ -78,6 +101,8 @@ impl ErrorCode for RosterError {
             RosterError::NoSuchSheet { .. } => "sheet_not_found",
             RosterError::MissingColumns { .. } => "missing_columns",
             RosterError::NoRows { .. } => "no_rows",
+            RosterError::DuplicateColumn { .. } => "duplicate_column",
+            RosterError::UnknownMappedColumn { .. } => "unknown_mapped_column",
             RosterError::Write { .. } => "write_failed",
             RosterError::InvalidArgument(_) => "invalid_argument",
             RosterError::Cancelled => "cancelled",
@@ -98,10 +123,34 @@ impl ErrorCode for RosterError {
                 sheet,
                 missing,
                 found,
+                columns,
             } => serde_json::json!({
                 "file": path.display().to_string(),
                 "sheet": sheet,
                 "missing": missing,
+                "found": found,
+                "columns": columns,
+            }),
+            RosterError::DuplicateColumn {
+                path,
+                sheet,
+                field,
+                columns,
+            } => serde_json::json!({
+                "file": path.display().to_string(),
+                "sheet": sheet,
+                "field": field,
+                "columns": columns,
+            }),
+            RosterError::UnknownMappedColumn {
+                path,
+                sheet,
+                column,
+                found,
+            } => serde_json::json!({
+                "file": path.display().to_string(),
+                "sheet": sheet,
+                "column": column,
                 "found": found,
             }),
             RosterError::NoSuchSheet {

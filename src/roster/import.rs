@@ -11,13 +11,14 @@ use ts_rs::TS;
 
 use super::cells::clean_text;
 use super::columns::Field;
+use super::columns::header_key;
 use super::error::RosterError;
-use super::read::{Header, RawFile, find_header, read_bytes};
+use super::read::{Header, RawFile, find_header_mapped, read_bytes};
 use super::validate::BranchMatch;
 use super::validate::{BranchResolver, FieldValue, Record, RowContext, check_row};
 use super::{
-    CellIssue, ColumnMapping, FieldChange, ImportReport, IssueCode, RowAction, RowChange,
-    SheetPreview,
+    CellIssue, ColumnMapping, ColumnOverride, FieldChange, ImportReport, IssueCode, RowAction,
+    RowChange, SheetPreview,
 };
 use crate::actor::Actor;
 use crate::archive::Archive;
@@ -42,6 +43,8 @@ pub struct ImportOptions {
     /// Create the branches the archive lacks, when the roster names them as `college/branch`
     /// (the college committee too, if it is missing); they are part of the batch.
     pub create_branches: bool,
+    /// The clerk's corrections of the column mapping (header as written → field or ignored).
+    pub columns: Vec<ColumnOverride>,
 }
 
 /// Where a long import is.
@@ -99,11 +102,37 @@ struct PlannedRow {
     events: Vec<(u8, NaiveDate)>,
 }
 
+/// Branches to create: (placeholder id used in the plan, college, branch).
+type NewBranches = [(i64, String, String)];
+
+/// Receives each valid row that writes something, as soon as it is checked: a commit writes it
+/// there and then (inside the transaction), so no plan of the whole file is held. The count is
+/// of the invalid rows so far.
+type RowSink<'a> = dyn FnMut(PlannedRow, &NewBranches, usize) -> Result<(), RosterError> + 'a;
+
 struct Analysis {
     report: ImportReport,
-    planned: Vec<PlannedRow>,
-    /// Branches to create: (placeholder id used in the plan, college, branch).
-    new_branches: Vec<(i64, String, String)>,
+    /// Valid rows that write something.
+    planned: usize,
+}
+
+/// How a commit's transaction ends without committing: an error, or a report that must not be
+/// written (rows invalid without skip_invalid, or nothing to write); both roll back.
+enum Rollback {
+    Failed(RosterError),
+    Report(Box<ImportReport>),
+}
+
+impl From<rusqlite::Error> for Rollback {
+    fn from(err: rusqlite::Error) -> Self {
+        Rollback::Failed(err.into())
+    }
+}
+
+impl From<RosterError> for Rollback {
+    fn from(err: RosterError) -> Self {
+        Rollback::Failed(err)
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RosterError + '_ {
@@ -136,7 +165,18 @@ pub fn preview_with_progress(
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
-    Ok(analyse(archive.conn(), path, raw, options, progress)?.report)
+    drop(bytes);
+    let mut count_only = |_: PlannedRow, _: &NewBranches, _: usize| Ok(());
+    Ok(analyse(
+        archive.conn(),
+        path,
+        raw,
+        options,
+        progress,
+        ImportPhase::Checking,
+        &mut count_only,
+    )?
+    .report)
 }
 
 /// Imports a roster: all of it in one transaction and one batch, or nothing when any row is
@@ -180,50 +220,82 @@ pub fn import_with_progress(
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
+    drop(bytes);
     backup::create(archive, actor, backup::BackupReason::BeforeImport, None)?;
-    with_tx(archive.conn_mut(), |tx| {
-        let mut analysis = analyse(tx, path, raw, options, progress)?;
-        let report = &mut analysis.report;
-        let blocked = !report.errors.is_empty() && !options.skip_invalid;
-        if blocked || analysis.planned.is_empty() {
-            return Ok(analysis.report);
-        }
-        let file_name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let outcome = with_tx(archive.conn_mut(), |tx| -> Result<ImportReport, Rollback> {
+        // The member insert and update statements vary with the columns a row fills.
+        tx.set_prepared_statement_cache_capacity(64);
+        // The batch row first, so that each checked row can be written at once; its counts are
+        // filled in at the end.
         let batch_id = db::roster::insert_batch(
             tx,
             &db::roster::NewBatch {
                 file_name: &file_name,
                 file_sha256: &sha256,
-                rows: report.rows,
-                created: report.created,
-                updated: report.updated,
-                skipped: report.invalid,
+                rows: 0,
+                created: 0,
+                updated: 0,
+                skipped: 0,
                 imported_by: actor.name(),
             },
         )?;
-        let mut created_units = HashMap::new();
-        for (placeholder, college, branch) in &analysis.new_branches {
-            let id = create_branch(tx, batch_id, college, branch)?;
-            created_units.insert(*placeholder, id);
-        }
-        let total = analysis.planned.len();
-        for (done, planned) in analysis.planned.iter_mut().enumerate() {
-            if done % PROGRESS_EVERY == 0 {
-                report_progress(progress, ImportPhase::Writing, done, total)?;
+        let mut created_units: HashMap<i64, i64> = HashMap::new();
+        let mut write = |mut planned: PlannedRow,
+                         new_branches: &NewBranches,
+                         invalid_so_far: usize|
+         -> Result<(), RosterError> {
+            if invalid_so_far > 0 && !options.skip_invalid {
+                // The batch will be rolled back: checking the rest is all that is left to do.
+                return Ok(());
             }
             for (column, _, after) in &mut planned.columns {
                 if *column == "branch_id"
-                    && let Some(id) = after.as_i64().and_then(|p| created_units.get(&p))
+                    && let Some(placeholder) = after.as_i64().filter(|p| *p < 0)
                 {
-                    *after = Value::from(*id);
+                    let id = match created_units.get(&placeholder) {
+                        Some(id) => *id,
+                        None => {
+                            let Some((_, college, branch)) =
+                                new_branches.iter().find(|(p, _, _)| *p == placeholder)
+                            else {
+                                continue;
+                            };
+                            let id = create_branch(tx, batch_id, college, branch)?;
+                            created_units.insert(placeholder, id);
+                            id
+                        }
+                    };
+                    *after = Value::from(id);
                 }
             }
-            write_row(tx, actor, batch_id, &file_name, planned)?;
+            write_row(tx, actor, batch_id, &file_name, planned)
+        };
+        let analysis = analyse(
+            tx,
+            path,
+            raw,
+            options,
+            progress,
+            ImportPhase::Writing,
+            &mut write,
+        )?;
+        let mut report = analysis.report;
+        let blocked = !report.errors.is_empty() && !options.skip_invalid;
+        if blocked || analysis.planned == 0 {
+            return Err(Rollback::Report(Box::new(report)));
         }
-        report_progress(progress, ImportPhase::Writing, total, total)?;
+        db::roster::set_batch_counts(
+            tx,
+            batch_id,
+            report.rows,
+            report.created,
+            report.updated,
+            report.invalid,
+        )?;
         audit::record(
             tx,
             actor,
@@ -233,8 +305,13 @@ pub fn import_with_progress(
         )?;
         report.committed = true;
         report.batch = Some(batch_id);
-        Ok(analysis.report)
-    })
+        Ok(report)
+    });
+    match outcome {
+        Ok(report) => Ok(report),
+        Err(Rollback::Report(report)) => Ok(*report),
+        Err(Rollback::Failed(err)) => Err(err),
+    }
 }
 
 /// Creates `college/branch` for a batch: the college committee under the root if it is missing
@@ -278,29 +355,14 @@ fn create_branch(
     }
 }
 
-/// What the audit trail keeps of one imported row: the batch, the row, and each column's value
-/// before (updates) and after, ID numbers masked (the member row holds them; the log is browsed).
+/// What the audit trail keeps of one imported row: the batch, the sheet and row, and whether
+/// the member was created or updated. The values before and after are kept once, in the batch's
+/// row (`import_batch_row`, which undo restores from), not copied into the trail.
 fn audit_detail(batch_id: i64, planned: &PlannedRow) -> Value {
-    let shown = |column: &str, value: &Value| match (column, value.as_str()) {
-        ("id_number", Some(text)) => Value::from(people::id_number::mask(text)),
-        _ => value.clone(),
-    };
-    let before: Map<String, Value> = planned
-        .columns
-        .iter()
-        .map(|(c, b, _)| (c.to_string(), shown(c, b)))
-        .collect();
-    let after: Map<String, Value> = planned
-        .columns
-        .iter()
-        .map(|(c, _, a)| (c.to_string(), shown(c, a)))
-        .collect();
     let created = matches!(planned.target, Target::Create);
     serde_json::json!({
         "batch": batch_id, "sheet": planned.sheet, "row": planned.row,
         "action": if created { "created" } else { "updated" },
-        "before": if created { Value::Null } else { Value::Object(before) },
-        "after": after,
     })
 }
 
@@ -309,21 +371,19 @@ fn write_row(
     actor: &Actor,
     batch_id: i64,
     file_name: &str,
-    planned: &PlannedRow,
+    planned: PlannedRow,
 ) -> Result<(), RosterError> {
     let after: Map<String, Value> = planned
         .columns
         .iter()
         .map(|(c, _, a)| (c.to_string(), a.clone()))
         .collect();
-    let values: Vec<(&'static str, Value)> = planned
-        .columns
-        .iter()
-        .map(|(c, _, a)| (*c, a.clone()))
-        .collect();
     let member_id = match planned.target {
         Target::Create => {
-            let id = db::roster::insert_member(conn, &values)?;
+            let id = db::roster::insert_member_row(
+                conn,
+                planned.columns.iter().map(|(c, _, a)| (*c, a)),
+            )?;
             db::roster::insert_batch_row(
                 conn,
                 batch_id,
@@ -337,6 +397,11 @@ fn write_row(
             id
         }
         Target::Update(id) => {
+            let values: Vec<(&'static str, Value)> = planned
+                .columns
+                .iter()
+                .map(|(c, _, a)| (*c, a.clone()))
+                .collect();
             db::roster::update_member(conn, id, &values)?;
             let before: Map<String, Value> = planned
                 .columns
@@ -361,7 +426,7 @@ fn write_row(
         actor,
         Action::ImportCommit,
         audit::Target::member(member_id),
-        audit_detail(batch_id, planned),
+        audit_detail(batch_id, &planned),
     )?;
     let note = format!(
         "导入（批次 {batch_id}）：名册 {file_name} 工作表 {} 第 {} 行",
@@ -445,6 +510,8 @@ fn analyse(
     mut raw: RawFile,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
+    phase: ImportPhase,
+    sink: &mut RowSink<'_>,
 ) -> Result<Analysis, RosterError> {
     let mut report = ImportReport {
         file: path.display().to_string(),
@@ -484,13 +551,59 @@ fn analyse(
     let required = required_fields();
     let mut read: Vec<(usize, Header)> = Vec::new();
     let mut first_unmapped: Option<RosterError> = None;
+    // Each sheet's header with the clerk's mapping applied; a mapping that names no column of
+    // the sheets it applies to is refused before anything else, as a bad argument would be.
+    let override_keys: Vec<String> = options
+        .columns
+        .iter()
+        .map(|o| header_key(&o.column))
+        .collect();
+    let mut override_used = vec![false; options.columns.len()];
+    let mut headers_seen: Vec<String> = Vec::new();
+    let mut headers: Vec<Option<Header>> = Vec::new();
     for &index in &sheets {
+        let sheet = &raw.sheets[index];
+        let applies = |o: &ColumnOverride| o.sheet.as_ref().is_none_or(|s| *s == sheet.name);
+        let overrides: Vec<(String, Option<Field>)> = options
+            .columns
+            .iter()
+            .zip(&override_keys)
+            .filter(|(o, _)| applies(o))
+            .map(|(o, key)| (key.clone(), o.field))
+            .collect();
+        let header = find_header_mapped(sheet, &overrides);
+        if let Some(h) = &header {
+            for (i, o) in options.columns.iter().enumerate() {
+                if applies(o)
+                    && h.columns
+                        .iter()
+                        .any(|(t, _)| header_key(t) == override_keys[i])
+                {
+                    override_used[i] = true;
+                }
+            }
+            for (text, _) in &h.columns {
+                if !text.is_empty() && !headers_seen.contains(text) {
+                    headers_seen.push(text.clone());
+                }
+            }
+        }
+        headers.push(header);
+    }
+    if let Some(i) = override_used.iter().position(|used| !used) {
+        return Err(RosterError::UnknownMappedColumn {
+            path: path.to_path_buf(),
+            sheet: options.columns[i].sheet.clone(),
+            column: options.columns[i].column.clone(),
+            found: headers_seen,
+        });
+    }
+    for (&index, header) in sheets.iter().zip(headers) {
         let sheet = &raw.sheets[index];
         let non_blank = sheet
             .rows
             .iter()
             .any(|r| r.cells.iter().any(|c| !c.is_blank()));
-        let header = find_header(sheet);
         let mapped = header.as_ref().map_or(0, Header::mapped);
         let missing: Vec<String> = required
             .iter()
@@ -502,7 +615,29 @@ fn analyse(
             sheet: sheet.name.clone(),
             missing: missing.clone(),
             found: found_headers(header.as_ref(), sheet),
+            columns: header.as_ref().map_or_else(Box::default, |h| {
+                h.columns
+                    .iter()
+                    .filter(|(text, _)| !text.is_empty())
+                    .map(|(text, field)| ColumnMapping {
+                        column: text.clone(),
+                        field: *field,
+                    })
+                    .collect()
+            }),
         };
+        if non_blank
+            && missing.is_empty()
+            && let Some((field, first, second)) = header.as_ref().and_then(Header::duplicate)
+            && let Some(h) = &header
+        {
+            return Err(RosterError::DuplicateColumn {
+                path: path.to_path_buf(),
+                sheet: sheet.name.clone(),
+                field: field.label().to_string(),
+                columns: vec![h.columns[first].0.clone(), h.columns[second].0.clone()],
+            });
+        }
         let skipped = if !non_blank {
             Some("空工作表".to_string())
         } else if mapped >= 2 && !missing.is_empty() {
@@ -612,7 +747,7 @@ fn analyse(
     let mut seen_id: HashMap<String, (String, u32)> = HashMap::new();
     let mut seen_student: HashMap<String, (String, u32)> = HashMap::new();
     let mut unknown_branches: BTreeSet<String> = BTreeSet::new();
-    let mut planned = Vec::new();
+    let mut planned = 0usize;
 
     let total: usize = report.sheets.iter().map(|s| s.rows).sum();
     let mut checked_rows = 0;
@@ -632,7 +767,7 @@ fn analyse(
                 continue;
             }
             if checked_rows % PROGRESS_EVERY == 0 {
-                report_progress(progress, ImportPhase::Checking, checked_rows, total)?;
+                report_progress(progress, phase, checked_rows, total)?;
             }
             checked_rows += 1;
             report.rows += 1;
@@ -775,13 +910,18 @@ fn analyse(
                     });
                 }
             }
-            planned.push(PlannedRow {
-                sheet: sheet.name.clone(),
-                row: row.number,
-                target,
-                columns,
-                events,
-            });
+            planned += 1;
+            sink(
+                PlannedRow {
+                    sheet: sheet.name.clone(),
+                    row: row.number,
+                    target,
+                    columns,
+                    events,
+                },
+                &new_branches,
+                report.invalid,
+            )?;
         }
     }
     if report.rows == 0 {
@@ -794,11 +934,8 @@ fn analyse(
         (sheet_order(&report.sheets, &a.sheet), a.row)
             .cmp(&(sheet_order(&report.sheets, &b.sheet), b.row))
     });
-    Ok(Analysis {
-        report,
-        planned,
-        new_branches,
-    })
+    report_progress(progress, phase, total, total)?;
+    Ok(Analysis { report, planned })
 }
 
 fn sheet_order(sheets: &[SheetPreview], name: &str) -> usize {

@@ -38,7 +38,7 @@ pub use import::{
     UndoSummary, commit, history, import, import_with_progress, preview, preview_with_progress,
     undo,
 };
-pub use read::{RawFile, RawRow, RawSheet, find_header, read_bytes, read_file};
+pub use read::{RawFile, RawRow, RawSheet, find_header, find_header_mapped, read_bytes, read_file};
 pub use template::write_template;
 
 /// Why a cell or row cannot be imported (or, for warnings, what to know about it).
@@ -107,6 +107,56 @@ pub struct CellIssue {
     pub message: String,
     /// The cell as read.
     pub value: String,
+}
+
+/// A clerk's correction of how a column maps: the header as written (compared like the known
+/// headers, ignoring spaces, asterisks and bracketed remarks) to a field, or to nothing (不导入).
+/// Applied before the header row is chosen and before any cell is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+pub struct ColumnOverride {
+    /// The sheet it applies to; every sheet when null.
+    pub sheet: Option<String>,
+    /// The header text as written in the file.
+    pub column: String,
+    /// The field the column holds, or null: the column is not imported.
+    pub field: Option<Field>,
+}
+
+impl ColumnOverride {
+    /// Parses the CLI's `HEADER=FIELD` or `SHEET:HEADER=FIELD`; FIELD is a field code
+    /// (`id_number`), a field's Chinese label or synonym, or `ignore`.
+    pub fn parse(text: &str) -> Result<ColumnOverride, RosterError> {
+        let bad = |why: &str| {
+            RosterError::InvalidArgument(format!(
+                "--map {text:?}：{why}；写作 表头=字段 或 工作表:表头=字段，字段为字段代码（如 id_number）、中文列名或 ignore"
+            ))
+        };
+        let (left, right) = text.rsplit_once('=').ok_or_else(|| bad("缺少“=”"))?;
+        let (sheet, column) = match left.split_once([':', '：']) {
+            Some((sheet, column)) if !sheet.trim().is_empty() => {
+                (Some(sheet.trim().to_string()), column)
+            }
+            _ => (None, left),
+        };
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(bad("表头为空"));
+        }
+        let right = right.trim();
+        let field = match right {
+            "ignore" | "ignored" | "不导入" | "" => None,
+            code => Some(
+                Field::from_code(code)
+                    .or_else(|| columns::field_for_header(code))
+                    .ok_or_else(|| bad(&format!("没有字段 {code:?}")))?,
+            ),
+        };
+        Ok(ColumnOverride {
+            sheet,
+            column: column.to_string(),
+            field,
+        })
+    }
 }
 
 /// How a column of the file was understood.
@@ -198,4 +248,42 @@ pub struct ImportReport {
 /// both dates says 延长预备期.
 pub(crate) fn extension_months(joined: chrono::NaiveDate, full: chrono::NaiveDate) -> Option<u8> {
     (1..=24u8).find(|m| crate::people::probation_end(joined, u32::from(*m)) == Some(full))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("身份证=id_number", None, "身份证", Some(Field::IdNumber))]
+    #[case("联系电话2=ignore", None, "联系电话2", None)]
+    #[case("证件号 = 公民身份号码", None, "证件号", Some(Field::IdNumber))]
+    #[case("Sheet1:手机=联系电话", Some("Sheet1"), "手机", Some(Field::Phone))]
+    #[case("计算机学院：备注=不导入", Some("计算机学院"), "备注", None)]
+    fn a_map_argument_parses(
+        #[case] text: &str,
+        #[case] sheet: Option<&str>,
+        #[case] column: &str,
+        #[case] field: Option<Field>,
+    ) {
+        let parsed = ColumnOverride::parse(text).unwrap();
+        assert_eq!(
+            parsed,
+            ColumnOverride {
+                sheet: sheet.map(str::to_string),
+                column: column.to_string(),
+                field,
+            }
+        );
+    }
+
+    #[rstest]
+    #[case("身份证")]
+    #[case("=id_number")]
+    #[case("身份证=shoe_size")]
+    fn a_bad_map_argument_is_refused(#[case] text: &str) {
+        let err = ColumnOverride::parse(text).unwrap_err();
+        assert!(err.to_string().contains("--map"), "{err}");
+    }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::cells::{Cell, clean_text};
-use super::columns::{Field, field_for_header};
+use super::columns::{Field, field_for_header, header_key};
 use super::error::RosterError;
 
 /// A sheet as read: each row with the number Excel shows for it (1-based), or the CSV line.
@@ -374,6 +374,15 @@ impl Header {
         self.columns.iter().filter(|(_, f)| f.is_some()).count()
     }
 
+    /// The first two columns that map to the same field, if any: (field, first, second).
+    pub fn duplicate(&self) -> Option<(Field, usize, usize)> {
+        self.columns.iter().enumerate().find_map(|(j, (_, f))| {
+            let f = (*f)?;
+            let i = self.index_of(f)?;
+            (i < j).then_some((f, i, j))
+        })
+    }
+
     /// The column index of each field (the first column that maps to it).
     pub fn index_of(&self, field: Field) -> Option<usize> {
         self.columns.iter().position(|(_, f)| *f == Some(field))
@@ -386,10 +395,20 @@ const HEADER_SEARCH_ROWS: usize = 20;
 /// Finds the header: the row, or pair of rows (a group header over the column names), whose
 /// texts name the most distinct known columns. Title rows above it name none and are skipped.
 pub fn find_header(sheet: &RawSheet) -> Option<Header> {
+    find_header_mapped(sheet, &[])
+}
+
+/// `find_header` with the clerk's column mapping: each `(header key, field)` pair (the key as
+/// `header_key` makes it) replaces what the header names by itself, so a header Dangan does not
+/// know can be mapped and a wrong guess ignored; the header row is chosen with them applied.
+pub fn find_header_mapped(
+    sheet: &RawSheet,
+    overrides: &[(String, Option<Field>)],
+) -> Option<Header> {
     let mut best: Option<Header> = None;
     let limit = sheet.rows.len().min(HEADER_SEARCH_ROWS);
     for lower in 0..limit {
-        let mut candidates = vec![header_from(None, &sheet.rows[lower], lower)];
+        let mut candidates = vec![header_from(None, &sheet.rows[lower], lower, overrides)];
         // A group header row has several cells; a title row has one.
         let upper_is_group = lower > 0
             && sheet.rows[lower - 1]
@@ -403,6 +422,7 @@ pub fn find_header(sheet: &RawSheet) -> Option<Header> {
                 Some(&sheet.rows[lower - 1]),
                 &sheet.rows[lower],
                 lower,
+                overrides,
             ));
         }
         for candidate in candidates {
@@ -429,7 +449,12 @@ fn distinct(header: &Header) -> usize {
     fields.len()
 }
 
-fn header_from(upper: Option<&RawRow>, lower: &RawRow, row_index: usize) -> Header {
+fn header_from(
+    upper: Option<&RawRow>,
+    lower: &RawRow,
+    row_index: usize,
+    overrides: &[(String, Option<Field>)],
+) -> Header {
     let width = lower.cells.len().max(upper.map_or(0, |u| u.cells.len()));
     let text_at = |row: &RawRow, i: usize| {
         row.cells
@@ -437,7 +462,6 @@ fn header_from(upper: Option<&RawRow>, lower: &RawRow, row_index: usize) -> Head
             .map(|c| clean_text(&c.display()))
             .unwrap_or_default()
     };
-    let mut seen: Vec<Field> = Vec::new();
     let columns = (0..width)
         .map(|i| {
             let mut text = text_at(lower, i);
@@ -446,10 +470,11 @@ fn header_from(upper: Option<&RawRow>, lower: &RawRow, row_index: usize) -> Head
             {
                 text = text_at(upper, i);
             }
-            let field = field_for_header(&text).filter(|f| !seen.contains(f));
-            if let Some(f) = field {
-                seen.push(f);
-            }
+            let key = header_key(&text);
+            let field = match overrides.iter().find(|(k, _)| !key.is_empty() && *k == key) {
+                Some((_, field)) => *field,
+                None => field_for_header(&text),
+            };
             (text, field)
         })
         .collect();
@@ -508,6 +533,34 @@ mod tests {
         assert_eq!(header.columns[1], ("姓名".to_string(), Some(Field::Name)));
         assert_eq!(header.columns[0].0, "序号");
         assert_eq!(header.index_of(Field::Branch), Some(4));
+    }
+
+    #[test]
+    fn a_mapping_finds_an_unknown_header_and_a_field_named_twice_is_seen() {
+        let sheet = RawSheet {
+            name: "Sheet1".into(),
+            hidden: false,
+            rows: vec![
+                row(1, &["称呼", "证件", "联系电话", "手机号码"]),
+                row(2, &["张三", "110108200110010129", "1", "2"]),
+            ],
+        };
+        let header = find_header(&sheet).unwrap();
+        assert_eq!(header.index_of(Field::Name), None);
+        assert_eq!(header.duplicate(), Some((Field::Phone, 2, 3)));
+        let mapped = find_header_mapped(
+            &sheet,
+            &[
+                ("称呼".to_string(), Some(Field::Name)),
+                ("证件".to_string(), Some(Field::IdNumber)),
+                ("手机号码".to_string(), None),
+            ],
+        )
+        .unwrap();
+        assert_eq!(mapped.index_of(Field::Name), Some(0));
+        assert_eq!(mapped.index_of(Field::IdNumber), Some(1));
+        assert_eq!(mapped.duplicate(), None);
+        assert_eq!(mapped.columns[3], ("手机号码".to_string(), None));
     }
 
     #[test]

@@ -59,9 +59,13 @@ def test_import_with_errors_skip_invalid_then_undo(driver, demo_archive):
 
     # Step 2: the sheets and how their columns map (the title row above the header is skipped).
     mapping = wait.until(lambda d: d.find_element(*by_testid("import-mapping")))
-    columns = [c.text for c in mapping.find_elements(*by_testid("import-column"))]
-    assert "身份证号码 → 公民身份号码" in columns, columns
-    assert "序号 → 不导入" in columns, columns
+    columns = {
+        c.get_attribute("data-column"): c.find_element(By.CSS_SELECTOR, ".el-select__placeholder")
+        .get_attribute("textContent").strip()
+        for c in mapping.find_elements(*by_testid("import-column"))
+    }
+    assert columns.get("身份证号码") == "公民身份号码", columns
+    assert columns.get("序号") == "不导入", columns
     assert "表头在第 3 行" in mapping.text
     driver.save_screenshot(str(SHOTS / "import-2-mapping.png"))
     click_when_ready(wait, by_testid("import-next"))

@@ -22,6 +22,7 @@
 //! - `trust`: ID reveal (audited), the backup policy, scheduled backups on a second connection,
 //!   the audit browser's filters.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
+//! - `roster_mapping`: `dangan import --map`, the clerk's corrections of the column mapping.
 //!
 //! Helpers for temporary archives live in `util`.
 
@@ -48,4 +49,5 @@ mod roster;
 mod roster_fixtures;
 mod trust;
 mod search_ranking;
+mod roster_mapping;
 mod util;

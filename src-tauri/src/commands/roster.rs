@@ -9,8 +9,8 @@ use std::sync::atomic::Ordering;
 use dangan::ApiError;
 use dangan::people::Stage;
 use dangan::roster::{
-    self, BatchSummary, ExportFormat, ExportOptions, ExportSummary, ImportOptions, ImportProgress,
-    ImportReport, TextEncoding, UndoSummary,
+    self, BatchSummary, ColumnOverride, ExportFormat, ExportOptions, ExportSummary, ImportOptions,
+    ImportProgress, ImportReport, TextEncoding, UndoSummary,
 };
 use tauri::State;
 use tauri::ipc::{Channel, InvokeBody, Request};
@@ -21,13 +21,27 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn options(sheet: Option<String>, skip_invalid: bool) -> ImportOptions {
+/// How the wizard asks to import: the sheet, the clerk's column mapping, and whether the
+/// unknown `college/branch` names are to be created.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WizardOptions {
+    #[serde(default)]
+    sheet: Option<String>,
+    #[serde(default)]
+    columns: Vec<ColumnOverride>,
+    #[serde(default)]
+    create_branches: bool,
+}
+
+fn options(wizard: WizardOptions, skip_invalid: bool) -> ImportOptions {
     ImportOptions {
-        sheet: sheet.filter(|s| !s.is_empty()),
+        sheet: wizard.sheet.filter(|s| !s.is_empty()),
         dry_run: false,
         skip_invalid,
         as_of: today(),
-        create_branches: false,
+        create_branches: wizard.create_branches,
+        columns: wizard.columns,
     }
 }
 
@@ -77,7 +91,7 @@ pub async fn roster_upload(
 pub async fn roster_preview(
     state: State<'_, AppState>,
     path: String,
-    sheet: Option<String>,
+    options: Option<WizardOptions>,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, ApiError> {
     let cancel = state.roster_cancel();
@@ -89,7 +103,13 @@ pub async fn roster_preview(
                 let _ = on_progress.send(p);
                 !cancel.load(Ordering::SeqCst)
             };
-            roster::preview_with_progress(archive, actor, &path, &options(sheet, false), &progress)
+            roster::preview_with_progress(
+                archive,
+                actor,
+                &path,
+                &self::options(options.unwrap_or_default(), false),
+                &progress,
+            )
         })
         .await
 }
@@ -100,7 +120,7 @@ pub async fn roster_preview(
 pub async fn roster_commit(
     state: State<'_, AppState>,
     path: String,
-    sheet: Option<String>,
+    options: Option<WizardOptions>,
     skip_invalid: bool,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, ApiError> {
@@ -113,7 +133,7 @@ pub async fn roster_commit(
                 let _ = on_progress.send(p);
                 !cancel.load(Ordering::SeqCst)
             };
-            let options = options(sheet, skip_invalid);
+            let options = self::options(options.unwrap_or_default(), skip_invalid);
             let report = roster::commit(archive, actor, &path, &options, &progress)?;
             // The batch is written: a temporary file left behind must not make it look failed.
             if report.committed
@@ -197,12 +217,17 @@ pub async fn roster_template(state: State<'_, AppState>) -> Result<String, ApiEr
 pub async fn roster_error_workbook(
     state: State<'_, AppState>,
     path: String,
-    sheet: Option<String>,
+    options: Option<WizardOptions>,
 ) -> Result<String, ApiError> {
     state
         .run(move |archive, actor| {
             let source = uploaded(archive, &path)?;
-            let report = roster::preview(archive, actor, &source, &options(sheet, false))?;
+            let report = roster::preview(
+                archive,
+                actor,
+                &source,
+                &self::options(options.unwrap_or_default(), false),
+            )?;
             let stem = source
                 .file_stem()
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned());

@@ -4,6 +4,7 @@
 // resolves to the written file's path.
 import { Channel, isTauri } from "@tauri-apps/api/core";
 import type { BatchSummary } from "@/generated/BatchSummary";
+import type { ColumnOverride } from "@/generated/ColumnOverride";
 import type { ExportFormat } from "@/generated/ExportFormat";
 import type { ExportSummary } from "@/generated/ExportSummary";
 import type { ImportProgress } from "@/generated/ImportProgress";
@@ -32,9 +33,25 @@ export function rosterUpload(fileName: string, bytes: Uint8Array): Promise<strin
   return call<string>("roster_upload", bytes, { headers });
 }
 
+/**
+ * How the wizard asks to import: the clerk's corrections of the column mapping (header as
+ * written → field, or null for 不导入) and whether unknown `学院/支部` names are created.
+ */
+export interface WizardOptions {
+  sheet: string | null;
+  columns: ColumnOverride[];
+  createBranches: boolean;
+}
+
+export const DEFAULT_OPTIONS: WizardOptions = { sheet: null, columns: [], createBranches: false };
+
 /** What importing the uploaded roster would do; writes nothing. */
-export function rosterPreview(path: string, onProgress: ProgressListener): Promise<ImportReport> {
-  return call<ImportReport>("roster_preview", { path, sheet: null, onProgress: progressChannel(onProgress) });
+export function rosterPreview(
+  path: string,
+  onProgress: ProgressListener,
+  options: WizardOptions = DEFAULT_OPTIONS,
+): Promise<ImportReport> {
+  return call<ImportReport>("roster_preview", { path, options, onProgress: progressChannel(onProgress) });
 }
 
 /** Imports the uploaded roster; with errors in it only when `skipInvalid` is given explicitly. */
@@ -42,10 +59,11 @@ export function rosterCommit(
   path: string,
   skipInvalid: boolean,
   onProgress: ProgressListener,
+  options: WizardOptions = DEFAULT_OPTIONS,
 ): Promise<ImportReport> {
   return call<ImportReport>("roster_commit", {
     path,
-    sheet: null,
+    options,
     skipInvalid,
     onProgress: progressChannel(onProgress),
   });
@@ -85,6 +103,6 @@ export function rosterTemplate(): Promise<string> {
 }
 
 /** Writes the uploaded roster's rows with errors, bad cells highlighted; resolves to its path. */
-export function rosterErrorWorkbook(path: string): Promise<string> {
-  return call<string>("roster_error_workbook", { path, sheet: null });
+export function rosterErrorWorkbook(path: string, options: WizardOptions = DEFAULT_OPTIONS): Promise<string> {
+  return call<string>("roster_error_workbook", { path, options });
 }

@@ -261,6 +261,14 @@ const en: MessageSchema = {
       field: "Field",
       ignored: "Not imported",
       missingRequired: "Required columns missing: {fields}",
+      hint: "Each column's field can be changed; choose “Not imported” for columns you do not need. The check runs again at once.",
+      fieldOf: "Field of “{column}”",
+    },
+    branches: {
+      create: "Create these branches",
+      creatable: "When ticked, created with this import: {names} (removed again if the import is undone)",
+      willCreate: "Created with this import: {names}",
+      cannot: "Cannot be created: {names} — the archive does not know their college; write them as “college committee/branch” in the roster, or create them first",
     },
     counts: {
       rows: "Rows",

@@ -259,6 +259,14 @@ const zhCN = {
       field: "对应字段",
       ignored: "不导入",
       missingRequired: "缺少必需的列：{fields}",
+      hint: "每一列对应的字段可以修改；不需要的列选“不导入”。修改后立即重新检查。",
+      fieldOf: "“{column}”对应的字段",
+    },
+    branches: {
+      create: "创建这些支部",
+      creatable: "勾选后随本次导入创建：{names}（撤销导入时一并删除）",
+      willCreate: "将随本次导入创建：{names}",
+      cannot: "无法创建：{names}——档案不知道它们属于哪个学院；请在名册中写作“学院党委/支部名称”，或先在组织管理中建立",
     },
     counts: {
       rows: "数据行",

@@ -180,11 +180,15 @@ describe("ExchangeImportWizard", () => {
     await chooseFile(wrapper);
     expect(vi.mocked(rosterUpload).mock.calls[0]?.[0]).toBe("名册.xlsx");
     expect(vi.mocked(rosterPreview).mock.calls[0]?.[0]).toBe(UPLOADED);
-    expect(wrapper.findAll('[data-testid="import-column"]').map((c) => c.text())).toEqual([
-      "序号 → 不导入",
-      "姓名 → 姓名",
-      "身份证号码 → 公民身份号码",
-      "入党时间 → 加入党组织日期",
+    expect(
+      wrapper
+        .findAll('[data-testid="import-column"]')
+        .map((c) => [c.attributes("data-column"), c.find(".el-select__selected-item span").text()]),
+    ).toEqual([
+      ["序号", "不导入"],
+      ["姓名", "姓名"],
+      ["身份证号码", "公民身份号码"],
+      ["入党时间", "加入党组织日期"],
     ]);
     await wrapper.find('[data-testid="import-next"]').trigger("click");
     expect(wrapper.find('[data-testid="import-count-errors"]').text()).toContain("3");
@@ -201,6 +205,103 @@ describe("ExchangeImportWizard", () => {
     await flushPromises();
     expect(vi.mocked(rosterCommit).mock.calls[0]?.slice(0, 2)).toEqual([UPLOADED, true]);
     expect(wrapper.find('[data-testid="import-result"]').text()).toContain("批次号 4");
+  });
+
+  it("re-checks with a column's field changed, and shows missing required columns at once", async () => {
+    const { wrapper } = await mountWithPlugins(ExchangeImportWizard);
+    await chooseFile(wrapper);
+    expect(wrapper.find('[data-testid="import-missing-required"]').exists()).toBe(false);
+    // 身份证号码 set to 不导入: the ID column is missing, said before the check answers.
+    let answer: (r: ImportReport) => void = () => {};
+    vi.mocked(rosterPreview).mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+    );
+    const column = wrapper.findAll('[data-testid="import-column"]')[2]!;
+    const ignore = column.findAll(".el-select-dropdown__item").find((o) => o.text() === "不导入")!;
+    await ignore.trigger("click");
+    expect(wrapper.find('[data-testid="import-missing-required"]').text()).toContain("公民身份号码");
+    expect(vi.mocked(rosterPreview).mock.calls[1]?.[2]).toEqual({
+      sheet: null,
+      columns: [{ sheet: "计算机学院", column: "身份证号码", field: null }],
+      createBranches: false,
+    });
+    answer(report());
+    await flushPromises();
+    // 序号 mapped to 学号: the override is added to the first.
+    const number = wrapper.findAll('[data-testid="import-column"]')[0]!;
+    await number
+      .findAll(".el-select-dropdown__item")
+      .find((o) => o.text() === "学号")!
+      .trigger("click");
+    await flushPromises();
+    expect(vi.mocked(rosterPreview).mock.calls[2]?.[2]?.columns).toEqual([
+      { sheet: "计算机学院", column: "身份证号码", field: null },
+      { sheet: "计算机学院", column: "序号", field: "student_no" },
+    ]);
+  });
+
+  it("offers to map by hand when the file's required columns are missing, and names both columns of a field given twice", async () => {
+    vi.mocked(rosterPreview).mockRejectedValueOnce({
+      code: "missing_columns",
+      message: "名册.xlsx: 工作表 \"Sheet1\" 缺少必需的列：公民身份号码；找到的表头：姓名、证件号",
+      details: {
+        sheet: "Sheet1",
+        missing: ["公民身份号码"],
+        found: ["姓名", "证件号"],
+        columns: [
+          { column: "姓名", field: "name" },
+          { column: "证件号", field: null },
+        ],
+      },
+    });
+    vi.mocked(rosterPreview).mockRejectedValueOnce({
+      code: "duplicate_column",
+      message: "工作表 \"Sheet1\" 的列 \"姓名\" 和 \"证件号\" 都对应“姓名”",
+      details: null,
+    });
+    const { wrapper } = await mountWithPlugins(ExchangeImportWizard);
+    await chooseFile(wrapper);
+    expect(wrapper.find('[data-testid="error-alert"]').text()).toContain("缺少必需的列");
+    expect(wrapper.find('[data-testid="import-missing-required"]').text()).toContain("公民身份号码");
+    expect(wrapper.find('[data-testid="import-next"]').attributes("disabled")).toBeDefined();
+    const id = wrapper.findAll('[data-testid="import-column"]')[1]!;
+    await id.findAll(".el-select-dropdown__item").find((o) => o.text() === "姓名")!.trigger("click");
+    await flushPromises();
+    expect(wrapper.find('[data-testid="error-alert"]').text()).toContain("都对应");
+    await id.findAll(".el-select-dropdown__item").find((o) => o.text() === "公民身份号码")!.trigger("click");
+    await flushPromises();
+    expect(vi.mocked(rosterPreview).mock.calls[2]?.[2]?.columns).toEqual([
+      { sheet: "Sheet1", column: "证件号", field: "id_number" },
+    ]);
+    expect(wrapper.find('[data-testid="error-alert"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="import-next"]').attributes("disabled")).toBeUndefined();
+  });
+
+  it("creates the unknown college/branch names only when ticked, and says which cannot be created", async () => {
+    vi.mocked(rosterPreview).mockResolvedValueOnce(
+      report({ unknown_branches: ["新学院党委/第一党支部", "不存在的党支部"] }),
+    );
+    vi.mocked(rosterPreview).mockResolvedValueOnce(
+      report({ unknown_branches: ["不存在的党支部"], new_branches: ["新学院党委/第一党支部"] }),
+    );
+    const { wrapper } = await mountWithPlugins(ExchangeImportWizard);
+    await chooseFile(wrapper);
+    await wrapper.find('[data-testid="import-next"]').trigger("click");
+    expect(wrapper.find('[data-testid="import-creatable-branches"]').text()).toContain("新学院党委/第一党支部");
+    expect(wrapper.find('[data-testid="import-uncreatable-branches"]').text()).toContain("不存在的党支部");
+    expect(wrapper.find('[data-testid="import-uncreatable-branches"]').text()).toContain("学院党委/支部名称");
+    await wrapper.find('[data-testid="import-create-branches"] input').setValue(true);
+    await flushPromises();
+    expect(vi.mocked(rosterPreview).mock.calls[1]?.[2]?.createBranches).toBe(true);
+    expect(wrapper.find('[data-testid="import-new-branches"]').text()).toContain("将随本次导入创建：新学院党委/第一党支部");
+    await wrapper.find('[data-testid="import-next"]').trigger("click");
+    await wrapper.find('[data-testid="import-skip-invalid"] input').setValue(true);
+    await wrapper.find('[data-testid="import-commit"]').trigger("click");
+    await flushPromises();
+    expect(vi.mocked(rosterCommit).mock.calls[0]?.[3]?.createBranches).toBe(true);
   });
 
   it("commits a file without errors without asking to skip anything", async () => {
