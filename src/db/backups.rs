@@ -67,6 +67,38 @@ fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     )
 }
 
+/// The schema objects of a database: type, name and CREATE statement, in a fixed order.
+type SchemaRows = Vec<(String, String, Option<String>)>;
+
+fn schema_of(conn: &Connection) -> rusqlite::Result<SchemaRows> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// The schema the migrations build up to `version`, in a private in-memory database.
+fn expected_schema(version: u32) -> rusqlite::Result<SchemaRows> {
+    let mut conn = Connection::open_with_flags(
+        ":memory:",
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_MEMORY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    crate::db::migrations()
+        .to_version(&mut conn, version as usize)
+        .map_err(|err| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                Some(format!("migrations to version {version}: {err}")),
+            )
+        })?;
+    schema_of(&conn)
+}
+
 fn audit_head(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
     if !has_table(conn, "audit_head")? {
         return Ok(None);
@@ -121,6 +153,16 @@ pub(crate) fn inspect(path: &Path) -> Result<Result<Inspected, String>, ArchiveE
             return Ok(Err("not a Dangan archive (no member table)".to_string()));
         }
         let version = crate::db::schema_version(&conn)?;
+        // A flipped byte in a CREATE statement passes integrity_check, yet the swapped-in file
+        // would fail on its first query: its schema must be the one its version stands for.
+        if version <= crate::db::SCHEMA_VERSION {
+            let expected = expected_schema(version)?;
+            if schema_of(&conn)? != expected {
+                return Ok(Err(format!(
+                    "its schema differs from the schema of version {version}"
+                )));
+            }
+        }
         Ok(Ok(Inspected {
             schema_version: version,
             counts: counts(&conn)?,

@@ -57,7 +57,7 @@ const USER_VERSION_OFFSET: usize = 60;
 
 /// Each migration must leave every foreign key satisfied: they run with foreign keys off (so that
 /// a table can be rebuilt, see 0006) and `PRAGMA foreign_key_check` runs before they commit.
-fn migrations() -> Migrations<'static> {
+pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(
         MIGRATIONS_SQL
             .iter()
