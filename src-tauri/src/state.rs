@@ -10,7 +10,9 @@ pub struct AppState {
     /// The archive, or why it could not be opened (shown by every command, so the window can say
     /// so instead of failing to start).
     archive: Result<Arc<Mutex<Archive>>, ApiError>,
-    actor: Actor,
+    /// The logged-in user (`session_login`), or None: every command but the session ones
+    /// refuses with `not_logged_in` then (see `actor`).
+    session: Mutex<Option<Actor>>,
     /// Set by `roster_cancel` to stop the running roster preview or import (it writes nothing).
     roster_cancel: Arc<AtomicBool>,
     /// Set by `pdf_cancel` to stop the running PDF batch; cleared when a batch starts.
@@ -30,11 +32,52 @@ impl AppState {
         }
         AppState {
             archive,
-            actor: Actor::local_admin(),
+            session: Mutex::new(None),
             roster_cancel: Arc::new(AtomicBool::new(false)),
             pdf_cancel: Arc::new(AtomicBool::new(false)),
             pdf_dirs: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Runs `job` on the archive without a session: only for logging in and what the login page
+    /// shows (whether the archive is a demo).
+    pub async fn run_unauthenticated<T, E>(
+        &self,
+        job: impl FnOnce(&mut Archive) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
+        let archive = self.archive.clone()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut archive = archive
+                .lock()
+                .map_err(|_| internal("the archive lock was poisoned"))?;
+            job(&mut archive).map_err(|err| ApiError::from_error(&err))
+        })
+        .await
+        .map_err(|err| internal(&err.to_string()))?
+    }
+
+    /// Starts (Some) or ends (None) the session.
+    pub fn set_session(&self, actor: Option<Actor>) {
+        if let Ok(mut session) = self.session.lock() {
+            *session = actor;
+        }
+    }
+
+    /// The logged-in user, or `not_logged_in`: the one place every command's actor comes from.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        self.session
+            .lock()
+            .map_err(|_| internal("the session lock was poisoned"))?
+            .clone()
+            .ok_or_else(|| ApiError {
+                code: "not_logged_in".to_string(),
+                message: "请先登录".to_string(),
+                details: serde_json::Value::Null,
+            })
     }
 
     /// The PDF batch's cancel flag.
@@ -62,6 +105,7 @@ impl AppState {
     }
 
     /// Runs `job` against the archive on a blocking thread, so the UI thread never waits on SQLite.
+    /// Refused with `not_logged_in` without a session.
     pub async fn run<T, E>(
         &self,
         job: impl FnOnce(&Archive, &Actor) -> Result<T, E> + Send + 'static,
@@ -84,7 +128,7 @@ impl AppState {
         E: ErrorCode,
     {
         let archive = self.archive.clone()?;
-        let actor = self.actor.clone();
+        let actor = self.actor()?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut archive = archive
                 .lock()

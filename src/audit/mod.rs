@@ -53,10 +53,18 @@ pub enum Action {
     Backup,
     Restore,
     IdReveal,
+    Login,
+    LoginFailed,
+    AccessDenied,
+    UserCreate,
+    UserPassword,
+    UserReset,
+    UserUnlock,
+    UserScope,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 28] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -77,6 +85,14 @@ impl Action {
         Action::Backup,
         Action::Restore,
         Action::IdReveal,
+        Action::Login,
+        Action::LoginFailed,
+        Action::AccessDenied,
+        Action::UserCreate,
+        Action::UserPassword,
+        Action::UserReset,
+        Action::UserUnlock,
+        Action::UserScope,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -101,6 +117,14 @@ impl Action {
             Action::Backup => "backup",
             Action::Restore => "restore",
             Action::IdReveal => "id_reveal",
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::AccessDenied => "access_denied",
+            Action::UserCreate => "user_create",
+            Action::UserPassword => "user_password",
+            Action::UserReset => "user_reset",
+            Action::UserUnlock => "user_unlock",
+            Action::UserScope => "user_scope",
         }
     }
 
@@ -171,6 +195,13 @@ impl Target {
         Target {
             kind: "backup",
             id: Some(id),
+            member_id: None,
+        }
+    }
+    pub fn user(id: Option<i64>) -> Target {
+        Target {
+            kind: "user",
+            id,
             member_id: None,
         }
     }

@@ -20,6 +20,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parents[2]
 APP = Path(os.environ.get("DANGAN_APP", ROOT / "target/debug/dangan-app"))
 CLI = Path(os.environ.get("DANGAN_CLI", ROOT / "target/debug/dangan"))
+# The demo admin, shown by `dangan demo` and in the README: every CLI call logs in as it.
+DEMO_ADMIN = ("admin", "demo-admin")
+CLI_ENV = dict(os.environ, DANGAN_USER=DEMO_ADMIN[0], DANGAN_PASSWORD=DEMO_ADMIN[1])
 SHOTS = ROOT / "target/e2e"
 DEMO_MEMBERS = int(os.environ.get("DANGAN_E2E_MEMBERS", "20000"))
 # The demo is consistent as of this day. The app checks against the real today, so the demo is
@@ -52,7 +55,7 @@ def demo_archive():
     subprocess.run(
         [str(CLI), "--archive", str(archive), "demo", "--members", str(DEMO_MEMBERS),
          "--seed", "1", "--as-of", DEMO_AS_OF],
-        check=True,
+        check=True, env=CLI_ENV,
     )
     yield archive
     shutil.rmtree(folder, ignore_errors=True)

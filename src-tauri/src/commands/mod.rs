@@ -12,4 +12,5 @@ pub mod reminders;
 pub mod reports;
 pub mod roster;
 pub mod search;
+pub mod session;
 pub mod stats;
