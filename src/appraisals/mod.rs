@@ -184,6 +184,9 @@ pub struct AppraisalProblem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppraisalError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no branch with id {0}")]
     BranchNotFound(i64),
     #[error("no member with id {0}")]
@@ -212,6 +215,7 @@ fn problems_text(problems: &[AppraisalProblem]) -> String {
 impl ErrorCode for AppraisalError {
     fn code(&self) -> &'static str {
         match self {
+            AppraisalError::Forbidden(_) => "forbidden",
             AppraisalError::BranchNotFound(_) => "branch_not_found",
             AppraisalError::MemberNotFound(_) => "member_not_found",
             AppraisalError::Invalid(_) => "invalid_argument",
@@ -223,6 +227,7 @@ impl ErrorCode for AppraisalError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            AppraisalError::Forbidden(f) => f.details(),
             AppraisalError::Invalid(problems) => serde_json::json!({ "problems": problems }),
             AppraisalError::Lifecycle(err) => err.details(),
             _ => serde_json::Value::Null,
@@ -301,10 +306,16 @@ impl ExcellentShare {
 /// A branch's grades for a year, with the share warning if it applies.
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: i64,
     year: i32,
 ) -> Result<AppraisalList, AppraisalError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        branch_id,
+    )?;
     if !db::org::is_branch(archive.conn(), branch_id)? {
         return Err(AppraisalError::BranchNotFound(branch_id));
     }
@@ -336,9 +347,15 @@ pub fn of_member(
 /// The grades of several members in one query (for dossier batches), by member, then year.
 pub fn of_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<Appraisal>, AppraisalError> {
+    crate::auth::require_members(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        member_ids,
+    )?;
     Ok(db::appraisals::of_members(archive.conn(), member_ids)?)
 }
 
@@ -353,6 +370,12 @@ pub fn set(
     as_of: NaiveDate,
     dry_run: bool,
 ) -> Result<AppraisalOutcome, AppraisalError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::AppraisalWrite,
+        batch.branch_id,
+    )?;
     let conn = archive.conn();
     if !db::org::is_branch(conn, batch.branch_id)? {
         return Err(AppraisalError::BranchNotFound(batch.branch_id));

@@ -217,6 +217,9 @@ impl Target {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("unknown audit action {0:?}")]
     UnknownAction(String),
     #[error("database error: {0}")]
@@ -226,6 +229,7 @@ pub enum AuditError {
 impl ErrorCode for AuditError {
     fn code(&self) -> &'static str {
         match self {
+            AuditError::Forbidden(_) => "forbidden",
             AuditError::UnknownAction(_) => "invalid_argument",
             AuditError::Db(_) => "database",
         }
@@ -233,6 +237,7 @@ impl ErrorCode for AuditError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            AuditError::Forbidden(f) => f.details(),
             AuditError::UnknownAction(code) => serde_json::json!({
                 "field": "action",
                 "value": code,
@@ -353,7 +358,8 @@ pub struct AuditVerification {
 }
 
 /// Walks the whole chain and compares it with the head. Stops at the first problem.
-pub fn verify(archive: &Archive, _actor: &Actor) -> Result<AuditVerification, AuditError> {
+pub fn verify(archive: &Archive, actor: &Actor) -> Result<AuditVerification, AuditError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::AuditRead)?;
     // One read snapshot for the head and the walk: an entry appended meanwhile by another
     // process must not look like a missing tail.
     let snapshot = archive.conn().unchecked_transaction()?;
@@ -471,9 +477,10 @@ pub struct AuditEntry {
 /// Entries matching `query`, newest first (at most `limit`, default 100).
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     query: &AuditQuery,
 ) -> Result<Vec<AuditEntry>, AuditError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::AuditRead)?;
     if let Some(action) = &query.action
         && Action::from_code(action).is_none()
     {

@@ -11,6 +11,8 @@
 
 mod compliance;
 
+use crate::actor::Permission;
+use crate::auth;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -293,6 +295,9 @@ pub struct MeetingOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MeetingError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no branch with id {0}")]
     BranchNotFound(i64),
     #[error("no meeting with id {0}")]
@@ -319,6 +324,7 @@ fn blocking(findings: &[Finding]) -> String {
 impl ErrorCode for MeetingError {
     fn code(&self) -> &'static str {
         match self {
+            MeetingError::Forbidden(_) => "forbidden",
             MeetingError::BranchNotFound(_) => "branch_not_found",
             MeetingError::NotFound(_) => "meeting_not_found",
             MeetingError::Invalid(_) => "invalid_argument",
@@ -330,6 +336,7 @@ impl ErrorCode for MeetingError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            MeetingError::Forbidden(f) => f.details(),
             MeetingError::Blocked { findings } => serde_json::json!({ "findings": findings }),
             MeetingError::Lifecycle(err) => err.details(),
             _ => serde_json::Value::Null,
@@ -360,6 +367,7 @@ pub fn preview(
     request: &MeetingRequest,
     as_of: NaiveDate,
 ) -> Result<MeetingPreview, MeetingError> {
+    auth::require_unit(archive, actor, Permission::MeetingWrite, request.branch_id)?;
     validate_shape(request, as_of)?;
     if !db::org::is_branch(archive.conn(), request.branch_id)? {
         return Err(MeetingError::BranchNotFound(request.branch_id));
@@ -579,6 +587,7 @@ pub fn roll(
     branch_id: i64,
     date: NaiveDate,
 ) -> Result<Vec<RollMember>, MeetingError> {
+    auth::require_unit(archive, actor, Permission::MemberRead, branch_id)?;
     if !db::org::is_branch(archive.conn(), branch_id)? {
         return Err(MeetingError::BranchNotFound(branch_id));
     }
@@ -764,7 +773,8 @@ pub struct MeetingSummary {
     pub resolutions: usize,
 }
 
-pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MeetingDetail, MeetingError> {
+pub fn show(archive: &Archive, actor: &Actor, id: i64) -> Result<MeetingDetail, MeetingError> {
+    auth::require_meeting(archive, actor, Permission::MemberRead, id)?;
     let mut meeting = db::meetings::get(archive.conn(), id)?.ok_or(MeetingError::NotFound(id))?;
     for resolution in &mut meeting.resolutions {
         let count =
@@ -782,19 +792,25 @@ pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MeetingDetail,
 /// Meetings of a branch (or all), newest first, optionally within dates and of one kind.
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: Option<i64>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     kind: Option<MeetingKind>,
 ) -> Result<Vec<MeetingSummary>, MeetingError> {
-    Ok(db::meetings::list(
+    match branch_id {
+        Some(branch) => auth::require_unit(archive, actor, Permission::MemberRead, branch)?,
+        None => auth::require(archive, actor, Permission::MemberRead)?,
+    }
+    let mut meetings = db::meetings::list(
         archive.conn(),
         branch_id,
         from,
         to,
         kind.map(MeetingKind::as_code),
-    )?)
+    )?;
+    meetings.retain(|m| actor.sees_unit(Some(m.branch_id)));
+    Ok(meetings)
 }
 
 /// A resolution as it concerns one member: about them, or one they voted on.
@@ -850,9 +866,10 @@ pub fn of_member(
 /// by member id, then date.
 pub fn of_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<MemberMeeting>, MeetingError> {
+    auth::require_members(archive, actor, Permission::MemberRead, member_ids)?;
     Ok(db::meetings::of_members(archive.conn(), member_ids)?)
 }
 

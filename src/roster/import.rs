@@ -123,16 +123,18 @@ pub fn preview(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportPreview, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     preview_with_progress(archive, actor, path, options, &|_| true)
 }
 
 pub fn preview_with_progress(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     path: &Path,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportPreview, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
@@ -148,6 +150,7 @@ pub fn import(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     import_with_progress(archive, actor, path, options, &|_| true)
 }
 
@@ -159,6 +162,7 @@ pub fn commit(
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     let options = ImportOptions {
         dry_run: false,
         ..options.clone()
@@ -173,6 +177,7 @@ pub fn import_with_progress(
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     if options.dry_run {
         return preview_with_progress(archive, actor, path, options, progress);
     }
@@ -180,7 +185,7 @@ pub fn import_with_progress(
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    backup::create(archive, actor, backup::BackupReason::BeforeImport, None)?;
+    backup::create_for(archive, actor, backup::BackupReason::BeforeImport, None)?;
     with_tx(archive.conn_mut(), |tx| {
         let mut analysis = analyse(tx, path, raw, options, progress)?;
         let report = &mut analysis.report;
@@ -937,7 +942,8 @@ pub struct BatchSummary {
 }
 
 /// Every import batch, newest first.
-pub fn history(archive: &Archive, _actor: &Actor) -> Result<Vec<BatchSummary>, RosterError> {
+pub fn history(archive: &Archive, actor: &Actor) -> Result<Vec<BatchSummary>, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     Ok(db::roster::batches(archive.conn())?
         .into_iter()
         .map(|b| BatchSummary {
@@ -972,6 +978,7 @@ pub fn undo(
     actor: &Actor,
     batch_id: i64,
 ) -> Result<UndoSummary, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     with_tx(archive.conn_mut(), |tx| {
         let batch = db::roster::batch(tx, batch_id)?.ok_or(RosterError::BatchNotFound(batch_id))?;
         if let Some(at) = batch.undone_at {
