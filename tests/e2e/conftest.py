@@ -80,12 +80,31 @@ def driver(demo_archive):
         started = time.monotonic()
         session = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         session.dangan_started = started
+        session.dangan_archive = demo_archive
         SHOTS.mkdir(parents=True, exist_ok=True)
+        ui_login(session, *DEMO_ADMIN)
         yield session
         session.quit()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def ui_login(session, username: str, password: str) -> None:
+    """Logs in through the login page the way a person does, and waits for the member list."""
+    wait = WebDriverWait(session, 60, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="login-page"]'))
+    for testid, text in (("login-username", username), ("login-password", password)):
+        field = session.find_element(By.CSS_SELECTOR, f'input[data-testid="{testid}"]')
+        field.clear()
+        field.send_keys(text)
+    session.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait.until(
+        lambda d: any(
+            el.is_displayed()
+            for el in d.find_elements(By.CSS_SELECTOR, '[data-testid="member-total"]')
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
