@@ -98,7 +98,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
 
     let mut archive = Archive::open_existing(&dir)?;
-    let actor = Actor::local_admin();
+    // The demo admin (DANGAN_USER / DANGAN_PASSWORD override it for another archive).
+    let user = std::env::var(dangan::auth::USER_ENV).unwrap_or_else(|_| "admin".to_string());
+    let password =
+        std::env::var(dangan::auth::PASSWORD_ENV).unwrap_or_else(|_| "demo-admin".to_string());
+    let actor: Actor = dangan::auth::login(&archive, &user, &password)?;
     println!(
         "{reports} thought reports, {:.0} MB of text\n",
         text_bytes as f64 / 1e6

@@ -21,6 +21,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 ARCHIVE="$WORK/archive"
 BIN="$ROOT/target/release/dangan"
+# Every command runs as the demo admin (`init` creates its admin from the same variables).
+export DANGAN_USER="${DANGAN_USER:-admin}" DANGAN_PASSWORD="${DANGAN_PASSWORD:-demo-admin}"
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc; }

@@ -19,6 +19,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK="$ROOT/target/bench-roster"
 DANGAN="$ROOT/target/release/dangan"
 AS_OF=2026-11-24
+# Every command runs as the demo admin (`init` creates its admin from the same variables).
+export DANGAN_USER="${DANGAN_USER:-admin}" DANGAN_PASSWORD="${DANGAN_PASSWORD:-demo-admin}"
 rm -rf "$WORK" && mkdir -p "$WORK"
 cd "$ROOT" && cargo build --release --locked --bin dangan >/dev/null
 

@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 members="${1:-37000}"
 queries="${2:-30}"
 out=target/bench-search
+# Every command runs as the demo admin (`init` creates its admin from the same variables).
+export DANGAN_USER="${DANGAN_USER:-admin}" DANGAN_PASSWORD="${DANGAN_PASSWORD:-demo-admin}"
 cargo build --release --bin dangan --example bench_search
 if [[ "${REUSE:-}" != 1 || ! -f "$out/archive/archive.db" ]]; then
   rm -rf "$out" && mkdir -p "$out"

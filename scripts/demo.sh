@@ -15,7 +15,7 @@ if [ ! -f "$archive/archive.db" ]; then
   target/debug/dangan --archive "$archive" demo --members "${DANGAN_DEMO_MEMBERS:-20000}"
 fi
 
-say "starting 党建档案 on $archive"
+say "starting 党建档案 on $archive — log in as admin / demo-admin (other demo accounts: see README)"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec target/debug/dangan-app --archive "$archive"
 else

@@ -12,6 +12,7 @@ pub mod actor;
 pub mod appraisals;
 pub mod archive;
 pub mod audit;
+pub mod auth;
 pub mod backup;
 mod db;
 pub mod demo;
@@ -32,7 +33,7 @@ pub mod stats;
 mod ts_bindings;
 mod zip_limits;
 
-pub use actor::Actor;
+pub use actor::{Actor, Forbidden, Permission, Role};
 pub use archive::{ARCHIVE_ENV, Archive, ArchiveError, ArchiveInfo};
 pub use error::{ApiError, ErrorCode};
 

@@ -33,6 +33,9 @@ use dangan::{audit, backup};
 use dangan::{reminders, stats};
 use serde::Serialize;
 
+#[path = "cli/session.rs"]
+mod session;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dangan",
@@ -43,6 +46,10 @@ struct Cli {
     /// The archive folder (default: the OS data folder).
     #[arg(long, global = true, env = ARCHIVE_ENV, value_name = "DIR")]
     archive: Option<PathBuf>,
+    /// Who runs the command (every command but `demo` needs a logged-in user; `init` names the
+    /// first admin with it). The password comes from DANGAN_PASSWORD or a prompt.
+    #[arg(long, global = true, env = dangan::auth::USER_ENV, value_name = "NAME")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,6 +62,9 @@ enum Command {
     Demo(DemoArgs),
     /// Print the archive's location, schema version and size.
     Info(JsonFlag),
+    /// Accounts (admin): add, list, reset, unlock, scope; `user passwd` for your own password.
+    #[command(subcommand)]
+    User(session::UserCommand),
     /// Members: list and show.
     #[command(subcommand)]
     Member(MemberCommand),
@@ -782,6 +792,14 @@ fn parse_stage(text: &str) -> Result<Stage, String> {
     })
 }
 
+/// `dangan demo --json`: the summary and the demo accounts.
+#[derive(Serialize)]
+struct DemoOutput<'a> {
+    #[serde(flatten)]
+    summary: &'a demo::DemoSummary,
+    accounts: &'a [dangan::auth::DemoAccount],
+}
+
 /// A failed command: what to print and which exit code to use.
 struct Failure {
     code: &'static str,
@@ -806,7 +824,9 @@ impl<E: ErrorCode> From<E> for Failure {
 impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
     /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule; 6: the
-    /// audit trail does not verify; 130: a batch was cancelled with Ctrl-C.
+    /// audit trail does not verify; 7: the user may not do this (role or scope, `forbidden`); 8:
+    /// not logged in (no user, wrong password, locked or disabled account); 130: a batch was
+    /// cancelled with Ctrl-C.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
@@ -834,6 +854,11 @@ impl Failure {
             "file_unreadable" | "file_too_large" | "rule_set_parse" => 2,
             // The audit trail was tampered with: not a failure to run, a finding scripts act on.
             "audit_broken" => 6,
+            // Refused by the role or scope: scripts tell "not allowed" from "failed".
+            "forbidden" => 7,
+            // Nobody is logged in (or the login failed): "who are you", not "not allowed".
+            "bad_credentials" | "account_locked" | "account_disabled" | "login_required" => 8,
+            "user_not_found" | "unit_not_found" => 4,
             // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
             // can tell an interruption from a failure.
             "cancelled" => 130,
@@ -868,7 +893,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let dir = Archive::resolve_dir(cli.archive)?;
-    let actor = Actor::local_admin();
+    let user = cli.user.as_deref();
+    let actor = match &cli.command {
+        Command::Init(_) => session::init_actor(&dir, user)?,
+        Command::Demo(_) => session::demo_actor(&dir, user)?,
+        _ => session::login(&dir, user)?,
+    };
     match cli.command {
         Command::Init(out) => {
             let archive = Archive::open(&dir)?;
@@ -892,7 +922,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let started = Instant::now();
             let summary = demo::generate(&mut archive, &actor, &options)?;
             let seconds = started.elapsed().as_secs_f64();
-            print(args.output.json, &summary, || {
+            dangan::auth::create_demo_accounts(&mut archive, &actor)?;
+            let accounts = dangan::auth::demo_accounts(&archive)?;
+            let output = DemoOutput {
+                summary: &summary,
+                accounts: &accounts,
+            };
+            print(args.output.json, &output, || {
                 let stages: Vec<String> = Stage::ALL
                     .iter()
                     .map(|s| {
@@ -903,14 +939,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         )
                     })
                     .collect();
+                let logins: Vec<String> = accounts
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "  {:<10} 密码 {:<16} {}（{}）",
+                            a.username,
+                            a.password,
+                            a.role.zh(),
+                            a.scope
+                        )
+                    })
+                    .collect();
                 format!(
-                    "generated {} members ({}) in {} colleges, {} branches, with {} events in {seconds:.1} s\narchive: {}",
+                    "generated {} members ({}) in {} colleges, {} branches, with {} events in {seconds:.1} s\narchive: {}\ndemo accounts (log in with --user NAME and DANGAN_PASSWORD):\n{}",
                     summary.members,
                     stages.join(", "),
                     summary.colleges,
                     summary.branches,
                     summary.events,
-                    archive.root().display()
+                    archive.root().display(),
+                    logins.join("\n")
                 )
             })
         }
@@ -1362,6 +1411,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Backup(args) => backup_command(&dir, &actor, args),
+        Command::User(command) => session::user_command(&dir, &actor, command),
         Command::Restore { file, output } => {
             let mut archive = Archive::open_existing(&dir)?;
             let summary = backup::restore(&mut archive, &actor, &file)?;

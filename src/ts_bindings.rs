@@ -7,12 +7,14 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
+use crate::actor::Role;
 use crate::appraisals::{
     Appraisal, AppraisalBatch, AppraisalEntry, AppraisalList, AppraisalOutcome, AppraisalProblem,
     AppraisalWarning, Grade,
 };
 use crate::archive::ArchiveInfo;
 use crate::audit::{AuditEntry, AuditHead, AuditPage, AuditQuery, AuditVerification};
+use crate::auth::{DemoAccount, SessionInfo, UserSummary};
 use crate::backup::{BackupOverview, BackupPolicy, BackupReason, BackupRecord, RestoreSummary};
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
@@ -60,6 +62,10 @@ fn bindings() -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     render::<ApiError>(&cfg, &mut files);
     render::<ArchiveInfo>(&cfg, &mut files);
+    render::<Role>(&cfg, &mut files);
+    render::<SessionInfo>(&cfg, &mut files);
+    render::<UserSummary>(&cfg, &mut files);
+    render::<DemoAccount>(&cfg, &mut files);
     render::<BranchOption>(&cfg, &mut files);
     render::<OrgKind>(&cfg, &mut files);
     render::<Sex>(&cfg, &mut files);

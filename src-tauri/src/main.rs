@@ -34,6 +34,11 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            commands::session::session_login,
+            commands::session::session_logout,
+            commands::session::session_current,
+            commands::session::session_change_password,
+            commands::session::session_demo_accounts,
             commands::archive::archive_info,
             commands::lifecycle::lifecycle_steps,
             commands::lifecycle::lifecycle_check_member,

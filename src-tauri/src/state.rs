@@ -27,7 +27,9 @@ pub struct AppState {
     /// Held while a backup or a restore runs, so that the scheduled backup, 立即备份 and 恢复
     /// never overlap (a restore refuses to swap while another connection is open).
     backup_lock: Arc<Mutex<()>>,
-    actor: Actor,
+    /// The logged-in user (`session_login`), or None: every command but the session ones
+    /// refuses with `not_logged_in` then (see `actor`).
+    session: Mutex<Option<Actor>>,
     /// Set by `roster_cancel` to stop the running roster preview or import (it writes nothing).
     roster_cancel: Arc<AtomicBool>,
     /// Set by `pdf_cancel` to stop the running PDF batch; cleared when a batch starts.
@@ -51,7 +53,7 @@ impl AppState {
             archive,
             root: root.ok(),
             backup_lock: Arc::new(Mutex::new(())),
-            actor: Actor::local_admin(),
+            session: Mutex::new(None),
             roster_cancel: Arc::new(AtomicBool::new(false)),
             pdf_cancel: Arc::new(AtomicBool::new(false)),
             pdf_dirs: Mutex::new(Vec::new()),
@@ -60,13 +62,14 @@ impl AppState {
 
     /// Starts the thread that makes the scheduled backup now and every hour while the app is
     /// open, each time on a connection of its own (never the shared archive's mutex), and only
-    /// if the archive's backup policy says one is due.
+    /// if the archive's backup policy says one is due. It acts as `Actor::system()`: the program,
+    /// not whoever is logged in (nobody may be).
     pub fn start_backup_schedule(&self) {
         let (Some(root), Ok(_)) = (self.root.clone(), &self.archive) else {
             return;
         };
         let lock = Arc::clone(&self.backup_lock);
-        let actor = self.actor.clone();
+        let actor = Actor::system();
         let spawned = std::thread::Builder::new()
             .name("scheduled-backup".to_string())
             .spawn(move || {
@@ -91,12 +94,12 @@ impl AppState {
         E: ErrorCode,
     {
         self.archive.clone()?;
+        let actor = self.actor()?;
         let root = self
             .root
             .clone()
             .ok_or_else(|| internal("no archive folder"))?;
         let lock = Arc::clone(&self.backup_lock);
-        let actor = self.actor.clone();
         tauri::async_runtime::spawn_blocking(move || {
             let _guard = lock
                 .lock()
@@ -119,8 +122,8 @@ impl AppState {
         E: ErrorCode,
     {
         let archive = self.archive.clone()?;
+        let actor = self.actor()?;
         let lock = Arc::clone(&self.backup_lock);
-        let actor = self.actor.clone();
         tauri::async_runtime::spawn_blocking(move || {
             let _guard = lock
                 .lock()
@@ -132,6 +135,47 @@ impl AppState {
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
+    }
+
+    /// Runs `job` on the archive without a session: only for logging in and what the login page
+    /// shows (whether the archive is a demo).
+    pub async fn run_unauthenticated<T, E>(
+        &self,
+        job: impl FnOnce(&mut Archive) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: ErrorCode,
+    {
+        let archive = self.archive.clone()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut archive = archive
+                .lock()
+                .map_err(|_| internal("the archive lock was poisoned"))?;
+            job(&mut archive).map_err(|err| ApiError::from_error(&err))
+        })
+        .await
+        .map_err(|err| internal(&err.to_string()))?
+    }
+
+    /// Starts (Some) or ends (None) the session.
+    pub fn set_session(&self, actor: Option<Actor>) {
+        if let Ok(mut session) = self.session.lock() {
+            *session = actor;
+        }
+    }
+
+    /// The logged-in user, or `not_logged_in`: the one place every command's actor comes from.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        self.session
+            .lock()
+            .map_err(|_| internal("the session lock was poisoned"))?
+            .clone()
+            .ok_or_else(|| ApiError {
+                code: "not_logged_in".to_string(),
+                message: "请先登录".to_string(),
+                details: serde_json::Value::Null,
+            })
     }
 
     /// The PDF batch's cancel flag.
@@ -159,6 +203,7 @@ impl AppState {
     }
 
     /// Runs `job` against the archive on a blocking thread, so the UI thread never waits on SQLite.
+    /// Refused with `not_logged_in` without a session.
     pub async fn run<T, E>(
         &self,
         job: impl FnOnce(&Archive, &Actor) -> Result<T, E> + Send + 'static,
@@ -181,7 +226,7 @@ impl AppState {
         E: ErrorCode,
     {
         let archive = self.archive.clone()?;
-        let actor = self.actor.clone();
+        let actor = self.actor()?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut archive = archive
                 .lock()

@@ -185,6 +185,9 @@ pub struct AppraisalProblem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppraisalError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no branch with id {0}")]
     BranchNotFound(i64),
     #[error("no member with id {0}")]
@@ -213,6 +216,7 @@ fn problems_text(problems: &[AppraisalProblem]) -> String {
 impl ErrorCode for AppraisalError {
     fn code(&self) -> &'static str {
         match self {
+            AppraisalError::Forbidden(_) => "forbidden",
             AppraisalError::BranchNotFound(_) => "branch_not_found",
             AppraisalError::MemberNotFound(_) => "member_not_found",
             AppraisalError::Invalid(_) => "invalid_argument",
@@ -224,6 +228,7 @@ impl ErrorCode for AppraisalError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            AppraisalError::Forbidden(f) => f.details(),
             AppraisalError::Invalid(problems) => serde_json::json!({ "problems": problems }),
             AppraisalError::Lifecycle(err) => err.details(),
             _ => serde_json::Value::Null,
@@ -302,10 +307,16 @@ impl ExcellentShare {
 /// A branch's grades for a year, with the share warning if it applies.
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: i64,
     year: i32,
 ) -> Result<AppraisalList, AppraisalError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        branch_id,
+    )?;
     if !db::org::is_branch(archive.conn(), branch_id)? {
         return Err(AppraisalError::BranchNotFound(branch_id));
     }
@@ -331,15 +342,27 @@ pub fn of_member(
     if !db::members::names(archive.conn())?.contains_key(&member_id) {
         return Err(AppraisalError::MemberNotFound(member_id));
     }
+    crate::auth::require_member(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        member_id,
+    )?;
     of_members(archive, actor, &[member_id])
 }
 
 /// The grades of several members in one query (for dossier batches), by member, then year.
 pub fn of_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<Appraisal>, AppraisalError> {
+    crate::auth::require_members(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        member_ids,
+    )?;
     Ok(db::appraisals::of_members(archive.conn(), member_ids)?)
 }
 
@@ -354,6 +377,12 @@ pub fn set(
     as_of: NaiveDate,
     dry_run: bool,
 ) -> Result<AppraisalOutcome, AppraisalError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::AppraisalWrite,
+        batch.branch_id,
+    )?;
     let conn = archive.conn();
     if !db::org::is_branch(conn, batch.branch_id)? {
         return Err(AppraisalError::BranchNotFound(batch.branch_id));

@@ -56,10 +56,18 @@ pub enum Action {
     Restore,
     IdReveal,
     SettingChange,
+    Login,
+    LoginFailed,
+    AccessDenied,
+    UserCreate,
+    UserPassword,
+    UserReset,
+    UserUnlock,
+    UserScope,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 31] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -83,6 +91,14 @@ impl Action {
         Action::Restore,
         Action::IdReveal,
         Action::SettingChange,
+        Action::Login,
+        Action::LoginFailed,
+        Action::AccessDenied,
+        Action::UserCreate,
+        Action::UserPassword,
+        Action::UserReset,
+        Action::UserUnlock,
+        Action::UserScope,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -110,6 +126,14 @@ impl Action {
             Action::Restore => "restore",
             Action::IdReveal => "id_reveal",
             Action::SettingChange => "setting_change",
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::AccessDenied => "access_denied",
+            Action::UserCreate => "user_create",
+            Action::UserPassword => "user_password",
+            Action::UserReset => "user_reset",
+            Action::UserUnlock => "user_unlock",
+            Action::UserScope => "user_scope",
         }
     }
 
@@ -191,6 +215,13 @@ impl Target {
             member_id: None,
         }
     }
+    pub fn user(id: Option<i64>) -> Target {
+        Target {
+            kind: "user",
+            id,
+            member_id: None,
+        }
+    }
     /// The archive as a whole (exports of many members, restores).
     pub fn archive() -> Target {
         Target {
@@ -203,6 +234,9 @@ impl Target {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("unknown audit action {0:?}")]
     UnknownAction(String),
     #[error("database error: {0}")]
@@ -212,6 +246,7 @@ pub enum AuditError {
 impl ErrorCode for AuditError {
     fn code(&self) -> &'static str {
         match self {
+            AuditError::Forbidden(_) => "forbidden",
             AuditError::UnknownAction(_) => "invalid_argument",
             AuditError::Db(_) => "database",
         }
@@ -219,6 +254,7 @@ impl ErrorCode for AuditError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            AuditError::Forbidden(f) => f.details(),
             AuditError::UnknownAction(code) => serde_json::json!({
                 "field": "action",
                 "value": code,
@@ -343,7 +379,8 @@ pub struct AuditVerification {
 }
 
 /// Walks the whole chain and compares it with the head. Stops at the first problem.
-pub fn verify(archive: &Archive, _actor: &Actor) -> Result<AuditVerification, AuditError> {
+pub fn verify(archive: &Archive, actor: &Actor) -> Result<AuditVerification, AuditError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::AuditRead)?;
     // One read snapshot for the head and the walk: an entry appended meanwhile by another
     // process must not look like a missing tail.
     let snapshot = archive.conn().unchecked_transaction()?;
@@ -525,9 +562,10 @@ fn bounds(query: &AuditQuery) -> (Option<String>, Option<String>) {
 /// Entries matching `query`, newest first (at most `limit`, default 100, after `offset`).
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     query: &AuditQuery,
 ) -> Result<Vec<AuditEntry>, AuditError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::AuditRead)?;
     let (from, before) = bounds(query);
     let filter = filter_of(query, &from, &before)?;
     Ok(db::audit::list(archive.conn(), &filter)?

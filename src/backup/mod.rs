@@ -115,6 +115,9 @@ pub struct RestoreSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error(transparent)]
     Archive(#[from] ArchiveError),
     #[error("database error: {0}")]
@@ -148,6 +151,7 @@ pub enum BackupError {
 impl ErrorCode for BackupError {
     fn code(&self) -> &'static str {
         match self {
+            BackupError::Forbidden(_) => "forbidden",
             BackupError::Archive(err) => err.code(),
             BackupError::Db(_) => "database",
             BackupError::Io { .. } => "io",
@@ -162,6 +166,7 @@ impl ErrorCode for BackupError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            BackupError::Forbidden(f) => f.details(),
             BackupError::Archive(err) => err.details(),
             BackupError::Io { path, .. }
             | BackupError::OutExists(path)
@@ -298,6 +303,18 @@ pub fn create(
     reason: BackupReason,
     out: Option<&Path>,
 ) -> Result<BackupRecord, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Backup)?;
+    create_for(archive, actor, reason, out)
+}
+
+/// `create` without the permission check, for the copies other operations make before they
+/// write (an import): whoever may import gets the safety copy made for them, recorded as theirs.
+pub(crate) fn create_for(
+    archive: &mut Archive,
+    actor: &Actor,
+    reason: BackupReason,
+    out: Option<&Path>,
+) -> Result<BackupRecord, BackupError> {
     let now = Utc::now();
     let target = match out {
         Some(out) => {
@@ -413,7 +430,8 @@ fn get(archive: &Archive, id: i64) -> Result<BackupRecord, BackupError> {
 }
 
 /// Every recorded backup, newest first.
-pub fn list(archive: &Archive, _actor: &Actor) -> Result<Vec<BackupRecord>, BackupError> {
+pub fn list(archive: &Archive, actor: &Actor) -> Result<Vec<BackupRecord>, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Backup)?;
     let mut rows = db::backups::list(archive.conn())?;
     rows.reverse();
     Ok(rows
@@ -425,8 +443,9 @@ pub fn list(archive: &Archive, _actor: &Actor) -> Result<Vec<BackupRecord>, Back
 /// The newest verified backup still on disk (the settings page's "last verified").
 pub fn last_verified(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
 ) -> Result<Option<BackupRecord>, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Backup)?;
     Ok(db::backups::last_verified(archive.conn())?.map(|row| record_of(archive.root(), row)))
 }
 
@@ -439,6 +458,7 @@ pub fn backup_if_due(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<BackupRecord>, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Backup)?;
     let policy = policy::load(archive.conn())?;
     if !policy.enabled {
         return Ok(None);
@@ -487,6 +507,7 @@ pub fn restore(
     actor: &Actor,
     file: &Path,
 ) -> Result<RestoreSummary, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Restore)?;
     if !file.is_file() {
         return Err(BackupError::NotFound(file.to_path_buf()));
     }

@@ -147,7 +147,8 @@ pub(crate) fn load(conn: &Connection) -> rusqlite::Result<BackupPolicy> {
 }
 
 /// The archive's automatic-backup policy.
-pub fn get(archive: &Archive, _actor: &Actor) -> Result<BackupPolicy, BackupError> {
+pub fn get(archive: &Archive, actor: &Actor) -> Result<BackupPolicy, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Backup)?;
     Ok(load(archive.conn())?)
 }
 
@@ -158,6 +159,7 @@ pub fn set(
     actor: &Actor,
     changes: &[(String, String)],
 ) -> Result<BackupPolicy, BackupError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Admin)?;
     let before = load(archive.conn())?;
     let mut after = before;
     for (key, value) in changes {

@@ -18,6 +18,19 @@ pub(crate) struct ListFilter<'a> {
     pub text: Option<&'a str>,
     pub branch_id: Option<i64>,
     pub stage: Option<StageSelector>,
+    /// The actor's visible units (`Actor::scope_filter`); None: every member.
+    pub units: Option<&'a std::collections::BTreeSet<i64>>,
+}
+
+/// Events of members in the visible units given as parameter ?3 / ?1 (NULL: every member).
+const IN_UNITS3: &str = "(?3 IS NULL OR member_id IN (SELECT id FROM member \
+     WHERE branch_id IN (SELECT value FROM json_each(?3))))";
+const IN_UNITS1: &str = "(?1 IS NULL OR member_id IN (SELECT id FROM member \
+     WHERE branch_id IN (SELECT value FROM json_each(?1))))";
+
+/// A visible-units set as the JSON array `json_each` reads.
+pub(crate) fn units_json(units: &std::collections::BTreeSet<i64>) -> String {
+    serde_json::to_string(units).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// Each member with the two facts their stage is derived from: the highest development step and
@@ -69,6 +82,10 @@ pub(crate) fn list(
     if let Some(branch_id) = filter.branch_id {
         clauses.push("branch_id = :branch_id");
         args.push((":branch_id", Box::new(branch_id)));
+    }
+    if let Some(units) = filter.units {
+        clauses.push("branch_id IN (SELECT value FROM json_each(:units))");
+        args.push((":units", Box::new(units_json(units))));
     }
     match filter.stage {
         Some(StageSelector::InPipeline { min_step, max_step }) => {
@@ -533,25 +550,32 @@ pub(crate) fn steps_per_month(
     conn: &Connection,
     from: NaiveDate,
     until: NaiveDate,
+    units: Option<&std::collections::BTreeSet<i64>>,
 ) -> rusqlite::Result<Vec<(String, u8, i64)>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT substr(date, 1, 7), step, count(*) FROM member_event
           WHERE kind = 'step' AND step IN (1, 3, 7, 15, 24) AND superseded_by IS NULL
-            AND date >= ?1 AND date <= ?2
-          GROUP BY 1, 2 ORDER BY 1, 2",
-    )?;
-    let rows = stmt.query_map(params![from.to_string(), until.to_string()], |row| {
+            AND date >= ?1 AND date <= ?2 AND {IN_UNITS3}
+          GROUP BY 1, 2 ORDER BY 1, 2"
+    ))?;
+    let units = units.map(units_json);
+    let rows = stmt.query_map(params![from.to_string(), until.to_string(), units], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })?;
     rows.collect()
 }
 
-pub(crate) fn steps_per_year(conn: &Connection) -> rusqlite::Result<Vec<(i32, u8, i64)>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn steps_per_year(
+    conn: &Connection,
+    units: Option<&std::collections::BTreeSet<i64>>,
+) -> rusqlite::Result<Vec<(i32, u8, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT CAST(substr(date, 1, 4) AS INTEGER), step, count(*) FROM member_event
           WHERE kind = 'step' AND step IN (1, 3, 7, 15, 24) AND superseded_by IS NULL
-          GROUP BY 1, 2 ORDER BY 1, 2",
-    )?;
-    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            AND {IN_UNITS1}
+          GROUP BY 1, 2 ORDER BY 1, 2"
+    ))?;
+    let units = units.map(units_json);
+    let rows = stmt.query_map([units], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
 }

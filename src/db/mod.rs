@@ -7,6 +7,7 @@
 pub(crate) mod appraisals;
 pub(crate) mod attachments;
 pub(crate) mod audit;
+pub(crate) mod auth;
 pub(crate) mod backups;
 pub(crate) mod letters;
 pub(crate) mod meetings;
@@ -44,6 +45,7 @@ pub const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0011_appraisal.sql"),
     include_str!("migrations/0012_backups.sql"),
     include_str!("migrations/0013_audit_log.sql"),
+    include_str!("migrations/0014_accounts.sql"),
     include_str!("migrations/0015_settings.sql"),
     include_str!("migrations/0016_meeting_attachments.sql"),
 ];

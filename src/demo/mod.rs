@@ -204,6 +204,15 @@ const ETHNICITIES: &[&str] = &[
     "朝鲜族",
 ];
 
+/// Refuses an archive that already holds members (the demo fills only an empty one).
+pub fn check_empty(archive: &Archive) -> Result<(), DemoError> {
+    let existing = db::members::count(archive.conn())?;
+    if existing > 0 {
+        return Err(DemoError::NotEmpty(existing));
+    }
+    Ok(())
+}
+
 /// Fills an empty archive with a demo university, in one transaction.
 pub fn generate(
     archive: &mut Archive,
@@ -213,10 +222,7 @@ pub fn generate(
     if options.members == 0 {
         return Err(DemoError::NoMembers);
     }
-    let existing = db::members::count(archive.conn())?;
-    if existing > 0 {
-        return Err(DemoError::NotEmpty(existing));
-    }
+    check_empty(archive)?;
     let recorded_by = actor.name().to_string();
     with_tx(archive.conn_mut(), |tx| {
         let mut generator = Generator::new(options);

@@ -30,6 +30,9 @@ pub struct AttachmentRef {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
     #[error("cannot store {path} in the archive: {source}")]
@@ -50,6 +53,7 @@ pub enum DocumentError {
 impl ErrorCode for DocumentError {
     fn code(&self) -> &'static str {
         match self {
+            DocumentError::Forbidden(_) => "forbidden",
             DocumentError::Read { .. } => "file_unreadable",
             DocumentError::Write { .. } => "io",
             DocumentError::NoFileName(_) | DocumentError::NotAHash(_) => "invalid_argument",
@@ -60,6 +64,7 @@ impl ErrorCode for DocumentError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            DocumentError::Forbidden(f) => f.details(),
             DocumentError::Read { path, .. }
             | DocumentError::Write { path, .. }
             | DocumentError::NoFileName(path) => serde_json::json!({ "path": path }),
@@ -161,7 +166,8 @@ fn store_from(
 }
 
 /// The content of the stored file with this SHA-256, if it is at most `MAX_READ_BYTES` long.
-pub fn read(archive: &Archive, _actor: &Actor, sha256: &str) -> Result<Vec<u8>, DocumentError> {
+pub fn read(archive: &Archive, actor: &Actor, sha256: &str) -> Result<Vec<u8>, DocumentError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
     let is_hash = sha256.len() == 64
         && sha256
             .bytes()

@@ -22,9 +22,10 @@ pub use materials::{Material, MaterialStatus};
 pub use plan::{Plan, PlanConflict, PlannedStep};
 pub use rules::{Check, Rule, RuleBook, RuleError, RuleSet, RuleSetKind, Severity};
 
-use crate::actor::Actor;
+use crate::actor::{Actor, Permission};
 use crate::archive::Archive;
 use crate::audit::{self, Action, Target};
+use crate::auth;
 use crate::db::{self, members::Scope};
 use crate::documents::{self, AttachmentRef, DocumentError};
 use crate::error::ErrorCode;
@@ -116,6 +117,9 @@ const REPEATABLE_STEPS: [u8; 2] = [6, 21];
 
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no member with id {0}")]
     MemberNotFound(i64),
     #[error("step {0} is not one of the 25 development steps")]
@@ -172,6 +176,7 @@ fn blocking_messages(findings: &[Finding]) -> String {
 impl ErrorCode for LifecycleError {
     fn code(&self) -> &'static str {
         match self {
+            LifecycleError::Forbidden(_) => "forbidden",
             LifecycleError::MemberNotFound(_) => "member_not_found",
             LifecycleError::NoSuchStep(_) => "invalid_argument",
             LifecycleError::FutureDate { .. } => "invalid_argument",
@@ -193,6 +198,7 @@ impl ErrorCode for LifecycleError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            LifecycleError::Forbidden(f) => f.details(),
             LifecycleError::Blocked { findings } => serde_json::json!({ "findings": findings }),
             _ => serde_json::Value::Null,
         }
@@ -217,6 +223,7 @@ pub fn load_rule_set(
     text: &str,
     file_name: &str,
 ) -> Result<RuleSet, LifecycleError> {
+    auth::require(archive, actor, Permission::Admin)?;
     let set = RuleSet::from_toml(text, file_name)?;
     if set.kind != RuleSetKind::Local {
         return Err(RuleError::NotLocal { set: set.id }.into());
@@ -239,6 +246,7 @@ pub fn check(
 ) -> Result<Vec<Finding>, LifecycleError> {
     let book = rule_book(archive, actor)?;
     if let Some(id) = request.member_id {
+        require_member(archive, actor, Permission::MemberRead, id)?;
         // One member (the member page asks on every visit): load their timeline and only the
         // timelines of the people named in it.
         let subject = load_subject(archive, id)?;
@@ -254,7 +262,7 @@ pub fn check(
         // A branch: its timelines, and those of the people named in them (introducers and
         // contacts may belong to another branch).
         Some(branch) => {
-            let subjects = db::members::subjects(archive.conn(), Scope::Branch(branch))?;
+            let subjects = visible_subjects(archive, actor, Some(branch))?;
             let named: Vec<&Subject> = subjects.iter().collect();
             let mut since = full_member_dates_of_people(archive, &named)?;
             since.extend(full_member_dates(&subjects));
@@ -262,8 +270,10 @@ pub fn check(
         }
         // Everyone: every timeline once, which also tells when each member became a full member.
         None => {
-            let subjects = db::members::subjects(archive.conn(), Scope::All)?;
+            auth::require(archive, actor, Permission::MemberRead)?;
+            let mut subjects = db::members::subjects(archive.conn(), Scope::All)?;
             let since = full_member_dates(&subjects);
+            retain_visible(archive, actor, &mut subjects)?;
             (subjects, since)
         }
     };
@@ -277,11 +287,11 @@ pub fn check(
 /// those entitled to vote at a meeting that day. (id, name), by id.
 pub fn full_members_on(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<Vec<(i64, String)>, LifecycleError> {
-    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
+    let subjects = visible_subjects(archive, actor, branch_id)?;
     let since = full_member_dates(&subjects);
     Ok(subjects
         .into_iter()
@@ -296,11 +306,11 @@ pub fn full_members_on(
 /// whether they were a full member that day (the same test as `full_members_on`), by id.
 pub fn party_members_on(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<Vec<(i64, String, bool)>, LifecycleError> {
-    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
+    let subjects = visible_subjects(archive, actor, branch_id)?;
     let since = full_member_dates(&subjects);
     Ok(subjects
         .into_iter()
@@ -332,7 +342,7 @@ pub fn due(
     as_of: NaiveDate,
 ) -> Result<Vec<DueItem>, LifecycleError> {
     let book = rule_book(archive, actor)?;
-    let subjects = db::members::subjects(archive.conn(), scope_of(branch_id))?;
+    let subjects = visible_subjects(archive, actor, branch_id)?;
     let mut items: Vec<DueItem> = subjects
         .iter()
         .flat_map(|s| due::due_items(s, &book, as_of, from, until))
@@ -369,8 +379,11 @@ pub fn missing_reports(
 ) -> Result<Vec<MissingReports>, LifecycleError> {
     let book = rule_book(archive, actor)?;
     let subjects = match request.member_id {
-        Some(id) => vec![load_subject(archive, id)?],
-        None => db::members::subjects(archive.conn(), scope_of(request.branch_id))?,
+        Some(id) => {
+            require_member(archive, actor, Permission::MemberRead, id)?;
+            vec![load_subject(archive, id)?]
+        }
+        None => visible_subjects(archive, actor, request.branch_id)?,
     };
     let rules = book.rules_at(request.as_of);
     Ok(subjects
@@ -400,6 +413,7 @@ pub fn plan(
     member_id: i64,
     as_of: NaiveDate,
 ) -> Result<Plan, LifecycleError> {
+    require_member(archive, actor, Permission::MemberRead, member_id)?;
     let book = rule_book(archive, actor)?;
     Ok(plan::plan(&load_subject(archive, member_id)?, &book, as_of))
 }
@@ -413,7 +427,7 @@ pub fn plan_conflicts(
     as_of: NaiveDate,
 ) -> Result<Vec<Plan>, LifecycleError> {
     let book = rule_book(archive, actor)?;
-    Ok(db::members::subjects(archive.conn(), scope_of(branch_id))?
+    Ok(visible_subjects(archive, actor, branch_id)?
         .iter()
         .map(|s| plan::plan(s, &book, as_of))
         .filter(|plan| !plan.conflicts.is_empty())
@@ -478,6 +492,7 @@ pub fn preview_step(
     request: &StepRequest,
     as_of: NaiveDate,
 ) -> Result<Vec<Finding>, LifecycleError> {
+    require_member(archive, actor, Permission::MemberWrite, request.member_id)?;
     let book = rule_book(archive, actor)?;
     let subject = load_subject(archive, request.member_id)?;
     validate(&subject, request, as_of)?;
@@ -542,9 +557,10 @@ pub fn add_step_with_evidence(
 /// ones are missing.
 pub fn materials(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_id: i64,
 ) -> Result<Vec<MaterialStatus>, LifecycleError> {
+    require_member(archive, actor, Permission::MemberRead, member_id)?;
     let subject = load_subject(archive, member_id)?;
     let steps: Vec<u8> = subject.steps.iter().map(|r| r.step).collect();
     let attachments = db::attachments::of_member(archive.conn(), member_id)?;
@@ -562,6 +578,7 @@ pub fn attach_evidence(
     bytes: &[u8],
     material: Option<String>,
 ) -> Result<AttachmentRef, LifecycleError> {
+    auth::require_event(archive, actor, Permission::MemberWrite, event_id)?;
     let (member_id, step, _date) = db::members::current_event(archive.conn(), event_id)?
         .ok_or(LifecycleError::EventNotFound(event_id))?;
     let step = step.ok_or(LifecycleError::NotAStep(event_id))?;
@@ -600,9 +617,10 @@ pub fn attach_evidence(
 /// The files attached to the member's current events, in timeline order.
 pub fn event_files(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_id: i64,
 ) -> Result<Vec<EventFile>, LifecycleError> {
+    require_member(archive, actor, Permission::MemberRead, member_id)?;
     if db::members::get(archive.conn(), member_id)?.is_none() {
         return Err(LifecycleError::MemberNotFound(member_id));
     }
@@ -615,8 +633,51 @@ pub fn event_files(
 }
 
 /// The timelines to load for an optional branch filter: the branch's members, or everyone.
-fn scope_of(branch_id: Option<i64>) -> Scope {
-    branch_id.map_or(Scope::All, Scope::Branch)
+/// The timelines `actor` may read: a branch's (which must be in their scope) or every visible
+/// member's.
+fn visible_subjects(
+    archive: &Archive,
+    actor: &Actor,
+    branch_id: Option<i64>,
+) -> Result<Vec<Subject>, LifecycleError> {
+    match branch_id {
+        Some(branch) => {
+            auth::require_unit(archive, actor, Permission::MemberRead, branch)?;
+            Ok(db::members::subjects(
+                archive.conn(),
+                Scope::Branch(branch),
+            )?)
+        }
+        None => {
+            auth::require(archive, actor, Permission::MemberRead)?;
+            let mut subjects = db::members::subjects(archive.conn(), Scope::All)?;
+            retain_visible(archive, actor, &mut subjects)?;
+            Ok(subjects)
+        }
+    }
+}
+
+/// Drops the timelines outside `actor`'s scope.
+fn retain_visible(
+    archive: &Archive,
+    actor: &Actor,
+    subjects: &mut Vec<Subject>,
+) -> Result<(), LifecycleError> {
+    if !actor.sees_all() {
+        let branches = db::members::branch_ids(archive.conn())?;
+        subjects.retain(|s| actor.sees_unit(branches.get(&s.member_id).copied().flatten()));
+    }
+    Ok(())
+}
+
+/// Refuses unless `actor` may do `permission` on member `member_id`.
+fn require_member(
+    archive: &Archive,
+    actor: &Actor,
+    permission: Permission,
+    member_id: i64,
+) -> Result<(), LifecycleError> {
+    Ok(auth::require_member(archive, actor, permission, member_id)?)
 }
 
 fn load_subject(archive: &Archive, member_id: i64) -> Result<Subject, LifecycleError> {
@@ -703,6 +764,7 @@ pub fn correct_step(
     correction: &StepCorrection,
     as_of: NaiveDate,
 ) -> Result<StepOutcome, LifecycleError> {
+    auth::require_event(archive, actor, Permission::MemberWrite, event_id)?;
     let (member_id, step, old_date) = db::members::current_event(archive.conn(), event_id)?
         .ok_or(LifecycleError::EventNotFound(event_id))?;
     let step = step.ok_or(LifecycleError::NotAStep(event_id))?;
@@ -757,6 +819,7 @@ pub fn preview_extension(
     request: &ExtensionRequest,
     as_of: NaiveDate,
 ) -> Result<Vec<Finding>, LifecycleError> {
+    require_member(archive, actor, Permission::MemberWrite, request.member_id)?;
     let book = rule_book(archive, actor)?;
     let before = load_subject(archive, request.member_id)?;
     if request.months == 0 {
@@ -830,6 +893,7 @@ pub fn record_status(
     note: Option<String>,
     as_of: NaiveDate,
 ) -> Result<i64, LifecycleError> {
+    require_member(archive, actor, Permission::MemberWrite, member_id)?;
     if matches!(kind, EventKind::Step | EventKind::ProbationExtended) {
         return Err(LifecycleError::NotAStatus(kind.as_code().to_string()));
     }

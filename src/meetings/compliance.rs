@@ -79,11 +79,17 @@ pub struct Compliance {
 /// Every period of `year` up to `as_of`, for every kind of meeting with a frequency.
 pub fn compliance(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: i64,
     year: i32,
     as_of: NaiveDate,
 ) -> Result<Compliance, MeetingError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        branch_id,
+    )?;
     if !db::org::is_branch(archive.conn(), branch_id)? {
         return Err(MeetingError::BranchNotFound(branch_id));
     }

@@ -11,6 +11,8 @@
 
 mod compliance;
 
+use crate::actor::Permission;
+use crate::auth;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -297,6 +299,9 @@ pub struct MeetingOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MeetingError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no branch with id {0}")]
     BranchNotFound(i64),
     #[error("no meeting with id {0}")]
@@ -327,6 +332,7 @@ fn blocking(findings: &[Finding]) -> String {
 impl ErrorCode for MeetingError {
     fn code(&self) -> &'static str {
         match self {
+            MeetingError::Forbidden(_) => "forbidden",
             MeetingError::BranchNotFound(_) => "branch_not_found",
             MeetingError::NotFound(_) => "meeting_not_found",
             MeetingError::Invalid(_) => "invalid_argument",
@@ -340,6 +346,7 @@ impl ErrorCode for MeetingError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            MeetingError::Forbidden(f) => f.details(),
             MeetingError::Blocked { findings } => serde_json::json!({ "findings": findings }),
             MeetingError::Lifecycle(err) => err.details(),
             MeetingError::Document(err) => err.details(),
@@ -374,6 +381,7 @@ pub fn preview(
     request: &MeetingRequest,
     as_of: NaiveDate,
 ) -> Result<MeetingPreview, MeetingError> {
+    auth::require_unit(archive, actor, Permission::MeetingWrite, request.branch_id)?;
     validate_shape(request, as_of)?;
     if !db::org::is_branch(archive.conn(), request.branch_id)? {
         return Err(MeetingError::BranchNotFound(request.branch_id));
@@ -593,6 +601,7 @@ pub fn roll(
     branch_id: i64,
     date: NaiveDate,
 ) -> Result<Vec<RollMember>, MeetingError> {
+    auth::require_unit(archive, actor, Permission::MemberRead, branch_id)?;
     if !db::org::is_branch(archive.conn(), branch_id)? {
         return Err(MeetingError::BranchNotFound(branch_id));
     }
@@ -842,7 +851,8 @@ pub struct MeetingSummary {
     pub resolutions: usize,
 }
 
-pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<MeetingDetail, MeetingError> {
+pub fn show(archive: &Archive, actor: &Actor, id: i64) -> Result<MeetingDetail, MeetingError> {
+    auth::require_meeting(archive, actor, Permission::MemberRead, id)?;
     let mut meeting = db::meetings::get(archive.conn(), id)?.ok_or(MeetingError::NotFound(id))?;
     for resolution in &mut meeting.resolutions {
         let count =
@@ -905,6 +915,7 @@ fn attach_source(
     if !db::meetings::exists(archive.conn(), meeting_id)? {
         return Err(MeetingError::NotFound(meeting_id));
     }
+    auth::require_meeting(archive, actor, Permission::MeetingWrite, meeting_id)?;
     let file = store_source(archive, source)?;
     db::with_tx(archive.conn_mut(), |tx| {
         link_files(tx, actor, meeting_id, std::slice::from_ref(&file))
@@ -922,6 +933,7 @@ pub fn read_attachment(
     if !db::meetings::exists(archive.conn(), meeting_id)? {
         return Err(MeetingError::NotFound(meeting_id));
     }
+    auth::require_meeting(archive, actor, Permission::MemberRead, meeting_id)?;
     let file = db::attachments::of_meetings(archive.conn(), &[meeting_id])?
         .into_iter()
         .map(|(_, file)| file)
@@ -937,19 +949,25 @@ pub fn read_attachment(
 /// Meetings of a branch (or all), newest first, optionally within dates and of one kind.
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: Option<i64>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     kind: Option<MeetingKind>,
 ) -> Result<Vec<MeetingSummary>, MeetingError> {
-    Ok(db::meetings::list(
+    match branch_id {
+        Some(branch) => auth::require_unit(archive, actor, Permission::MemberRead, branch)?,
+        None => auth::require(archive, actor, Permission::MemberRead)?,
+    }
+    let mut meetings = db::meetings::list(
         archive.conn(),
         branch_id,
         from,
         to,
         kind.map(MeetingKind::as_code),
-    )?)
+    )?;
+    meetings.retain(|m| actor.sees_unit(Some(m.branch_id)));
+    Ok(meetings)
 }
 
 /// A resolution as it concerns one member: about them, or one they voted on.
@@ -1007,9 +1025,10 @@ pub fn of_member(
 /// by member id, then date.
 pub fn of_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<MemberMeeting>, MeetingError> {
+    auth::require_members(archive, actor, Permission::MemberRead, member_ids)?;
     let mut meetings = db::meetings::of_members(archive.conn(), member_ids)?;
     let mut ids: Vec<i64> = meetings.iter().map(|m| m.meeting_id).collect();
     ids.sort_unstable();

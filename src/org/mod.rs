@@ -55,6 +55,9 @@ pub struct BranchOption {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrgError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("a {child} must be placed under a {expected}, not under a {found}")]
     WrongParent {
         child: &'static str,
@@ -77,6 +80,7 @@ pub enum OrgError {
 impl ErrorCode for OrgError {
     fn code(&self) -> &'static str {
         match self {
+            OrgError::Forbidden(_) => "forbidden",
             OrgError::WrongParent { .. } => "org_wrong_parent",
             OrgError::NotFound(_) => "org_not_found",
             OrgError::NoSuchBranch(_) => "branch_not_found",
@@ -87,15 +91,21 @@ impl ErrorCode for OrgError {
 }
 
 /// Every branch, colleges and branches in the order they were set up.
-pub fn list_branches(archive: &Archive, _actor: &Actor) -> Result<Vec<BranchOption>, OrgError> {
-    Ok(db::org::branches(archive.conn())?)
+pub fn list_branches(archive: &Archive, actor: &Actor) -> Result<Vec<BranchOption>, OrgError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
+    let mut branches = db::org::branches(archive.conn())?;
+    branches.retain(|b| actor.sees_unit(Some(b.id)));
+    Ok(branches)
 }
 
 /// Finds the branch a person names: by id, by a unique branch name, or as `college/branch`
 /// (the college's name with or without its trailing 党委).
 pub fn find_branch(archive: &Archive, actor: &Actor, text: &str) -> Result<BranchOption, OrgError> {
     let text = text.trim();
-    let branches = list_branches(archive, actor)?;
+    // Every branch, whether the actor sees it or not: naming one outside the scope is refused
+    // by the operation it is named for (as `forbidden`), not reported as missing.
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
+    let branches = db::org::branches(archive.conn())?;
     let matches = |branch: &BranchOption| match text.split_once('/') {
         Some((college, name)) => {
             let college = college.trim();

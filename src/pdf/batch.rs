@@ -90,7 +90,16 @@ pub fn file_name(data: &DossierData) -> String {
 
 /// The members of a scope, in list order.
 pub fn members(archive: &Archive, actor: &Actor, scope: &BatchScope) -> Result<Vec<i64>, PdfError> {
-    Ok(match scope {
+    crate::auth::require(archive, actor, crate::actor::Permission::Documents)?;
+    if let BatchScope::Branch(branch_id) = scope {
+        crate::auth::require_unit(
+            archive,
+            actor,
+            crate::actor::Permission::Documents,
+            *branch_id,
+        )?;
+    }
+    let ids = match scope {
         BatchScope::Branch(branch_id) => {
             let query = MemberQuery {
                 branch_id: Some(*branch_id),
@@ -103,7 +112,9 @@ pub fn members(archive: &Archive, actor: &Actor, scope: &BatchScope) -> Result<V
         }
         BatchScope::Class(name) => db::letters::class_members(archive.conn(), name)?,
         BatchScope::Members(ids) => ids.clone(),
-    })
+    };
+    crate::auth::require_members(archive, actor, crate::actor::Permission::Documents, &ids)?;
+    Ok(ids)
 }
 
 /// Makes every dossier of `scope` in `dir` (created if missing) and an index (`index.pdf`).

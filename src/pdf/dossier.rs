@@ -189,6 +189,12 @@ pub fn generate(
     as_of: NaiveDate,
     out: &Path,
 ) -> Result<PdfFile, PdfError> {
+    crate::auth::require_member(
+        archive,
+        actor,
+        crate::actor::Permission::Documents,
+        member_id,
+    )?;
     let data = DossierData::load(archive, actor, member_id, as_of)?;
     let template = DossierTemplate::load(archive)?;
     let pdf = write(fonts, &template, &data, out)?;

@@ -248,6 +248,12 @@ pub fn issue(
     request: &LetterRequest,
     out: &Path,
 ) -> Result<IssuedLetter, PdfError> {
+    crate::auth::require_member(
+        archive,
+        actor,
+        crate::actor::Permission::Documents,
+        request.member_id,
+    )?;
     let template = LetterTemplate::load(archive)?;
     let member = people::detail(archive, actor, request.member_id)?;
     let kind = match member.stage {
@@ -446,6 +452,7 @@ pub fn record_receipt(
     serial: i64,
     date: NaiveDate,
 ) -> Result<LetterRecord, PdfError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Documents)?;
     db::with_tx(archive.conn_mut(), |tx| {
         let letter = db::letters::get(tx, serial)?.ok_or(PdfError::NoSuchLetter(serial))?;
         if let Some(done) = letter.receipt_on {
@@ -473,18 +480,34 @@ pub fn record_receipt(
 /// reminders.
 pub fn overdue_receipts(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     as_of: NaiveDate,
 ) -> Result<Vec<LetterRecord>, PdfError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
+    let branches = (!actor.sees_all())
+        .then(|| db::members::branch_ids(archive.conn()))
+        .transpose()?;
     Ok(db::letters::open(archive.conn())?
         .into_iter()
         .filter(|l| l.receipt_due < as_of)
+        .filter(|l| {
+            branches
+                .as_ref()
+                .is_none_or(|b| actor.sees_unit(b.get(&l.member_id).copied().flatten()))
+        })
         .collect())
 }
 
 /// One letter of the register.
-pub fn get(archive: &Archive, _actor: &Actor, serial: i64) -> Result<LetterRecord, PdfError> {
-    db::letters::get(archive.conn(), serial)?.ok_or(PdfError::NoSuchLetter(serial))
+pub fn get(archive: &Archive, actor: &Actor, serial: i64) -> Result<LetterRecord, PdfError> {
+    let letter = db::letters::get(archive.conn(), serial)?.ok_or(PdfError::NoSuchLetter(serial))?;
+    crate::auth::require_member(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        letter.member_id,
+    )?;
+    Ok(letter)
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ pub struct PdfFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error(transparent)]
     Font(#[from] FontError),
     #[error(transparent)]
@@ -96,6 +99,7 @@ pub enum PdfError {
 impl ErrorCode for PdfError {
     fn code(&self) -> &'static str {
         match self {
+            PdfError::Forbidden(_) => "forbidden",
             PdfError::Font(err) => err.code(),
             PdfError::Member(err) => err.code(),
             PdfError::Lifecycle(err) => err.code(),
@@ -118,6 +122,7 @@ impl ErrorCode for PdfError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            PdfError::Forbidden(f) => f.details(),
             PdfError::Font(err) => err.details(),
             PdfError::Member(err) => err.details(),
             PdfError::Lifecycle(err) => err.details(),

@@ -98,6 +98,12 @@ pub fn generate(
     request: &NoticeRequest,
     out: &Path,
 ) -> Result<NoticeOutcome, PdfError> {
+    crate::auth::require_unit(
+        archive,
+        actor,
+        crate::actor::Permission::Documents,
+        request.branch_id,
+    )?;
     let branch = org::list_branches(archive, actor)?
         .into_iter()
         .find(|b| b.id == request.branch_id)

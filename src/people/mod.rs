@@ -392,6 +392,9 @@ pub struct MemberDetail {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MemberError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no member with id {0}")]
     NotFound(i64),
     #[error("member {0} has no ID number recorded")]
@@ -403,6 +406,7 @@ pub enum MemberError {
 impl ErrorCode for MemberError {
     fn code(&self) -> &'static str {
         match self {
+            MemberError::Forbidden(_) => "forbidden",
             MemberError::NotFound(_) => "member_not_found",
             MemberError::NoIdNumber(_) => "id_number_missing",
             MemberError::Db(_) => "database",
@@ -411,6 +415,7 @@ impl ErrorCode for MemberError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            MemberError::Forbidden(f) => f.details(),
             MemberError::NotFound(id) | MemberError::NoIdNumber(id) => {
                 serde_json::json!({ "id": id, "field": "id_number" })
             }
@@ -445,10 +450,17 @@ pub fn list_all(
 
 fn list_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     query: &MemberQuery,
     page: Option<(i64, i64)>,
 ) -> Result<MemberPage, MemberError> {
+    match query.branch_id {
+        // A branch named outside the scope is refused, not shown empty.
+        Some(branch) => {
+            crate::auth::require_unit(archive, actor, crate::actor::Permission::MemberRead, branch)?
+        }
+        None => crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?,
+    }
     let filter = db::members::ListFilter {
         text: query
             .text
@@ -457,6 +469,7 @@ fn list_members(
             .filter(|t| !t.is_empty()),
         branch_id: query.branch_id,
         stage: query.stage.map(Stage::selector),
+        units: actor.scope_filter(),
     };
     Ok(db::members::list(archive.conn(), &filter, page)?)
 }
@@ -484,6 +497,12 @@ pub fn reveal_id_number(
     actor: &Actor,
     member_id: i64,
 ) -> Result<String, MemberError> {
+    crate::auth::require_member(
+        archive,
+        actor,
+        crate::actor::Permission::MemberRead,
+        member_id,
+    )?;
     let tx = archive.conn().unchecked_transaction()?;
     let number = db::members::id_number(&tx, member_id)?
         .ok_or(MemberError::NotFound(member_id))?
@@ -503,9 +522,10 @@ pub fn reveal_id_number(
 /// `show` without the audit entry, for the core's own reads.
 pub(crate) fn detail(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     id: i64,
 ) -> Result<MemberDetail, MemberError> {
+    crate::auth::require_member(archive, actor, crate::actor::Permission::MemberRead, id)?;
     let mut detail = db::members::get(archive.conn(), id)?.ok_or(MemberError::NotFound(id))?;
     detail.events = db::members::events(archive.conn(), id)?;
     let progress = Progress::of(&detail.events);

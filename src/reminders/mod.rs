@@ -50,6 +50,9 @@ pub struct Reminder {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReminderError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("{0:?} is not a month (write it like 2026-12)")]
     BadMonth(String),
     #[error(transparent)]
@@ -65,6 +68,7 @@ pub enum ReminderError {
 impl ErrorCode for ReminderError {
     fn code(&self) -> &'static str {
         match self {
+            ReminderError::Forbidden(_) => "forbidden",
             ReminderError::BadMonth(_) => "invalid_argument",
             ReminderError::Lifecycle(err) => err.code(),
             ReminderError::Meetings(err) => err.code(),

@@ -52,10 +52,11 @@ pub struct FolderImport {
 /// would do. Nothing is written.
 pub fn preview_folder(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     folder: &Path,
     as_of: NaiveDate,
 ) -> Result<FolderImport, ReportError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::ReportWrite)?;
     Ok(preview(archive, folder, as_of)?.0)
 }
 
@@ -67,10 +68,18 @@ pub fn commit_folder(
     folder: &Path,
     as_of: NaiveDate,
 ) -> Result<FolderImport, ReportError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::ReportWrite)?;
     let (mut preview, files) = preview(archive, folder, as_of)?;
     if preview.invalid > 0 {
         return Err(ReportError::ImportInvalid(preview.invalid));
     }
+    let members: Vec<i64> = preview.items.iter().filter_map(|i| i.member_id).collect();
+    crate::auth::require_members(
+        archive,
+        actor,
+        crate::actor::Permission::ReportWrite,
+        &members,
+    )?;
     // The files go into the store first (content-addressed, so a failure later leaves at most an
     // unreferenced copy); the rows all go in one transaction.
     let mut stored = Vec::with_capacity(files.len());

@@ -9,6 +9,8 @@
 mod import;
 mod quarter;
 
+use crate::actor::Permission;
+use crate::auth;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -115,6 +117,9 @@ pub struct ReportReview {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("no member with id {0}")]
     MemberNotFound(i64),
     #[error("no thought report with id {0}")]
@@ -141,6 +146,7 @@ pub enum ReportError {
 impl ErrorCode for ReportError {
     fn code(&self) -> &'static str {
         match self {
+            ReportError::Forbidden(_) => "forbidden",
             ReportError::MemberNotFound(_) => "member_not_found",
             ReportError::NotFound(_) => "report_not_found",
             ReportError::EmptyBody | ReportError::Invalid { .. } => "invalid_argument",
@@ -154,6 +160,7 @@ impl ErrorCode for ReportError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            ReportError::Forbidden(f) => f.details(),
             ReportError::File { path, .. } | ReportError::TooLarge { path, .. } => {
                 serde_json::json!({ "path": path })
             }
@@ -186,6 +193,7 @@ pub fn add(
     report: &NewThoughtReport,
     as_of: NaiveDate,
 ) -> Result<i64, ReportError> {
+    auth::require_member(archive, actor, Permission::ReportWrite, report.member_id)?;
     let prepared = prepare(archive, report, as_of)?;
     let row = db::reports::NewReport {
         member_id: report.member_id,
@@ -269,6 +277,7 @@ pub fn add_file(
     period: Option<Quarter>,
     as_of: NaiveDate,
 ) -> Result<i64, ReportError> {
+    auth::require_member(archive, actor, Permission::ReportWrite, member_id)?;
     let file = read_file(path)?;
     let date = date.or(file.date.filter(|d| *d <= as_of)).unwrap_or(as_of);
     let report = NewThoughtReport {
@@ -311,6 +320,7 @@ pub fn review(
     id: i64,
     review: &ReportReview,
 ) -> Result<(), ReportError> {
+    auth::require_report(archive, actor, Permission::ReportWrite, id)?;
     let reviewer = review.reviewer.trim();
     if reviewer.is_empty() {
         return Err(ReportError::Invalid {
@@ -342,9 +352,10 @@ pub fn review(
 /// A member's reports, oldest first.
 pub fn list(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_id: i64,
 ) -> Result<Vec<ReportSummary>, ReportError> {
+    auth::require_member(archive, actor, Permission::MemberRead, member_id)?;
     if !db::members::exists(archive.conn(), member_id)? {
         return Err(ReportError::MemberNotFound(member_id));
     }
@@ -355,9 +366,10 @@ pub fn list(
 /// then date. Unknown ids simply have none.
 pub fn full_of_members(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     member_ids: &[i64],
 ) -> Result<Vec<ThoughtReport>, ReportError> {
+    auth::require_members(archive, actor, Permission::MemberRead, member_ids)?;
     Ok(db::reports::full_of_members(archive.conn(), member_ids)?)
 }
 
@@ -374,16 +386,30 @@ pub struct UnreviewedReports {
 /// first, at most `limit` of them, with the total.
 pub fn unreviewed(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     branch_id: Option<i64>,
     limit: usize,
 ) -> Result<UnreviewedReports, ReportError> {
+    match branch_id {
+        Some(branch) => auth::require_unit(archive, actor, Permission::MemberRead, branch)?,
+        None => auth::require(archive, actor, Permission::MemberRead)?,
+    }
+    if branch_id.is_none() && !actor.sees_all() {
+        // Everyone the actor sees: filtered here, then counted and cut to the limit.
+        let (_, mut reports) = db::reports::unreviewed(archive.conn(), None, usize::MAX)?;
+        let branches = db::members::branch_ids(archive.conn())?;
+        reports.retain(|r| actor.sees_unit(branches.get(&r.member_id).copied().flatten()));
+        let total = reports.len();
+        reports.truncate(limit);
+        return Ok(UnreviewedReports { total, reports });
+    }
     let (total, reports) = db::reports::unreviewed(archive.conn(), branch_id, limit)?;
     Ok(UnreviewedReports { total, reports })
 }
 
 /// One report with its text.
-pub fn show(archive: &Archive, _actor: &Actor, id: i64) -> Result<ThoughtReport, ReportError> {
+pub fn show(archive: &Archive, actor: &Actor, id: i64) -> Result<ThoughtReport, ReportError> {
+    auth::require_report(archive, actor, Permission::MemberRead, id)?;
     db::reports::get(archive.conn(), id)?.ok_or(ReportError::NotFound(id))
 }
 

@@ -9,6 +9,9 @@ use crate::people::MemberError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("{}: 无法读取文件：{source}", path.display())]
     Io {
         path: PathBuf,
@@ -93,6 +96,7 @@ pub enum RosterError {
 impl ErrorCode for RosterError {
     fn code(&self) -> &'static str {
         match self {
+            RosterError::Forbidden(_) => "forbidden",
             RosterError::Io { .. } => "io",
             RosterError::EmptyFile { .. } => "empty_file",
             RosterError::UnsupportedFile { .. } => "unsupported_file",
@@ -118,6 +122,7 @@ impl ErrorCode for RosterError {
 
     fn details(&self) -> serde_json::Value {
         match self {
+            RosterError::Forbidden(f) => f.details(),
             RosterError::MissingColumns {
                 path,
                 sheet,

@@ -113,6 +113,7 @@ pub fn export(
     path: &Path,
     options: &ExportOptions,
 ) -> Result<ExportSummary, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Export)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

@@ -152,16 +152,18 @@ pub fn preview(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportPreview, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     preview_with_progress(archive, actor, path, options, &|_| true)
 }
 
 pub fn preview_with_progress(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     path: &Path,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportPreview, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let raw = read_bytes(path, &bytes)?;
@@ -188,6 +190,7 @@ pub fn import(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     import_with_progress(archive, actor, path, options, &|_| true)
 }
 
@@ -199,6 +202,7 @@ pub fn commit(
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     let options = ImportOptions {
         dry_run: false,
         ..options.clone()
@@ -213,6 +217,7 @@ pub fn import_with_progress(
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
 ) -> Result<ImportReport, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     if options.dry_run {
         return preview_with_progress(archive, actor, path, options, progress);
     }
@@ -221,7 +226,7 @@ pub fn import_with_progress(
     let raw = read_bytes(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     drop(bytes);
-    backup::create(archive, actor, backup::BackupReason::BeforeImport, None)?;
+    backup::create_for(archive, actor, backup::BackupReason::BeforeImport, None)?;
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -1076,7 +1081,8 @@ pub struct BatchSummary {
 }
 
 /// Every import batch, newest first.
-pub fn history(archive: &Archive, _actor: &Actor) -> Result<Vec<BatchSummary>, RosterError> {
+pub fn history(archive: &Archive, actor: &Actor) -> Result<Vec<BatchSummary>, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     Ok(db::roster::batches(archive.conn())?
         .into_iter()
         .map(|b| BatchSummary {
@@ -1111,6 +1117,7 @@ pub fn undo(
     actor: &Actor,
     batch_id: i64,
 ) -> Result<UndoSummary, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     with_tx(archive.conn_mut(), |tx| {
         let batch = db::roster::batch(tx, batch_id)?.ok_or(RosterError::BatchNotFound(batch_id))?;
         if let Some(at) = batch.undone_at {

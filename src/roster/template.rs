@@ -19,6 +19,7 @@ const LISTS_SHEET: &str = "选项";
 
 /// Writes the template to `path`; the branch dropdown lists the archive's branches.
 pub fn write_template(archive: &Archive, actor: &Actor, path: &Path) -> Result<usize, RosterError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     let branches: Vec<String> = org::list_branches(archive, actor)?
         .into_iter()
         .map(|b| format!("{}/{}", b.college, b.name))

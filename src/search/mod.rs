@@ -68,6 +68,9 @@ pub struct SearchResults {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -75,6 +78,7 @@ pub enum SearchError {
 impl ErrorCode for SearchError {
     fn code(&self) -> &'static str {
         match self {
+            SearchError::Forbidden(_) => "forbidden",
             SearchError::Db(_) => "database",
         }
     }
@@ -94,11 +98,12 @@ pub fn search(
 /// always ranks; the benchmark compares the two).
 pub fn search_ranking_up_to(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     query: &str,
     limit: usize,
     rank_up_to: usize,
 ) -> Result<SearchResults, SearchError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
     let limit = limit.clamp(1, MAX_LIMIT);
     let terms = terms_of(query);
     if terms.is_empty() {
@@ -111,9 +116,11 @@ pub fn search_ranking_up_to(
     let conn = archive.conn();
     let mut hits = Vec::new();
     let mut total = 0;
+    let visible = Visible::of(archive, actor)?;
 
     if let [term] = terms.as_slice() {
-        let members = db::search::members(conn, term)?;
+        let mut members = db::search::members(conn, term)?;
+        members.retain(|m| visible.member(Some(m.id)));
         total += members.len();
         for member in members.into_iter().take(limit) {
             let mut facts = Vec::new();
@@ -141,14 +148,74 @@ pub fn search_ranking_up_to(
     }
 
     let room = limit.saturating_sub(hits.len());
-    let (documents, found, ranked) = find_documents(conn, &terms, Some(room), rank_up_to)?;
-    hits.extend(documents);
-    total += found;
+    let ranked = if visible.all() {
+        let (documents, found, ranked) = find_documents(conn, &terms, Some(room), rank_up_to)?;
+        hits.extend(documents);
+        total += found;
+        ranked
+    } else {
+        // Every hit is read and those outside the scope dropped before counting.
+        let (mut documents, _, ranked) = find_documents(conn, &terms, None, rank_up_to)?;
+        documents.retain(|h| visible.member(h.member_id));
+        total += documents.len();
+        hits.extend(documents.into_iter().take(room));
+        ranked
+    };
     Ok(SearchResults {
         hits,
         total,
         ranked,
     })
+}
+
+/// Which members' hits the actor may see.
+struct Visible<'a> {
+    actor: &'a Actor,
+    /// Each member's branch, loaded only for actors with a scope.
+    branches: Option<std::collections::HashMap<i64, Option<i64>>>,
+}
+
+impl<'a> Visible<'a> {
+    fn of(archive: &Archive, actor: &'a Actor) -> Result<Visible<'a>, SearchError> {
+        let branches = if actor.sees_all() {
+            None
+        } else {
+            Some(db::members::branch_ids(archive.conn())?)
+        };
+        Ok(Visible { actor, branches })
+    }
+
+    fn all(&self) -> bool {
+        self.branches.is_none()
+    }
+
+    fn member(&self, member_id: Option<i64>) -> bool {
+        match &self.branches {
+            None => true,
+            Some(branches) => member_id
+                .is_some_and(|id| self.actor.sees_unit(branches.get(&id).copied().flatten())),
+        }
+    }
+}
+
+/// Keeps the thought reports whose member the actor sees.
+fn retain_visible_reports(
+    archive: &Archive,
+    actor: &Actor,
+    ids: &mut Vec<i64>,
+) -> Result<(), SearchError> {
+    if actor.sees_all() {
+        return Ok(());
+    }
+    let visible = Visible::of(archive, actor)?;
+    let mut kept = Vec::with_capacity(ids.len());
+    for id in ids.iter() {
+        if visible.member(db::auth::report_member(archive.conn(), *id)?) {
+            kept.push(*id);
+        }
+    }
+    *ids = kept;
+    Ok(())
 }
 
 /// The query's terms: whitespace-separated, full-width folded, only those with something to
@@ -227,7 +294,8 @@ fn find_documents(
 
 /// The ids of every thought report `query` finds through the index (no limit), in id order:
 /// what `reports_containing` is compared with.
-pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<i64>, SearchError> {
+pub fn report_ids(archive: &Archive, actor: &Actor, query: &str) -> Result<Vec<i64>, SearchError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
     let terms = terms_of(query);
     if terms.is_empty() {
         return Ok(Vec::new());
@@ -249,12 +317,14 @@ pub fn report_ids(archive: &Archive, _actor: &Actor, query: &str) -> Result<Vec<
             .collect()
     };
     ids.sort_unstable();
+    retain_visible_reports(archive, actor, &mut ids)?;
     Ok(ids)
 }
 
 /// Rebuilds the search index from the reports and meetings (after a restore, or to measure how
 /// long indexing takes), in one transaction; returns how many documents it indexed.
-pub fn rebuild_index(archive: &mut Archive, _actor: &Actor) -> Result<usize, SearchError> {
+pub fn rebuild_index(archive: &mut Archive, actor: &Actor) -> Result<usize, SearchError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Admin)?;
     Ok(db::with_tx(archive.conn_mut(), |tx| {
         db::search::rebuild(tx)
     })?)
@@ -264,10 +334,13 @@ pub fn rebuild_index(archive: &mut Archive, _actor: &Actor) -> Result<usize, Sea
 /// of every report: the reference the index is measured against (tests, benchmarks).
 pub fn reports_containing(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     text: &str,
 ) -> Result<Vec<i64>, SearchError> {
-    Ok(db::search::reports_containing(archive.conn(), text)?)
+    crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
+    let mut ids = db::search::reports_containing(archive.conn(), text)?;
+    retain_visible_reports(archive, actor, &mut ids)?;
+    Ok(ids)
 }
 
 /// The hit for an indexed document, if its text contains every term.

@@ -93,6 +93,9 @@ pub struct Stats {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatsError {
+    /// Refused by the role or scope (recorded in the audit trail).
+    #[error(transparent)]
+    Forbidden(#[from] crate::actor::Forbidden),
     #[error(transparent)]
     Members(#[from] MemberError),
     #[error(transparent)]
@@ -106,6 +109,7 @@ pub enum StatsError {
 impl ErrorCode for StatsError {
     fn code(&self) -> &'static str {
         match self {
+            StatsError::Forbidden(_) => "forbidden",
             StatsError::Members(err) => err.code(),
             StatsError::Meetings(err) => err.code(),
             StatsError::Org(err) => err.code(),
@@ -152,7 +156,7 @@ pub fn stats(archive: &Archive, actor: &Actor, as_of: NaiveDate) -> Result<Stats
     }
 
     let mut development: BTreeMap<i32, YearStats> = BTreeMap::new();
-    for (year, step, count) in db::members::steps_per_year(archive.conn())? {
+    for (year, step, count) in db::members::steps_per_year(archive.conn(), actor.scope_filter())? {
         let entry = development.entry(year).or_insert(YearStats {
             year,
             applications: 0,
@@ -176,7 +180,7 @@ pub fn stats(archive: &Archive, actor: &Actor, as_of: NaiveDate) -> Result<Stats
     let trend = month_series(
         as_of,
         TREND_MONTHS,
-        &db::members::steps_per_month(archive.conn(), first, as_of)?,
+        &db::members::steps_per_month(archive.conn(), first, as_of, actor.scope_filter())?,
     );
 
     let mut meetings_out = Vec::new();

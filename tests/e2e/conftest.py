@@ -20,6 +20,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parents[2]
 APP = Path(os.environ.get("DANGAN_APP", ROOT / "target/debug/dangan-app"))
 CLI = Path(os.environ.get("DANGAN_CLI", ROOT / "target/debug/dangan"))
+# The demo admin, shown by `dangan demo` and in the README: every CLI call logs in as it.
+DEMO_ADMIN = ("admin", "demo-admin")
+CLI_ENV = dict(os.environ, DANGAN_USER=DEMO_ADMIN[0], DANGAN_PASSWORD=DEMO_ADMIN[1])
 SHOTS = ROOT / "target/e2e"
 DEMO_MEMBERS = int(os.environ.get("DANGAN_E2E_MEMBERS", "20000"))
 # The demo is consistent as of this day. The app checks against the real today, so the demo is
@@ -52,7 +55,7 @@ def demo_archive():
     subprocess.run(
         [str(CLI), "--archive", str(archive), "demo", "--members", str(DEMO_MEMBERS),
          "--seed", "1", "--as-of", DEMO_AS_OF],
-        check=True,
+        check=True, env=CLI_ENV,
     )
     yield archive
     shutil.rmtree(folder, ignore_errors=True)
@@ -77,12 +80,31 @@ def driver(demo_archive):
         started = time.monotonic()
         session = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         session.dangan_started = started
+        session.dangan_archive = demo_archive
         SHOTS.mkdir(parents=True, exist_ok=True)
+        ui_login(session, *DEMO_ADMIN)
         yield session
         session.quit()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def ui_login(session, username: str, password: str) -> None:
+    """Logs in through the login page the way a person does, and waits for the member list."""
+    wait = WebDriverWait(session, 60, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="login-page"]'))
+    for testid, text in (("login-username", username), ("login-password", password)):
+        field = session.find_element(By.CSS_SELECTOR, f'input[data-testid="{testid}"]')
+        field.clear()
+        field.send_keys(text)
+    session.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait.until(
+        lambda d: any(
+            el.is_displayed()
+            for el in d.find_elements(By.CSS_SELECTOR, '[data-testid="member-total"]')
+        )
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI
+from conftest import CLI, CLI_ENV
 
 
 def by_testid(testid: str) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def cli_json(archive: Path, *args: str):
     """What `dangan --archive ARCHIVE ARGS --json` prints, parsed."""
     out = subprocess.run(
         [str(CLI), "--archive", str(archive), *args, "--json"],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env=CLI_ENV,
     ).stdout
     return json.loads(out)
 

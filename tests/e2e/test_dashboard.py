@@ -9,7 +9,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, SHOTS
+from conftest import CLI, CLI_ENV, SHOTS
 from helpers import by_testid, cli_json, click_when_ready, scroll_to
 
 CHARTS = ["chart-funnel", "chart-trend", "chart-stages", "chart-meetings"]
@@ -112,7 +112,7 @@ def member_to_owe_reports(demo_archive) -> tuple[dict, str]:
         done = subprocess.run(
             [str(CLI), "--archive", str(demo_archive), "step", "correct", str(step1["id"]),
              "--date", earlier.isoformat(), "--note", "e2e: 申请日期笔误", "--json"],
-            capture_output=True, text=True,
+            capture_output=True, text=True, env=CLI_ENV,
         )
         if done.returncode == 0:
             return member, earlier.isoformat()

@@ -12,7 +12,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, SHOTS
+from conftest import CLI, CLI_ENV, SHOTS
 from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
 
 
@@ -24,7 +24,7 @@ def dry_run(demo_archive, request: dict) -> dict | None:
         run = subprocess.run(
             [str(CLI), "--archive", str(demo_archive), "meeting", "add", file.name, "--dry-run",
              "--json"],
-            capture_output=True, text=True,
+            capture_output=True, text=True, env=CLI_ENV,
         )
     finally:
         Path(file.name).unlink()

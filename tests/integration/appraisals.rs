@@ -2,7 +2,6 @@
 //! written all or nothing, one grade per member and year, the share warning, and the dossier.
 
 use chrono::Datelike;
-use dangan::Actor;
 use dangan::appraisals::{self, ExcellentShare, Grade};
 use dangan::meetings;
 use serde_json::{Value, json as j};
@@ -42,8 +41,7 @@ fn the_demo_grades_full_members_and_one_branch_year_gives_too_many_excellent() {
 
     // Every other branch-year of the demo stays within the share, with 优秀 given somewhere,
     // each grade given at the branch's appraisal meeting of that year.
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let branches = json(temp.dangan(&["branch", "list", "--json"]));
     let mut excellent = 0;
     let mut graded = 0;
@@ -84,8 +82,7 @@ fn the_demo_grades_full_members_and_one_branch_year_gives_too_many_excellent() {
 #[test]
 fn a_batch_is_written_all_or_nothing_once_a_year_and_warns_beyond_a_third() {
     let temp = TempArchive::demo(600);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     // The staff branch with the most full members today; 2026 is not graded yet.
     let branches = json(temp.dangan(&["branch", "list", "--json"]));
     let (branch, entitled) = branches

@@ -59,6 +59,8 @@ fn an_older_archive_is_backed_up_then_migrated_keeping_its_data() {
         .unwrap();
     }
 
+    // An archive from before accounts has none: `init` migrates it and creates the admin.
+    temp.dangan(&["init"]).assert().success();
     let rows = json(temp.dangan(&["member", "list", "--json"]));
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["name"], "欧阳喆");
@@ -147,6 +149,7 @@ fn rebuilding_the_timeline_table_keeps_events_people_evidence_and_corrections() 
         .unwrap();
     }
 
+    temp.dangan(&["init"]).assert().success();
     let timeline = json(temp.dangan(&["step", "list", "1", "--json"]));
     let events: Vec<(i64, i64)> = timeline
         .as_array()

@@ -20,14 +20,13 @@ use crate::crash::roster_and_target;
 use crate::util::{AS_OF, TempArchive, as_of};
 
 /// (members, import batches), each read through the core, as the app reads them.
-fn counts(archive: &Archive) -> (i64, usize) {
-    let actor = Actor::local_admin();
+fn counts(archive: &Archive, actor: &Actor) -> (i64, usize) {
     let query = MemberQuery {
         limit: 1,
         ..MemberQuery::default()
     };
-    let members = people::list(archive, &actor, &query).unwrap().total;
-    let batches = dangan::roster::history(archive, &actor).unwrap().len();
+    let members = people::list(archive, actor, &query).unwrap().total;
+    let batches = dangan::roster::history(archive, actor).unwrap().len();
     (members, batches)
 }
 
@@ -61,16 +60,17 @@ fn a_reader_sees_the_batch_wholly_or_not_at_all() {
     let roster = roster.to_str().unwrap().to_string();
     let temp = crate::crash::copy_of(template);
     let archive = temp.open();
-    let before = counts(&archive);
+    let actor = crate::util::admin(&archive);
+    let before = counts(&archive, &actor);
 
     let mut child = start_import(&temp, &roster);
     let mut seen = Vec::new();
     while child.try_wait().unwrap().is_none() {
-        seen.push(counts(&archive));
+        seen.push(counts(&archive, &actor));
         std::thread::sleep(Duration::from_millis(1));
     }
     finish(child);
-    let after = counts(&archive);
+    let after = counts(&archive, &actor);
     assert_eq!(after.1, before.1 + 1);
     assert!(after.0 > before.0 + 1500, "{before:?} → {after:?}");
     assert!(seen.len() > 10, "read while the import ran: {}", seen.len());
@@ -99,12 +99,12 @@ fn the_library_and_the_cli_writing_at_once_lose_nothing() {
     let roster = roster.to_str().unwrap().to_string();
     let temp = crate::crash::copy_of(template);
     let mut archive = temp.open();
-    let actor = Actor::local_admin();
+    let actor = crate::util::admin(&archive);
     let writer = people::list(&archive, &actor, &MemberQuery::default())
         .unwrap()
         .rows[0]
         .id;
-    let before = counts(&archive);
+    let before = counts(&archive, &actor);
 
     let mut child = start_import(&temp, &roster);
     let mut written = Vec::new();
@@ -133,7 +133,7 @@ fn the_library_and_the_cli_writing_at_once_lose_nothing() {
         }
     }
     finish(child);
-    let after = counts(&archive);
+    let after = counts(&archive, &actor);
     assert_eq!(after.1, before.1 + 1, "the import committed");
     assert!(!written.is_empty(), "{busy} writes were refused as busy");
     let kept = reports::list(&archive, &actor, writer).unwrap();

@@ -20,8 +20,8 @@ use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use dangan::Archive;
 use dangan::roster::{self, ExportFormat, ExportOptions, TextEncoding};
-use dangan::{Actor, Archive};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{Connection, OpenFlags};
@@ -196,7 +196,8 @@ pub fn roster_and_target() -> (&'static Path, &'static Path) {
             seed: 7,
             as_of: as_of(),
         };
-        dangan::demo::generate(&mut archive, &Actor::local_admin(), &options).unwrap();
+        let admin = crate::util::bootstrap(&mut archive);
+        dangan::demo::generate(&mut archive, &admin, &options).unwrap();
         let file = dir.path().join("名册.xlsx");
         let export = ExportOptions {
             branch_id: None,
@@ -205,7 +206,7 @@ pub fn roster_and_target() -> (&'static Path, &'static Path) {
             encoding: TextEncoding::Utf8Bom,
             as_of: as_of(),
         };
-        roster::export(&archive, &Actor::local_admin(), &file, &export).unwrap();
+        roster::export(&archive, &admin, &file, &export).unwrap();
         (dir, file, TempArchive::demo(60))
     });
     (file, &target.root)

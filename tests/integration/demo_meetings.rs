@@ -3,7 +3,6 @@
 //! resolution linked to the event, compliance has both met and missed branches, the minutes are
 //! searchable, and the history is the same for the same seed.
 
-use dangan::Actor;
 use dangan::meetings::{self, MeetingKind, ResolutionKind, VoteChoice};
 
 use crate::util::{TempArchive, as_of, json, raw_connection};
@@ -11,8 +10,7 @@ use crate::util::{TempArchive, as_of, json, raw_connection};
 #[test]
 fn demo_meetings_agree_with_the_core_and_the_timelines() {
     let temp = TempArchive::demo(2000);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let summary = temp.demo.as_ref().unwrap();
     assert!(summary.meetings > 1000, "{} meetings", summary.meetings);
 

@@ -4,6 +4,7 @@
 //! - `cli`: the `dangan` binary run as a real process, checked through its output and the library.
 //! - `appraisals`: 民主评议 grades (demo, batch all or nothing, once a year, share warning).
 //! - `archive`: opening, migrating and refusing archives on disk.
+//! - `auth`: lockout, passwords, and the scope test (a counselor refused on another college).
 //! - `members`: listing and showing members through the library on a demo archive.
 //! - `lifecycle`: `dangan check` and `dangan rules` against the rules and the demo's planted problems.
 //! - `malformed`: a corpus of broken, mutated and hostile files fed to every command that reads
@@ -32,6 +33,7 @@
 mod appraisals;
 mod archive;
 mod audit;
+mod auth;
 mod backup;
 mod cli;
 mod concurrency;

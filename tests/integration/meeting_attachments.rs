@@ -1,7 +1,6 @@
 //! Meeting attachments: files kept with a meeting at record time and later, listed by `meeting
 //! show`, read back, audited, and named in the dossiers of the members who attended.
 
-use dangan::Actor;
 use dangan::meetings;
 use serde_json::{Value, json as j};
 
@@ -96,7 +95,7 @@ fn files_are_kept_with_a_meeting_when_it_is_recorded_and_later() {
 
     // Read back through the core: the bytes as attached; a file of another meeting is refused.
     let archive = temp.open();
-    let actor = Actor::local_admin();
+    let actor = crate::util::admin(&archive);
     let meeting_id: i64 = id.parse().unwrap();
     let sha = added["sha256"].as_str().unwrap();
     let (file, bytes) = meetings::read_attachment(&archive, &actor, meeting_id, sha).unwrap();

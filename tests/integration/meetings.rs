@@ -1,7 +1,6 @@
 //! Meetings: the quorum and vote arithmetic on a real branch, and a general meeting admitting a
 //! member, which adds step 15 to their timeline linked to the resolution.
 
-use dangan::Actor;
 use dangan::meetings::{self, MeetingKind, MeetingRequest};
 use serde_json::{Value, json as j};
 
@@ -261,8 +260,7 @@ fn general_meetings_in(compliance: &Value, period: &str) -> Value {
 #[test]
 fn the_roll_lists_the_branch_s_party_members_and_marks_exactly_the_voters() {
     let temp = TempArchive::demo(1500);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let branches = dangan::org::list_branches(&archive, &actor).unwrap();
     let mut with_probationers = 0;
     for branch in &branches {

@@ -1,6 +1,5 @@
 //! Listing and showing members through the library, as the desktop shell calls it.
 
-use dangan::Actor;
 use dangan::people::{self, EventKind, MemberQuery, Stage};
 
 use crate::util::TempArchive;
@@ -17,8 +16,7 @@ fn query(text: Option<&str>, stage: Option<Stage>) -> MemberQuery {
 #[test]
 fn pages_cover_the_archive_and_stages_partition_it() {
     let temp = TempArchive::demo(600);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let page = people::list(&archive, &actor, &query(None, None)).unwrap();
     assert_eq!(page.total, 600);
     assert_eq!(page.rows.len(), 50);
@@ -56,8 +54,7 @@ fn pages_cover_the_archive_and_stages_partition_it() {
 #[test]
 fn the_stage_in_the_list_is_the_stage_the_timeline_gives() {
     let temp = TempArchive::demo(200);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     for row in people::list_all(&archive, &actor, &MemberQuery::default()).unwrap() {
         let detail = people::show(&archive, &actor, row.id).unwrap();
         assert_eq!(detail.stage, row.stage, "member {}", row.id);
@@ -74,8 +71,7 @@ fn the_stage_in_the_list_is_the_stage_the_timeline_gives() {
 #[test]
 fn search_finds_names_student_numbers_and_id_number_tails() {
     let temp = TempArchive::demo(300);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let all = people::list_all(&archive, &actor, &MemberQuery::default()).unwrap();
     let student = all.iter().find(|m| m.student_no.is_some()).unwrap();
 
@@ -100,15 +96,18 @@ fn search_finds_names_student_numbers_and_id_number_tails() {
 #[test]
 fn an_unknown_member_is_not_found() {
     let temp = TempArchive::demo(10);
-    let err = people::show(&temp.open(), &Actor::local_admin(), 4242).unwrap_err();
+    let err = {
+        let (archive, actor) = temp.open_as_admin();
+        people::show(&archive, &actor, 4242)
+    }
+    .unwrap_err();
     assert_eq!(dangan::ErrorCode::code(&err), "member_not_found");
 }
 
 #[test]
 fn demo_timelines_respect_the_national_intervals() {
     let temp = TempArchive::demo(800);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let as_of = crate::util::as_of();
     let planted: Vec<i64> = temp
         .demo

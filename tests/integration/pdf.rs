@@ -7,7 +7,6 @@ use std::process::Command as Process;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use dangan::Actor;
 use dangan::pdf::FontSet;
 use dangan::pdf::batch::{self, BatchScope};
 use dangan::pdf::layout::{Flow, NO_LINE_END, NO_LINE_START, PageStyle};
@@ -364,8 +363,7 @@ fn a_branch_batch_writes_one_dossier_per_member_and_an_index() {
 #[test]
 fn a_batch_reports_progress_and_a_cancelled_batch_leaves_only_whole_files() {
     let temp = TempArchive::demo(80);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let fonts = FontSet::discover().unwrap();
     let first = first_of_stage(&temp, "activist");
     let scope = BatchScope::Branch(first["branch_id"].as_i64().unwrap());
@@ -672,6 +670,8 @@ fn ctrl_c_cancels_a_cli_batch_and_leaves_only_whole_files() {
     let out = temp.root.join("batch");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dangan"))
         .env_remove(dangan::ARCHIVE_ENV)
+        .env(dangan::auth::USER_ENV, crate::util::ADMIN)
+        .env(dangan::auth::PASSWORD_ENV, crate::util::ADMIN_PASSWORD)
         .arg("--archive")
         .arg(&temp.root)
         .args(["dossier", "--members", &ids.join(","), "--threads", "1"])

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use dangan::Actor;
 use dangan::search;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -266,8 +265,7 @@ fn missing_quarters_are_reported_and_filled() {
 #[test]
 fn the_bigram_index_finds_exactly_what_like_finds() {
     let temp = TempArchive::demo(300);
-    let archive = temp.open();
-    let actor = Actor::local_admin();
+    let (archive, actor) = temp.open_as_admin();
     let mut words: Vec<String> = [
         "学习",
         "党史",
@@ -363,8 +361,7 @@ fn the_bigram_index_finds_exactly_what_like_finds() {
 #[test]
 fn a_branch_lists_its_unreviewed_reports_newest_first() {
     let temp = TempArchive::demo(120);
-    let mut archive = temp.open();
-    let actor = Actor::local_admin();
+    let (mut archive, actor) = temp.open_as_admin();
     let everyone = dangan::reports::unreviewed(&archive, &actor, None, usize::MAX).unwrap();
     // The demo reviews none of its reports.
     assert!(everyone.total > 0);

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use dangan::Archive;
 use dangan::roster::{self, ExportFormat, ExportOptions, ImportOptions, TextEncoding};
-use dangan::{Actor, Archive};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -595,7 +595,6 @@ proptest! {
         lines.retain(|l| seen.insert(l.split(',').nth(3).unwrap().to_string()));
         std::fs::write(&source, lines.join("\n")).unwrap();
 
-        let actor = Actor::local_admin();
         let options = ImportOptions {
             sheet: None,
             dry_run: false,
@@ -613,6 +612,7 @@ proptest! {
         };
         let a = TempArchive::new();
         let mut archive_a = Archive::open(&a.root).unwrap();
+        let actor = crate::util::bootstrap(&mut archive_a);
         let report = roster::import(&mut archive_a, &actor, &source, &options).unwrap();
         prop_assert!(report.errors.is_empty(), "{:?}", report.errors);
         let exported = dir.path().join("a.xlsx");
@@ -620,6 +620,7 @@ proptest! {
 
         let b = TempArchive::new();
         let mut archive_b = Archive::open(&b.root).unwrap();
+        crate::util::bootstrap(&mut archive_b);
         let report = roster::import(&mut archive_b, &actor, &exported, &options).unwrap();
         prop_assert!(report.errors.is_empty(), "{:?}", report.errors);
         prop_assert_eq!(report.created, lines.len() - 1);
@@ -679,7 +680,8 @@ proptest! {
             create_branches: false,
             columns: Vec::new(),
         };
-        let outcome = roster::import(&mut archive, &Actor::local_admin(), &path, &options);
+        let actor = crate::util::bootstrap(&mut archive);
+        let outcome = roster::import(&mut archive, &actor, &path, &options);
         if let Ok(report) = outcome {
             prop_assert!(!report.committed || report.errors.is_empty());
         }
@@ -690,7 +692,7 @@ proptest! {
 fn a_cancelled_import_writes_nothing() {
     let temp = TempArchive::demo(30);
     let before = snapshot(&temp);
-    let mut archive = temp.open();
+    let (mut archive, actor) = temp.open_as_admin();
     let options = ImportOptions {
         sheet: None,
         dry_run: false,
@@ -706,7 +708,7 @@ fn a_cancelled_import_writes_nothing() {
     };
     let err = roster::import_with_progress(
         &mut archive,
-        &Actor::local_admin(),
+        &actor,
         Path::new(&fixture("messy.xlsx")),
         &options,
         &cancel_while_writing,

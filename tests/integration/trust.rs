@@ -11,8 +11,9 @@ use predicates::str::contains;
 
 use crate::util::{TempArchive, json};
 
+/// The program's own actor (an admin without an account): these tests exercise the core, not logins.
 fn admin() -> Actor {
-    Actor::local_admin()
+    Actor::system()
 }
 
 fn entries(archive: &Archive) -> i64 {
@@ -52,7 +53,7 @@ fn revealing_an_id_number_writes_exactly_one_entry_naming_the_member() {
     assert_eq!(newest[0].member_id, Some(member));
     assert_eq!(newest[0].target_kind, "member");
     assert_eq!(newest[0].target_id, Some(member));
-    assert_eq!(newest[0].actor, "admin");
+    assert_eq!(newest[0].actor, "system");
     // The trail records that it was revealed, never the number itself.
     assert!(
         !newest[0].detail.to_string().contains(&full),
@@ -247,7 +248,7 @@ fn the_audit_browser_filters_by_target_and_pages() {
     .unwrap();
     assert_eq!(of_backup.total, 1);
     assert_eq!(of_backup.rows[0].action, "backup");
-    assert!(of_backup.actors.contains(&"admin".to_string()));
+    assert!(of_backup.actors.contains(&"system".to_string()));
 
     let query = AuditQuery {
         target_kind: Some("member".into()),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
+use dangan::auth::{self, DEMO_ACCOUNTS};
 use dangan::demo::{self, DemoOptions, DemoSummary};
 use dangan::{Actor, Archive};
 use rusqlite::{Connection, OpenFlags};
@@ -44,15 +45,25 @@ impl TempArchive {
             seed: 1,
             as_of: as_of(),
         };
-        temp.demo = Some(demo::generate(&mut archive, &Actor::local_admin(), &options).unwrap());
+        let admin = bootstrap(&mut archive);
+        temp.demo = Some(demo::generate(&mut archive, &admin, &options).unwrap());
+        auth::create_demo_accounts(&mut archive, &admin).unwrap();
         temp
+    }
+
+    /// The archive opened and the demo/init admin logged in.
+    pub fn open_as_admin(&self) -> (Archive, Actor) {
+        let archive = self.open();
+        let actor = admin(&archive);
+        (archive, actor)
     }
 
     pub fn db_path(&self) -> PathBuf {
         self.root.join("archive.db")
     }
 
-    /// `dangan --archive <root> args...`
+    /// `dangan --archive <root> args...`, run as the admin (`DANGAN_USER`/`DANGAN_PASSWORD`: the
+    /// demo admin, or the admin `init` creates from the same variables).
     pub fn dangan(&self, args: &[&str]) -> Command {
         let mut cmd = dangan();
         cmd.arg("--archive").arg(&self.root).args(args);
@@ -71,6 +82,11 @@ impl TempArchive {
     }
 }
 
+/// The demo admin's name and password (also what `init` is given in the tests).
+pub const ADMIN: &str = DEMO_ACCOUNTS[0].username;
+pub const ADMIN_PASSWORD: &str = DEMO_ACCOUNTS[0].password;
+
+/// The `dangan` binary, logged in as the admin through the environment.
 pub fn dangan() -> Command {
     Command::from_std(dangan_process())
 }
@@ -80,8 +96,21 @@ pub fn dangan() -> Command {
 /// environment every CLI call gets is set here, in one place.
 pub fn dangan_process() -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dangan"));
-    cmd.env_remove(dangan::ARCHIVE_ENV);
+    cmd.env_remove(dangan::ARCHIVE_ENV)
+        .env(auth::USER_ENV, ADMIN)
+        .env(auth::PASSWORD_ENV, ADMIN_PASSWORD)
+        .env_remove("DANGAN_NEW_PASSWORD");
     cmd
+}
+
+/// Logs the admin in (the demo's, or the one `init` or `bootstrap` created).
+pub fn admin(archive: &Archive) -> Actor {
+    auth::login(archive, ADMIN, ADMIN_PASSWORD).unwrap()
+}
+
+/// Creates the admin in an archive without accounts (as `init` does) and logs it in.
+pub fn bootstrap(archive: &mut Archive) -> Actor {
+    auth::bootstrap_admin(archive, ADMIN, ADMIN_PASSWORD).unwrap()
 }
 
 /// A raw connection for checking what is on disk, bypassing the core on purpose.

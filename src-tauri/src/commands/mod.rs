@@ -14,4 +14,5 @@ pub mod reminders;
 pub mod reports;
 pub mod roster;
 pub mod search;
+pub mod session;
 pub mod stats;

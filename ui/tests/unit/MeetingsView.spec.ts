@@ -19,6 +19,20 @@ vi.mock("@/api/meetings", () => ({
   meetingsAttachFile: vi.fn(),
 }));
 vi.mock("@/api/org", () => ({ orgBranches: vi.fn() }));
+vi.mock("@/api/session", () => ({
+  sessionCurrent: vi.fn(async () => ({
+    username: "admin",
+    display_name: "系统管理员",
+    role: "admin",
+    role_zh: "管理员",
+    scope: [],
+    sees_all: true,
+  })),
+  sessionLogin: vi.fn(),
+  sessionLogout: vi.fn(),
+  sessionChangePassword: vi.fn(),
+  sessionDemoAccounts: vi.fn(async () => []),
+}));
 vi.mock("@/api/archive", () => ({
   archiveInfo: vi.fn().mockResolvedValue({
     path: "/tmp/archive.db",

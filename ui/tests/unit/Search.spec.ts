@@ -14,6 +14,20 @@ import { resetMemberListState } from "@/composables/useMemberList";
 import { highlightParts } from "@/highlight";
 import { BRANCHES, detail, mountWithPlugins, summary } from "./helpers";
 
+vi.mock("@/api/session", () => ({
+  sessionCurrent: vi.fn(async () => ({
+    username: "admin",
+    display_name: "系统管理员",
+    role: "admin",
+    role_zh: "管理员",
+    scope: [],
+    sees_all: true,
+  })),
+  sessionLogin: vi.fn(),
+  sessionLogout: vi.fn(),
+  sessionChangePassword: vi.fn(),
+  sessionDemoAccounts: vi.fn(async () => []),
+}));
 vi.mock("@/api/archive", () => ({ archiveInfo: vi.fn() }));
 vi.mock("@/api/members", () => ({ memberList: vi.fn(), memberShow: vi.fn() }));
 vi.mock("@/api/org", () => ({ orgBranches: vi.fn() }));
