@@ -92,12 +92,13 @@ def driver(demo_archive):
 
 def ui_login(session, username: str, password: str) -> None:
     """Logs in through the login page the way a person does, and waits for the member list."""
+    from helpers import replace_text  # helpers imports this module: import on use
+
     wait = WebDriverWait(session, 60, ignored_exceptions=(StaleElementReferenceException,))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="login-page"]'))
     for testid, text in (("login-username", username), ("login-password", password)):
         field = session.find_element(By.CSS_SELECTOR, f'input[data-testid="{testid}"]')
-        field.clear()
-        field.send_keys(text)
+        replace_text(field, text)
     session.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
     wait.until(
         lambda d: any(
