@@ -254,7 +254,7 @@ pub fn has_accounts(archive: &Archive) -> Result<bool, AuthError> {
 
 /// Whether the archive is a demo whose demo accounts the login page may show.
 pub fn is_demo(archive: &Archive) -> Result<bool, AuthError> {
-    Ok(db::auth::setting(archive.conn(), DEMO_SETTING)?.as_deref() == Some("1"))
+    Ok(db::settings::get(archive.conn(), DEMO_SETTING)?.as_deref() == Some("1"))
 }
 
 /// The demo accounts if the archive is a demo, else none.
@@ -679,7 +679,13 @@ pub fn create_demo_accounts(
         )?;
         created.push(demo);
     }
-    db::auth::set_setting(archive.conn(), DEMO_SETTING, "1")?;
+    db::settings::set(
+        archive.conn(),
+        DEMO_SETTING,
+        "1",
+        actor.name(),
+        &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    )?;
     Ok(created)
 }
 

@@ -1,4 +1,4 @@
-//! Queries on `user_account`, `user_scope` and `archive_setting`, and the unit subtrees scopes
+//! Queries on `user_account` and `user_scope`, and the unit subtrees scopes
 //! resolve to.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -201,24 +201,6 @@ pub(crate) fn event_member(conn: &Connection, event_id: i64) -> rusqlite::Result
         |row| row.get(0),
     )
     .optional()
-}
-
-pub(crate) fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT value FROM archive_setting WHERE key = ?1",
-        [key],
-        |row| row.get(0),
-    )
-    .optional()
-}
-
-pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO archive_setting (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }
 
 /// The unit called `name` directly below `parent` (below the root when `parent` is None).

@@ -3,13 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Every stored setting, by key.
 pub(crate) fn all(conn: &Connection) -> rusqlite::Result<BTreeMap<String, String>> {
     let mut stmt = conn.prepare_cached("SELECT key, value FROM setting")?;
     stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect()
+}
+
+/// The value stored under `key`, if any.
+pub(crate) fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([key], |row| row.get(0))
+        .optional()
 }
 
 /// Stores `value` under `key`, replacing what was there.

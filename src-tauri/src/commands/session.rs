@@ -37,10 +37,7 @@ pub async fn session_current(state: State<'_, AppState>) -> Result<Option<Sessio
     if state.actor().is_err() {
         return Ok(None);
     }
-    state
-        .run(|archive, actor| auth::session_info(archive, actor))
-        .await
-        .map(Some)
+    state.run(auth::session_info).await.map(Some)
 }
 
 /// Changes the logged-in user's password (the old one is checked).

@@ -22,10 +22,3 @@ CREATE TABLE user_scope (
     org_unit_id  INTEGER NOT NULL REFERENCES org_unit(id) ON DELETE CASCADE,
     PRIMARY KEY (user_id, org_unit_id)
 );
-
--- Facts about the archive as a whole (e.g. `demo_accounts` = '1' for a demo archive, so the
--- login page may show the demo accounts).
-CREATE TABLE archive_setting (
-    key    TEXT PRIMARY KEY,
-    value  TEXT NOT NULL
-);
