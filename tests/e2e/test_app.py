@@ -407,7 +407,10 @@ def test_search_reports_and_open_one(driver):
     for hit in hits[:10]:
         assert "思想汇报" in hit.text, hit.text
         marks = [m.text for m in hit.find_elements(By.CSS_SELECTOR, '[data-testid="search-hit-snippet"] mark')]
-        assert marks and all(m == word for m in marks), marks
+        # A hit found by its title alone (listed first when too many match to rank) has no
+        # mark in its snippet: the word is then in the title.
+        assert all(m == word for m in marks), marks
+        assert marks or word in hit.text, hit.text
     driver.save_screenshot(str(SHOTS / "search-results.png"))
 
     # Open the first report hit (its title: WebKit's driver is fussy about clicking list items).

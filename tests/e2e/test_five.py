@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, SHOTS
+from conftest import CLI, CLI_ENV, SHOTS
 from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
 
 
@@ -41,7 +41,7 @@ def entitled(demo_archive, branch_id: int) -> list[int]:
         run = subprocess.run(
             [str(CLI), "--archive", str(demo_archive), "meeting", "add", file.name, "--dry-run",
              "--json"],
-            capture_output=True, text=True,
+            capture_output=True, text=True, env=CLI_ENV,
         )
     finally:
         Path(file.name).unlink()

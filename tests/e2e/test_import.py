@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CLI, ROOT, SHOTS
+from conftest import CLI, CLI_ENV, ROOT, SHOTS
 from helpers import by_testid, cli_json, click_when_ready, scroll_to
 
 FIXTURE = ROOT / "tests/fixtures/roster/messy.xlsx"
@@ -38,7 +38,7 @@ def test_import_with_errors_skip_invalid_then_undo(driver, demo_archive):
     # What the core says of the file, through the CLI (nothing written): the cells to be marked.
     expected = subprocess.run(
         [str(CLI), "--archive", str(demo_archive), "import", str(FIXTURE), "--dry-run", "--json"],
-        capture_output=True, text=True,
+        capture_output=True, text=True, env=CLI_ENV,
     )
     assert expected.returncode != 0, "the fixture must have invalid rows"
     dry_run = json.loads(expected.stdout)
