@@ -7,8 +7,9 @@ use dangan::lifecycle::{
 };
 use dangan::people::EventKind;
 use tauri::State;
-use tauri::ipc::{InvokeBody, Request};
+use tauri::ipc::Request;
 
+use crate::commands::upload;
 use crate::state::AppState;
 
 /// The day the desktop treats as today.
@@ -131,23 +132,10 @@ pub async fn lifecycle_attach_evidence(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<AttachmentRef, ApiError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(invalid("the file must be sent as the raw request body"));
-    };
-    let bytes = bytes.clone();
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(|value| percent_encoding::percent_decode_str(value).decode_utf8_lossy())
-            .map(|value| value.into_owned())
-    };
-    let event_id = header("dangan-event-id")
-        .and_then(|id| id.parse::<i64>().ok())
-        .ok_or_else(|| invalid("the header dangan-event-id must name the step's event id"))?;
-    let file_name = header("dangan-file-name").unwrap_or_default();
-    let material = header("dangan-material").filter(|m| !m.is_empty());
+    let bytes = upload::raw_body(&request)?;
+    let event_id = upload::id_header(&request, "dangan-event-id", "the step's event id")?;
+    let file_name = upload::header(&request, "dangan-file-name").unwrap_or_default();
+    let material = upload::header(&request, "dangan-material").filter(|m| !m.is_empty());
     state
         .run_mut(move |archive, actor| {
             lifecycle::attach_evidence(archive, actor, event_id, &file_name, &bytes, material)
@@ -163,12 +151,4 @@ pub async fn lifecycle_event_files(
     state
         .run(move |archive, actor| lifecycle::event_files(archive, actor, id))
         .await
-}
-
-fn invalid(message: &str) -> ApiError {
-    ApiError {
-        code: "invalid_argument".to_string(),
-        message: message.to_string(),
-        details: serde_json::Value::Null,
-    }
 }

@@ -6,8 +6,9 @@ use dangan::meetings::{
     MeetingSummary, MemberMeeting, RollMember,
 };
 use tauri::State;
-use tauri::ipc::{InvokeBody, Request};
+use tauri::ipc::Request;
 
+use crate::commands::upload;
 use crate::state::AppState;
 
 /// The day the desktop treats as today.
@@ -98,33 +99,12 @@ pub async fn meetings_attach(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<AttachmentRef, ApiError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(invalid("the file must be sent as the raw request body"));
-    };
-    let bytes = bytes.clone();
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(|value| percent_encoding::percent_decode_str(value).decode_utf8_lossy())
-            .map(|value| value.into_owned())
-    };
-    let meeting_id = header("dangan-meeting-id")
-        .and_then(|id| id.parse::<i64>().ok())
-        .ok_or_else(|| invalid("the header dangan-meeting-id must name the meeting's id"))?;
-    let file_name = header("dangan-file-name").unwrap_or_default();
+    let bytes = upload::raw_body(&request)?;
+    let meeting_id = upload::id_header(&request, "dangan-meeting-id", "the meeting's id")?;
+    let file_name = upload::header(&request, "dangan-file-name").unwrap_or_default();
     state
         .run_mut(move |archive, actor| {
             meetings::attach_bytes(archive, actor, meeting_id, &file_name, &bytes)
         })
         .await
-}
-
-fn invalid(message: &str) -> ApiError {
-    ApiError {
-        code: "invalid_argument".to_string(),
-        message: message.to_string(),
-        details: serde_json::Value::Null,
-    }
 }

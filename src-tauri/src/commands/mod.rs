@@ -16,3 +16,4 @@ pub mod roster;
 pub mod search;
 pub mod session;
 pub mod stats;
+pub mod upload;

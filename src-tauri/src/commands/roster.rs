@@ -13,8 +13,9 @@ use dangan::roster::{
     ImportProgress, ImportReport, TextEncoding, UndoSummary,
 };
 use tauri::State;
-use tauri::ipc::{Channel, InvokeBody, Request};
+use tauri::ipc::{Channel, Request};
 
+use crate::commands::upload::{self, invalid};
 use crate::state::AppState;
 
 fn today() -> chrono::NaiveDate {
@@ -65,20 +66,8 @@ pub async fn roster_upload(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<String, ApiError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(invalid("the file must be sent as the raw request body"));
-    };
-    let bytes = bytes.clone();
-    let file_name = request
-        .headers()
-        .get("dangan-file-name")
-        .and_then(|value| value.to_str().ok())
-        .map(|value| {
-            percent_encoding::percent_decode_str(value)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .unwrap_or_default();
+    let bytes = upload::raw_body(&request)?;
+    let file_name = upload::header(&request, "dangan-file-name").unwrap_or_default();
     state
         .run(move |archive, actor| {
             roster::save_upload(archive, actor, &file_name, &bytes)
@@ -236,12 +225,4 @@ pub async fn roster_error_workbook(
             Ok::<_, roster::RosterError>(out.display().to_string())
         })
         .await
-}
-
-fn invalid(message: &str) -> ApiError {
-    ApiError {
-        code: "invalid_argument".to_string(),
-        message: message.to_string(),
-        details: serde_json::Value::Null,
-    }
 }
