@@ -175,10 +175,11 @@ fn inside_exports(archive: &Archive, file: &Path, also: &[PathBuf]) -> Result<Pa
 /// The bytes of a generated PDF under `exports/` or one of `also` (for the preview).
 pub fn read(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     file: &Path,
     also: &[PathBuf],
 ) -> Result<Vec<u8>, PdfError> {
+    crate::auth::require(archive, actor, crate::actor::Permission::Documents)?;
     let real = inside_exports(archive, file, also)?;
     let io = |source| PdfError::Io {
         path: real.clone(),

@@ -239,8 +239,12 @@ fn age(birth: NaiveDate, on: NaiveDate) -> i32 {
     years
 }
 
-/// Issues a letter: registers it (assigning the serial) and writes the PDF, in one transaction,
-/// so that a letter is in the register exactly when its file exists.
+/// Issues a letter: registers it (assigning the serial) and writes the PDF. The PDF is written
+/// under a temporary name inside the transaction and renamed into place only after the commit,
+/// so a PDF under its final name always has its serial in the register, and a serial is never
+/// handed out twice. A crash between the commit and the rename leaves a registered letter without
+/// its file (and a `.dangan-*.part` temporary): the register keeps that serial, and issuing
+/// again gives the letter a new one.
 pub fn issue(
     archive: &mut Archive,
     actor: &Actor,
@@ -293,7 +297,7 @@ pub fn issue(
         .unwrap_or_else(|| template.default_prefix.clone());
     let id_number = db::letters::id_number(archive.conn(), member.id)?;
     let dues_paid_to = format!("{:04}-{:02}", request.dues_year, request.dues_month);
-    db::with_tx(archive.conn_mut(), |tx| {
+    let (issued, staged) = db::with_tx(archive.conn_mut(), |tx| {
         let serial = db::letters::insert(
             tx,
             &NewLetter {
@@ -333,7 +337,7 @@ pub fn issue(
             phone: blank(member.phone.clone()),
         };
         let page = layout_letter(fonts, &template, &fields);
-        let pdf = super::write_pdf(fonts, &template.title, &[page], out)?;
+        let (staged, pdf) = super::stage_pdf(fonts, &template.title, &[page], out)?;
         crate::audit::record(
             tx,
             actor,
@@ -341,8 +345,10 @@ pub fn issue(
             crate::audit::Target::letter(serial, member.id),
             serde_json::json!({ "file": pdf.file, "serial": letter.serial_text(), "to": letter.to_org }),
         )?;
-        Ok(IssuedLetter { letter, pdf })
-    })
+        Ok::<_, PdfError>((IssuedLetter { letter, pdf }, staged))
+    })?;
+    staged.persist()?;
+    Ok(issued)
 }
 
 /// Lays out the three parts on one A4 page.

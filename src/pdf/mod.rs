@@ -148,6 +148,31 @@ impl ErrorCode for PdfError {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so that
 /// `path` is either absent, its old content, or the complete new file — never half-written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<u64, PdfError> {
+    stage(path, bytes)?.persist()
+}
+
+/// A file written completely (and synced) under a temporary name beside its final path, not yet
+/// renamed to it: dropped, it is deleted; `persist` puts it in place.
+pub(crate) struct Staged {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+    bytes: u64,
+}
+
+impl Staged {
+    /// Renames the file to its final path (atomically, replacing what was there).
+    pub(crate) fn persist(self) -> Result<u64, PdfError> {
+        let path = self.path;
+        self.temp.persist(&path).map_err(|err| PdfError::Io {
+            path,
+            source: err.error,
+        })?;
+        Ok(self.bytes)
+    }
+}
+
+/// Writes `bytes` to a `.dangan-*.part` file beside `path` and syncs it, for a later `persist`.
+pub(crate) fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, PdfError> {
     let io = |source| PdfError::Io {
         path: path.to_path_buf(),
         source,
@@ -164,8 +189,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<u64, PdfError> {
         .map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    temp.persist(path).map_err(|err| io(err.error))?;
-    Ok(bytes.len() as u64)
+    Ok(Staged {
+        temp,
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+    })
 }
 
 /// A document template: the embedded one, or `<archive>/templates/<name>.toml` when a
@@ -201,11 +229,24 @@ pub(crate) fn write_pdf(
     pages: &[layout::Page],
     out: &Path,
 ) -> Result<PdfFile, PdfError> {
+    let (staged, file) = stage_pdf(fonts, title, pages, out)?;
+    staged.persist()?;
+    Ok(file)
+}
+
+/// Renders `pages` into a staged file for `out` (see `Staged`), and describes the file it will be.
+pub(crate) fn stage_pdf(
+    fonts: &FontSet,
+    title: &str,
+    pages: &[layout::Page],
+    out: &Path,
+) -> Result<(Staged, PdfFile), PdfError> {
     let bytes = render::render(fonts, title, pages, (layout::A4_WIDTH, layout::A4_HEIGHT))?;
-    let size = write_atomic(out, &bytes)?;
-    Ok(PdfFile {
+    let staged = stage(out, &bytes)?;
+    let file = PdfFile {
         file: out.display().to_string(),
         pages: pages.len(),
-        bytes: size,
-    })
+        bytes: staged.bytes,
+    };
+    Ok((staged, file))
 }

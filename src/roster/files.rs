@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::actor::Actor;
+use crate::actor::{Actor, Permission};
 use crate::archive::Archive;
 
 use super::RosterError;
@@ -45,10 +45,11 @@ fn create_dir(dir: &Path) -> Result<(), RosterError> {
 /// uploads of the same name never meet) and returns its path, for `preview` and `commit`.
 pub fn save_upload(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<PathBuf, RosterError> {
+    crate::auth::require(archive, actor, Permission::Import)?;
     let name = plain_name(file_name)?;
     let base = archive.root().join(UPLOAD_DIR);
     create_dir(&base)?;
@@ -93,7 +94,8 @@ fn prune_uploads(base: &Path, now: std::time::SystemTime) {
 }
 
 /// Removes an upload once it is imported (its folder, which holds only it).
-pub fn discard_upload(archive: &Archive, _actor: &Actor, path: &Path) -> Result<(), RosterError> {
+pub fn discard_upload(archive: &Archive, actor: &Actor, path: &Path) -> Result<(), RosterError> {
+    crate::auth::require(archive, actor, Permission::Import)?;
     if !is_upload(archive, path) {
         return Err(RosterError::InvalidArgument(format!(
             "{} 不是上传到档案中的名册文件",
@@ -121,9 +123,10 @@ pub fn is_upload(archive: &Archive, path: &Path) -> bool {
 /// `名册 (2).xlsx`, and so on, so nothing written before is replaced.
 pub fn export_path(
     archive: &Archive,
-    _actor: &Actor,
+    actor: &Actor,
     file_name: &str,
 ) -> Result<PathBuf, RosterError> {
+    crate::auth::require(archive, actor, Permission::Export)?;
     let name = plain_name(file_name)?;
     let dir = archive.root().join(EXPORTS_DIR);
     create_dir(&dir)?;

@@ -616,3 +616,35 @@ fn a_counselor_is_refused_through_the_cli_with_exit_7_and_every_refusal_is_audit
     let users = json(temp.dangan(&["user", "list", "--json"]));
     assert_eq!(users.as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_viewer_may_not_upload_a_roster_name_an_export_or_read_a_generated_pdf() {
+    let temp = TempArchive::demo(20);
+    let archive = temp.open();
+    let viewer = login(&archive, "viewer");
+    let admin = admin(&archive);
+    let before = denied(&archive, &admin);
+    let upload = dangan::roster::save_upload(&archive, &viewer, "名册.csv", b"x");
+    assert_eq!(upload.unwrap_err().code(), "forbidden");
+    let export = dangan::roster::export_path(&archive, &viewer, "名册.xlsx");
+    assert_eq!(export.unwrap_err().code(), "forbidden");
+    let saved = dangan::roster::save_upload(&archive, &admin, "名册.csv", b"x").unwrap();
+    let discard = dangan::roster::discard_upload(&archive, &viewer, &saved);
+    assert_eq!(discard.unwrap_err().code(), "forbidden");
+    assert!(saved.exists(), "a refused discard leaves the upload");
+    let pdf = dangan::pdf::exports::dir(&archive).join("a.pdf");
+    let read = dangan::pdf::exports::read(&archive, &viewer, &pdf, &[]);
+    assert_eq!(read.unwrap_err().code(), "forbidden");
+    assert_eq!(
+        denied(&archive, &admin),
+        before + 4,
+        "each refusal is audited"
+    );
+    // Nothing was written for the refused upload.
+    assert_eq!(
+        std::fs::read_dir(saved.parent().unwrap().parent().unwrap())
+            .unwrap()
+            .count(),
+        1
+    );
+}

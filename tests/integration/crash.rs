@@ -1,10 +1,11 @@
 //! The crash harness: the real `dangan` binary is started on a copy of a demo archive and killed
 //! with SIGKILL at a random moment (a seeded RNG, delays spread over the command's measured run
-//! time, very early and very late ones included), 100 times across three commands:
+//! time, very early and very late ones included), 100 times across four commands:
 //!
 //! - `dangan import ROSTER` of a generated 2,000-row roster into a 60-member demo: 40 kills;
-//! - `dangan dossier --branch … --out-dir D` (a batch): 30 kills;
-//! - `dangan backup`: 30 kills.
+//! - `dangan dossier --branch … --out-dir D` (a batch): 25 kills;
+//! - `dangan backup`: 20 kills;
+//! - `dangan letter MEMBER --out F` (an introduction letter, registered with a serial): 15 kills.
 //!
 //! After each kill the archive is reopened and must hold: `PRAGMA integrity_check` = ok; the
 //! member, event, import batch, letter and audit counts equal either the state before the command
@@ -12,8 +13,9 @@
 //! passes; every recorded verified backup is a file that opens and passes `integrity_check`; no
 //! file under a final name is half-written (the batch's `.pdf` files all end with `%%EOF`; the
 //! only other files are `.dangan-*.part` temporaries, which no reader lists); and after a killed
-//! backup, the next `dangan backup` succeeds. The three kinds run as three tests, so they share
-//! the cores with the rest of the suite.
+//! backup, the next `dangan backup` succeeds; a letter's PDF exists under its final name only if
+//! its serial is registered, and the next letter gets the next serial. The four kinds run as four
+//! tests, so they share the cores with the rest of the suite.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -403,7 +405,7 @@ fn killed_dossier_batches_leave_only_whole_pdfs() {
         "dossier",
         template,
         &args_for,
-        30,
+        25,
         SEED + 1,
         normal,
         &mut |temp, delay| {
@@ -444,7 +446,7 @@ fn killed_backups_record_no_half_backup_and_the_next_one_works() {
         "backup",
         template,
         &args_for,
-        30,
+        20,
         SEED + 2,
         normal,
         &mut |temp, delay| {
@@ -479,6 +481,92 @@ fn killed_backups_record_no_half_backup_and_the_next_one_works() {
     println!(
         "crash backup: normal run {:.0} ms; {after_state} runs were recorded; left behind \
          unrecorded: {partials} .partial files, {unrecorded} whole copies",
+        normal.as_secs_f64() * 1000.0
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_letters_leave_no_file_without_its_registered_serial() {
+    let (_, template) = roster_and_target();
+    let member = {
+        let copy = copy_of(template);
+        let list =
+            crate::util::json(copy.dangan(&["member", "list", "--stage", "full_member", "--json"]));
+        list[0]["id"].as_i64().unwrap().to_string()
+    };
+    let out = |temp: &TempArchive| temp.root.join("介绍信").join("letter.pdf");
+    let args_for = |temp: &TempArchive| {
+        [
+            "letter",
+            &member,
+            "--to",
+            "中共某某科技有限公司委员会",
+            "--out",
+            out(temp).to_str().unwrap(),
+            "--date",
+            AS_OF,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let before = check_and_count(&copy_of(template).db_path());
+    let (normal, done) = measure(template, &args_for);
+    let after = check_and_count(&done.db_path());
+    assert_eq!(after.letters, before.letters + 1);
+    assert_eq!(only_whole_pdfs(out(&done).parent().unwrap()), 1);
+    let (mut issued, mut registered_without_file) = (0, 0);
+    kill_repeatedly(
+        "letter",
+        template,
+        &args_for,
+        15,
+        SEED + 3,
+        normal,
+        &mut |temp, delay| {
+            let now = check_and_count(&temp.db_path());
+            assert!(
+                now == before || now == after,
+                "killed after {delay:?}: {now:?} is neither {before:?} nor {after:?}"
+            );
+            let dir = out(temp).parent().unwrap().to_path_buf();
+            let files = only_whole_pdfs(&dir);
+            if now == before {
+                assert_eq!(files, 0, "killed after {delay:?}: a PDF without its serial");
+            } else if files == 1 {
+                issued += 1;
+            } else {
+                // Killed between the commit and the rename: registered, the file not in place.
+                registered_without_file += 1;
+            }
+            audit_verifies(temp);
+            // The next letter gets the serial after the last registered one.
+            let last: i64 = read_only(&temp.db_path())
+                .query_row("SELECT coalesce(max(serial), 0) FROM letter", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let next = crate::util::json(temp.dangan(&[
+                "letter",
+                &member,
+                "--to",
+                "中共某某科技有限公司委员会",
+                "--out",
+                dir.join("next.pdf").to_str().unwrap(),
+                "--date",
+                AS_OF,
+                "--json",
+            ]));
+            assert_eq!(
+                next["letter"]["serial"].as_i64().unwrap(),
+                last + 1,
+                "killed after {delay:?}: {next}"
+            );
+        },
+    );
+    println!(
+        "crash letter: normal run {:.0} ms; {issued} runs left the letter issued, \
+         {registered_without_file} left it registered without its file",
         normal.as_secs_f64() * 1000.0
     );
 }
