@@ -79,8 +79,9 @@ impl Role {
     }
 }
 
-/// What an operation needs, beyond the member or unit being in the actor's scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// What an operation needs, beyond the member or unit being in the actor's scope. The session
+/// info carries the role's list, so the app shows only what the user may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Read members, their timelines, reports, meetings, appraisals, reminders and statistics.

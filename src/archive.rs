@@ -103,8 +103,12 @@ pub struct ArchiveInfo {
     pub path: String,
     pub schema_version: u32,
     pub program_version: String,
+    /// Every member in the archive.
     #[ts(type = "number")]
     pub members: i64,
+    /// The members the acting user sees (their scope; all of them for admin and clerk).
+    #[ts(type = "number")]
+    pub visible_members: i64,
 }
 
 /// An open archive. Every domain operation takes one of these (and the acting user); there is no
@@ -175,12 +179,13 @@ impl Archive {
         self.root.join(BACKUPS_DIR)
     }
 
-    pub fn info(&self, _actor: &Actor) -> Result<ArchiveInfo, ArchiveError> {
+    pub fn info(&self, actor: &Actor) -> Result<ArchiveInfo, ArchiveError> {
         Ok(ArchiveInfo {
             path: self.root.display().to_string(),
             schema_version: db::schema_version(&self.conn)?,
             program_version: crate::VERSION.to_string(),
             members: db::members::count(&self.conn)?,
+            visible_members: db::members::count_in(&self.conn, actor.scope_filter())?,
         })
     }
 

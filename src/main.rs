@@ -967,8 +967,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let archive = Archive::open_existing(&dir)?;
             let info = archive.info(&actor)?;
             print(out.json, &info, || {
+                let visible = if info.visible_members == info.members {
+                    String::new()
+                } else {
+                    format!(" ({} in your scope)", info.visible_members)
+                };
                 format!(
-                    "archive: {}\nschema: v{} (program {})\nmembers: {}",
+                    "archive: {}\nschema: v{} (program {})\nmembers: {}{visible}",
                     info.path, info.schema_version, info.program_version, info.members
                 )
             })

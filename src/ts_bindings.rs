@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS};
 
-use crate::actor::Role;
+use crate::actor::{Permission, Role};
 use crate::appraisals::{
     Appraisal, AppraisalBatch, AppraisalEntry, AppraisalList, AppraisalOutcome, AppraisalProblem,
     AppraisalWarning, Grade,
@@ -63,6 +63,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<ApiError>(&cfg, &mut files);
     render::<ArchiveInfo>(&cfg, &mut files);
     render::<Role>(&cfg, &mut files);
+    render::<Permission>(&cfg, &mut files);
     render::<SessionInfo>(&cfg, &mut files);
     render::<UserSummary>(&cfg, &mut files);
     render::<DemoAccount>(&cfg, &mut files);

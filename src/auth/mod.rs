@@ -151,6 +151,8 @@ pub struct SessionInfo {
     /// Scope labels; empty for roles that read everything.
     pub scope: Vec<String>,
     pub sees_all: bool,
+    /// What the role may do (`ROLE_PERMISSIONS`): the app hides what it may not.
+    pub permissions: Vec<Permission>,
 }
 
 /// What `create_user` needs.
@@ -539,6 +541,7 @@ pub fn session_info(archive: &Archive, actor: &Actor) -> Result<SessionInfo, Aut
         role_zh: actor.role().zh().to_string(),
         scope,
         sees_all: actor.sees_all(),
+        permissions: actor.role().permissions().to_vec(),
     })
 }
 

@@ -52,6 +52,21 @@ pub(crate) fn count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM member", [], |row| row.get(0))
 }
 
+/// The members of the visible units (`Actor::scope_filter`; None: every member).
+pub(crate) fn count_in(
+    conn: &Connection,
+    units: Option<&std::collections::BTreeSet<i64>>,
+) -> rusqlite::Result<i64> {
+    match units {
+        None => count(conn),
+        Some(units) => conn.query_row(
+            "SELECT count(*) FROM member WHERE branch_id IN (SELECT value FROM json_each(?1))",
+            [units_json(units)],
+            |row| row.get(0),
+        ),
+    }
+}
+
 pub(crate) fn list(
     conn: &Connection,
     filter: &ListFilter<'_>,

@@ -23,6 +23,7 @@
 //! - `trust`: ID reveal (audited), the backup policy, scheduled backups on a second connection,
 //!   the audit browser's filters.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
+//! - `session_view`: `info`'s member count in the user's scope, the session's permissions.
 //! - `roster_mapping`: `dangan import --map`, the clerk's corrections of the column mapping.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -51,5 +52,6 @@ mod roster;
 mod roster_fixtures;
 mod roster_mapping;
 mod search_ranking;
+mod session_view;
 mod trust;
 mod util;

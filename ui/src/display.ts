@@ -126,3 +126,15 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * A long folder path shortened to its last `keep` parts for the header
+ * (`/home/a/.local/share/dangan/archive` → `…/dangan/archive`); the caller shows the whole
+ * path as a tooltip. Windows paths keep their backslashes.
+ */
+export function shortPath(path: string, keep = 2): string {
+  const separator = path.includes("\\") && !path.includes("/") ? "\\" : "/";
+  const parts = path.split(separator).filter((part) => part !== "");
+  if (parts.length <= keep) return path;
+  return `…${separator}${parts.slice(-keep).join(separator)}`;
+}

@@ -4,11 +4,13 @@
 import { ref } from "vue";
 import { sessionCurrent, sessionLogin, sessionLogout } from "@/api/session";
 import type { ApiError } from "@/generated/ApiError";
+import type { Permission } from "@/generated/Permission";
 import type { SessionInfo } from "@/generated/SessionInfo";
 
 const session = ref<SessionInfo | null>(null);
 const checked = ref(false);
 const error = ref<ApiError | null>(null);
+let loading: Promise<void> | null = null;
 
 /** Reloads the window at the member list (overridable in tests). */
 let reload = () => {
@@ -24,18 +26,39 @@ export function resetSessionState() {
   session.value = null;
   checked.value = false;
   error.value = null;
+  loading = null;
+}
+
+/**
+ * Whether the logged-in user's role has one of `anyOf` (no list: everyone). The role's
+ * permissions come from the core with the session; the UI keeps no table of its own. Before
+ * a session is known nothing is hidden (the shell shows only the login page then, and the
+ * core refuses whatever the role may not do).
+ */
+export function sessionAllows(anyOf: readonly Permission[] | undefined): boolean {
+  if (!anyOf || anyOf.length === 0 || !session.value) return true;
+  const granted = session.value.permissions;
+  return anyOf.some((permission) => granted.includes(permission));
 }
 
 export function useSession() {
-  async function load() {
-    try {
-      session.value = await sessionCurrent();
-      error.value = null;
-    } catch (reason) {
-      error.value = reason as ApiError;
-    } finally {
-      checked.value = true;
-    }
+  function load(): Promise<void> {
+    loading = (async () => {
+      try {
+        session.value = await sessionCurrent();
+        error.value = null;
+      } catch (reason) {
+        error.value = reason as ApiError;
+      } finally {
+        checked.value = true;
+      }
+    })();
+    return loading;
+  }
+
+  /** Loads the session once (the route guard and the shell both ask). */
+  function ensureLoaded(): Promise<void> {
+    return checked.value ? Promise.resolve() : (loading ?? load());
   }
 
   async function login(username: string, password: string) {
@@ -49,5 +72,5 @@ export function useSession() {
     reload();
   }
 
-  return { session, checked, error, load, login, logout };
+  return { session, checked, error, load, ensureLoaded, login, logout };
 }

@@ -3,4 +3,12 @@
 /**
  * A summary of an open archive, for the status bar and `dangan info`.
  */
-export type ArchiveInfo = { path: string, schema_version: number, program_version: string, members: number, };
+export type ArchiveInfo = { path: string, schema_version: number, program_version: string, 
+/**
+ * Every member in the archive.
+ */
+members: number, 
+/**
+ * The members the acting user sees (their scope; all of them for admin and clerk).
+ */
+visible_members: number, };

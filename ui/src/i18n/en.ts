@@ -8,6 +8,11 @@ const en: MessageSchema = {
     language: "Language",
     languageName: { "zh-CN": "中文", en: "English" },
   },
+  header: {
+    scopedMembers: "{n} people in scope",
+    membersTitle: "{total} people in the archive; you see {n}",
+    pathTitle: "Archive folder: {path}",
+  },
   session: {
     username: "User name",
     password: "Password",

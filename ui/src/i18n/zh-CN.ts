@@ -6,6 +6,11 @@ const zhCN = {
     language: "语言",
     languageName: { "zh-CN": "中文", en: "English" },
   },
+  header: {
+    scopedMembers: "范围内 {n} 名成员",
+    membersTitle: "全库共 {total} 名成员，您可查看 {n} 名",
+    pathTitle: "档案库位置：{path}",
+  },
   session: {
     username: "用户名",
     password: "密码",

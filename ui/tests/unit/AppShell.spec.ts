@@ -18,6 +18,20 @@ vi.mock("@/api/session", () => ({
     role_zh: "管理员",
     scope: [],
     sees_all: true,
+    permissions: [
+      "member_read",
+      "member_write",
+      "report_write",
+      "meeting_write",
+      "appraisal_write",
+      "import",
+      "export",
+      "documents",
+      "backup",
+      "restore",
+      "audit_read",
+      "admin",
+    ],
   })),
   sessionLogin: vi.fn(),
   sessionLogout: vi.fn(),
@@ -72,6 +86,7 @@ beforeEach(() => {
     schema_version: 3,
     program_version: "0.1.0",
     members: 20000,
+    visible_members: 20000,
   });
   vi.mocked(memberList).mockReset().mockResolvedValue({ total: 1, rows: [summary({ id: 7, name: "张晓燕" })] });
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail());
@@ -99,9 +114,11 @@ describe("App shell", () => {
     const { wrapper } = await mountWithPlugins(App);
     const header = wrapper.find(".app-header");
     expect(header.find("h1").text()).toBe("党建档案");
-    const archive = header.find('[data-testid="archive-summary"]').text();
-    expect(archive).toContain("/home/fudaoyuan/.local/share/dangan/archive.db");
-    expect(archive).toContain("20000");
+    // The path shortened to its last folders, the whole of it as the tooltip.
+    const path = header.find('[data-testid="archive-path"]');
+    expect(path.text()).toBe("…/dangan/archive.db");
+    expect(path.attributes("title")).toBe("档案库位置：/home/fudaoyuan/.local/share/dangan/archive.db");
+    expect(header.find('[data-testid="archive-members"]').text()).toBe("共 20000 名成员");
   });
 
   it("switches the navigation, the page and Element Plus to English", async () => {

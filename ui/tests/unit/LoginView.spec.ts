@@ -78,6 +78,7 @@ describe("login page", () => {
       role_zh: "管理员",
       scope: [],
       sees_all: true,
+      permissions: ["member_read", "audit_read", "admin"],
     });
     const { wrapper } = await mountWithPlugins(App);
     await wrapper.find('[data-testid="login-username"]').setValue("admin");

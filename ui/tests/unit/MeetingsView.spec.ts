@@ -27,6 +27,7 @@ vi.mock("@/api/session", () => ({
     role_zh: "管理员",
     scope: [],
     sees_all: true,
+    permissions: ["member_read", "meeting_write", "appraisal_write", "audit_read", "admin"],
   })),
   sessionLogin: vi.fn(),
   sessionLogout: vi.fn(),

@@ -22,6 +22,7 @@ vi.mock("@/api/session", () => ({
     role_zh: "管理员",
     scope: [],
     sees_all: true,
+    permissions: ["member_read", "import", "export", "audit_read", "admin"],
   })),
   sessionLogin: vi.fn(),
   sessionLogout: vi.fn(),
@@ -64,6 +65,7 @@ beforeEach(() => {
     schema_version: 3,
     program_version: "0.1.0",
     members: 20000,
+    visible_members: 20000,
   });
   vi.mocked(memberList).mockReset().mockResolvedValue({ total: 1, rows: [summary({ id: 7, name: "张晓燕" })] });
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail());
