@@ -2,6 +2,7 @@
 # Roster import/export benchmark (issue 6), with openpyxl beside it.
 #
 #   scripts/bench-roster.sh [ROWS] [BIG_ROWS]     (defaults 20000 and 100000)
+#   DANGAN_BIN=path/to/dangan scripts/bench-roster.sh    (no build: time that binary)
 #
 # Builds the release CLI (`cargo build --release --bin dangan`), generates a national-format
 # roster of ROWS members (.xlsx and GBK .csv) by exporting a demo archive (the .xlsx re-saved by
@@ -9,31 +10,36 @@
 # run: `dangan import --dry-run`, the full import into an empty archive (branches created from the
 # roster), the export of the same members, openpyxl `load_workbook(read_only=True)` reading every
 # row of the same file, and openpyxl writing the same rows (normal and write_only workbooks).
-# Wall and CPU (user + sys) seconds are both given: on a shared machine the CPU time is the
-# steadier figure. Finally the peak memory (/usr/bin/time -v) of importing a BIG_ROWS roster. openpyxl is installed
-# in a throwaway venv under the work folder. Everything is written under target/bench-roster/.
+# Wall and CPU (user + sys) seconds and the peak RSS (/usr/bin/time) are given for each run: on a
+# shared machine the CPU time is the steadier figure. Every dangan command logs in first (argon2,
+# a fixed cost timed on its own with `dangan info`). Finally the peak memory of importing a
+# BIG_ROWS roster, beside the ROWS one, shows whether memory grows with the file. openpyxl is
+# installed in a throwaway venv under target/. Everything is written under target/bench-roster/.
 set -euo pipefail
 ROWS=${1:-20000}
 BIG=${2:-100000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK="$ROOT/target/bench-roster"
-DANGAN="$ROOT/target/release/dangan"
+WORK="${BENCH_DIR:-$ROOT/target/bench-roster}"
+# DANGAN_BIN runs a binary built elsewhere (an older commit, for a before/after table).
+DANGAN="${DANGAN_BIN:-$ROOT/target/release/dangan}"
 AS_OF=2026-11-24
 # Every command runs as the demo admin (`init` creates its admin from the same variables).
 export DANGAN_USER="${DANGAN_USER:-admin}" DANGAN_PASSWORD="${DANGAN_PASSWORD:-demo-admin}"
 rm -rf "$WORK" && mkdir -p "$WORK"
-cd "$ROOT" && cargo build --release --locked --bin dangan >/dev/null
+cd "$ROOT"
+[ -n "${DANGAN_BIN:-}" ] || cargo build --release --locked --bin dangan >/dev/null
 
-if [ ! -x "$WORK/../bench-venv/bin/python" ]; then
-  python3 -m venv "$WORK/../bench-venv"
-  "$WORK/../bench-venv/bin/pip" install -q openpyxl
+if [ ! -x "$ROOT/target/bench-venv/bin/python" ]; then
+  python3 -m venv "$ROOT/target/bench-venv"
+  "$ROOT/target/bench-venv/bin/pip" install -q openpyxl
 fi
-PY="$WORK/../bench-venv/bin/python"
+PY="$ROOT/target/bench-venv/bin/python"
 
-seconds() { # seconds COMMAND... : "wall | cpu (user+sys)" of one run, in seconds
-  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null
-  awk '{printf "%.2f | %.2f", $1, $2 + $3}' "$WORK/time.txt"
+seconds() { # seconds COMMAND... : "wall | cpu (user+sys) | peak RSS MB" of one run
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "$@" >/dev/null
+  awk '{printf "%.2f | %.2f | %.0f", $1, $2 + $3, $4 / 1024}' "$WORK/time.txt"
 }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "generating a $ROWS-member roster" >&2
 "$DANGAN" --archive "$WORK/source" demo --members "$ROWS" --as-of $AS_OF >/dev/null
@@ -56,7 +62,9 @@ dry=$(seconds "$DANGAN" --archive "$WORK/empty" import "$WORK/roster.xlsx" --dry
 dry_csv=$(seconds "$DANGAN" --archive "$WORK/empty-csv" import "$WORK/roster.csv" --dry-run --create-branches --as-of $AS_OF)
 full=$(seconds "$DANGAN" --archive "$WORK/empty" import "$WORK/roster.xlsx" --create-branches --as-of $AS_OF)
 full_csv=$(seconds "$DANGAN" --archive "$WORK/empty-csv" import "$WORK/roster.csv" --create-branches --as-of $AS_OF)
+login=$(seconds "$DANGAN" --archive "$WORK/empty" info)
 export=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again.xlsx" --as-of $AS_OF)
+export_full=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again-full.xlsx" --format full --as-of $AS_OF)
 export_csv=$(seconds "$DANGAN" --archive "$WORK/empty" export "$WORK/again.csv" --encoding gbk --as-of $AS_OF)
 
 cat > "$WORK/openpyxl_bench.py" <<'PY'
@@ -66,7 +74,7 @@ import openpyxl
 def timed(f):
     wall, cpu = time.perf_counter(), time.process_time()
     value = f()
-    return value, f"{time.perf_counter() - wall:.2f} | {time.process_time() - cpu:.2f}"
+    return value, f"{time.perf_counter() - wall:.2f} | {time.process_time() - cpu:.2f} | –"
 
 path, out = sys.argv[1], sys.argv[2]
 
@@ -97,23 +105,28 @@ echo "generating a $BIG-member roster" >&2
 "$DANGAN" --archive "$WORK/big-source" export "$WORK/big-exported.xlsx" --as-of $AS_OF >/dev/null
 resave "$WORK/big-exported.xlsx" "$WORK/big.xlsx"
 "$DANGAN" --archive "$WORK/big" init >/dev/null
-/usr/bin/time -v -o "$WORK/big-time.txt" "$DANGAN" --archive "$WORK/big" import "$WORK/big.xlsx" \
-  --create-branches --as-of $AS_OF >/dev/null
-big_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/big-time.txt")
-big_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/big-time.txt")
+big=$(seconds "$DANGAN" --archive "$WORK/big" import "$WORK/big.xlsx" --create-branches --as-of $AS_OF)
+"$DANGAN" --archive "$WORK/big-dry" init >/dev/null
+big_dry=$(seconds "$DANGAN" --archive "$WORK/big-dry" import "$WORK/big.xlsx" --dry-run --create-branches --as-of $AS_OF)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat <<TABLE
-| $ROWS national rows (xlsx $(du -k "$WORK/roster.xlsx" | cut -f1) KB, GBK csv $(du -k "$WORK/roster.csv" | cut -f1) KB) | wall s | cpu s |
-| --- | ---: | ---: |
+| $ROWS national rows (xlsx $(du -k "$WORK/roster.xlsx" | cut -f1) KB, GBK csv $(du -k "$WORK/roster.csv" | cut -f1) KB) | wall s | cpu s | peak RSS MB |
+| --- | ---: | ---: | ---: |
+| dangan info (login alone: argon2, opening the archive) | $login |
 | dangan import --dry-run (.xlsx) | $dry |
 | dangan import --dry-run (GBK .csv) | $dry_csv |
 | dangan import into an empty archive (.xlsx) | $full |
 | dangan import into an empty archive (GBK .csv) | $full_csv |
-| dangan export (.xlsx) | $export |
+| dangan export (.xlsx, national) | $export |
+| dangan export (.xlsx, full) | $export_full |
 | dangan export (GBK .csv) | $export_csv |
 | openpyxl load_workbook(read_only=True), every row | $py_read |
 | openpyxl writing the same rows (Workbook) | $py_write |
 | openpyxl writing the same rows (write_only=True) | $py_write_only |
 
-Import of $BIG rows (.xlsx $(du -k "$WORK/big.xlsx" | cut -f1) KB) into an empty archive: wall $big_wall, peak RSS $big_rss KB.
+| $BIG rows (.xlsx $(du -k "$WORK/big.xlsx" | cut -f1) KB): dangan import --dry-run | $big_dry |
+| $BIG rows: dangan import into an empty archive | $big |
+
+Load average (1, 5, 15 min) before: $load_before; after: $load_after; $(nproc) cores.
 TABLE

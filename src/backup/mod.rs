@@ -308,13 +308,73 @@ pub fn create(
 }
 
 /// `create` without the permission check, for the copies other operations make before they
-/// write (an import): whoever may import gets the safety copy made for them, recorded as theirs.
+/// write: whoever may do the operation gets the safety copy made for them, recorded as theirs.
 pub(crate) fn create_for(
     archive: &mut Archive,
     actor: &Actor,
     reason: BackupReason,
     out: Option<&Path>,
 ) -> Result<BackupRecord, BackupError> {
+    let root = archive.root().to_path_buf();
+    let pending = copy_pending(
+        archive.conn(),
+        &root,
+        &archive.backups_dir(),
+        actor,
+        reason,
+        out,
+    )?;
+    let (id, rotated) = db::with_tx(archive.conn_mut(), |tx| record_pending(tx, actor, &pending))?;
+    // Files go after the rows say so: a crash in between leaves a stray file, never a row
+    // pointing at nothing.
+    remove_rotated(&root, &rotated);
+    if let Some(problem) = pending.row.problem {
+        return Err(BackupError::Unverified {
+            file: pending.row.file,
+            problem,
+        });
+    }
+    get(archive, id)
+}
+
+/// A backup copied (and verified, or found faulty) but not recorded yet.
+pub(crate) struct PendingBackup {
+    target: PathBuf,
+    reason: BackupReason,
+    /// Made into `backups/` (rotated with the others), not to a path the user gave.
+    rotated: bool,
+    made_at: DateTime<Utc>,
+    row: BackupRow,
+}
+
+impl PendingBackup {
+    /// The copy's file as it would be recorded.
+    pub(crate) fn target_name(&self) -> &str {
+        &self.row.file
+    }
+
+    /// Why the copy failed its check, if it did.
+    pub(crate) fn problem(&self) -> Option<&str> {
+        self.row.problem.as_deref()
+    }
+
+    /// Deletes a copy that will not be recorded (best effort: an unrecorded copy is a stray
+    /// file, never a row pointing at nothing).
+    pub(crate) fn discard(self) {
+        let _ = fs::remove_file(&self.target);
+    }
+}
+
+/// Copies the database into `backups_dir` (or `out`) and verifies the copy, without recording
+/// it: `record_pending` records it (an import does so only if it writes), `discard` deletes it.
+pub(crate) fn copy_pending(
+    conn: &Connection,
+    root: &Path,
+    backups_dir: &Path,
+    actor: &Actor,
+    reason: BackupReason,
+    out: Option<&Path>,
+) -> Result<PendingBackup, BackupError> {
     let now = Utc::now();
     let target = match out {
         Some(out) => {
@@ -324,21 +384,37 @@ pub(crate) fn create_for(
             std::path::absolute(out).map_err(io_err(out))?
         }
         None => {
-            let dir = archive.backups_dir();
-            crate::archive::create_dir(&dir)?;
-            remove_stale_partials(&dir, std::time::SystemTime::now());
+            let dir = backups_dir;
+            crate::archive::create_dir(dir)?;
+            remove_stale_partials(dir, std::time::SystemTime::now());
             let stamp = now.format("%Y%m%dT%H%M%S%3fZ");
             dir.join(format!("archive-{stamp}-{}.db", reason.as_code()))
         }
     };
-    let report = db::backups::copy_verified(archive.conn(), &target)?;
-    let root = archive.root().to_path_buf();
-    let row = row_for(&root, &target, reason, actor.name(), now, &report);
+    let report = db::backups::copy_verified(conn, &target)?;
+    let row = row_for(root, &target, reason, actor.name(), now, &report);
+    Ok(PendingBackup {
+        target,
+        reason,
+        rotated: out.is_none(),
+        made_at: now,
+        row,
+    })
+}
 
-    // The rotation plan, decided before the transaction that records it.
+/// Records a copy in `tx` with its audit entry, and marks the automatic backups its rotation
+/// retires; returns the new id and the retired rows, whose files the caller removes once `tx`
+/// has committed (`remove_rotated`).
+pub(crate) fn record_pending(
+    tx: &Connection,
+    actor: &Actor,
+    pending: &PendingBackup,
+) -> Result<(i64, Vec<BackupRow>), BackupError> {
+    let row = &pending.row;
+    let now = pending.made_at;
     let mut rotated = Vec::new();
-    if report.problem.is_none() && reason.is_rotated() && out.is_none() {
-        let existing = db::backups::list(archive.conn())?;
+    if row.problem.is_none() && pending.reason.is_rotated() && pending.rotated {
+        let existing = db::backups::list(tx)?;
         let mut stamps: Vec<rotation::Stamp> = existing
             .iter()
             .filter(|r| r.problem.is_none() && r.deleted_at.is_none())
@@ -357,47 +433,39 @@ pub(crate) fn create_for(
         stamps.push(rotation::Stamp {
             id: i64::MIN,
             made_at: now,
-            reason,
+            reason: pending.reason,
         });
-        let rules = policy::load(archive.conn())?.rotation();
+        let rules = policy::load(tx)?.rotation();
         let doomed = rotation::to_delete(&stamps, &rules);
         rotated = existing
             .into_iter()
             .filter(|r| doomed.contains(&r.id))
             .collect();
     }
-
     let deleted_at = now_text(now);
-    let id = db::with_tx(archive.conn_mut(), |tx| {
-        let id = db::backups::insert(tx, &row)?;
-        for old in &rotated {
-            db::backups::mark_deleted(tx, old.id, &deleted_at)?;
-        }
-        audit::record(
-            tx,
-            actor,
-            Action::Backup,
-            Target::backup(id),
-            serde_json::json!({
-                "file": row.file, "reason": row.reason, "bytes": row.bytes,
-                "verified": row.problem.is_none(), "problem": row.problem,
-                "rotated": rotated.iter().map(|r| &r.file).collect::<Vec<_>>(),
-            }),
-        )?;
-        Ok::<_, BackupError>(id)
-    })?;
-    // Files go after the rows say so: a crash in between leaves a stray file, never a row
-    // pointing at nothing.
+    let id = db::backups::insert(tx, row)?;
     for old in &rotated {
-        let _ = fs::remove_file(resolve(&root, &old.file));
+        db::backups::mark_deleted(tx, old.id, &deleted_at)?;
     }
-    if let Some(problem) = report.problem {
-        return Err(BackupError::Unverified {
-            file: row.file,
-            problem,
-        });
+    audit::record(
+        tx,
+        actor,
+        Action::Backup,
+        Target::backup(id),
+        serde_json::json!({
+            "file": row.file, "reason": row.reason, "bytes": row.bytes,
+            "verified": row.problem.is_none(), "problem": row.problem,
+            "rotated": rotated.iter().map(|r| &r.file).collect::<Vec<_>>(),
+        }),
+    )?;
+    Ok((id, rotated))
+}
+
+/// Removes the files of the backups a recorded rotation retired.
+pub(crate) fn remove_rotated(root: &Path, rotated: &[BackupRow]) {
+    for old in rotated {
+        let _ = fs::remove_file(resolve(root, &old.file));
     }
-    get(archive, id)
 }
 
 /// A `.partial` copy older than this was left by a backup that was killed (the crash tests leave

@@ -13,7 +13,9 @@ use super::cells::clean_text;
 use super::columns::Field;
 use super::columns::header_key;
 use super::error::RosterError;
-use super::read::{Header, RawFile, find_header_mapped, read_bytes};
+use super::read::{
+    HEADER_SEARCH_ROWS, Header, RawRow, RawSheet, RosterSource, SheetRows, find_header_mapped,
+};
 use super::validate::BranchMatch;
 use super::validate::{BranchResolver, FieldValue, Record, RowContext, check_row};
 use super::{
@@ -24,6 +26,7 @@ use crate::actor::Actor;
 use crate::archive::Archive;
 use crate::audit::{self, Action};
 use crate::backup;
+use crate::db::backups::BackupRow;
 use crate::db::members::{NewEvent, insert_event};
 use crate::db::{self, with_tx};
 use crate::org::{self, BranchOption, OrgKind};
@@ -67,6 +70,9 @@ pub struct ImportProgress {
 
 /// Called with the progress; returns whether to go on.
 pub type ProgressFn<'a> = dyn Fn(ImportProgress) -> bool + 'a;
+
+/// How many update diffs a report lists; `updates_omitted` counts the rest.
+const UPDATES_KEPT: usize = 1000;
 
 /// How often progress is reported, in rows.
 const PROGRESS_EVERY: usize = 500;
@@ -129,6 +135,12 @@ impl From<rusqlite::Error> for Rollback {
     }
 }
 
+impl From<backup::BackupError> for Rollback {
+    fn from(err: backup::BackupError) -> Self {
+        Rollback::Failed(err.into())
+    }
+}
+
 impl From<RosterError> for Rollback {
     fn from(err: RosterError) -> Self {
         Rollback::Failed(err)
@@ -140,6 +152,14 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RosterError + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// The file's SHA-256 (hex), read in blocks.
+fn file_sha256(path: &Path) -> Result<String, RosterError> {
+    let mut file = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io_err(path))?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// What an import would do, as the UI's wizard shows it before the clerk commits.
@@ -165,14 +185,12 @@ pub fn preview_with_progress(
 ) -> Result<ImportPreview, RosterError> {
     crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
-    let bytes = std::fs::read(path).map_err(io_err(path))?;
-    let raw = read_bytes(path, &bytes)?;
-    drop(bytes);
+    let mut source = RosterSource::open_file(path)?;
     let mut count_only = |_: PlannedRow, _: &NewBranches, _: usize| Ok(());
     Ok(analyse(
         archive.conn(),
         path,
-        raw,
+        &mut source,
         options,
         progress,
         ImportPhase::Checking,
@@ -222,16 +240,80 @@ pub fn import_with_progress(
         return preview_with_progress(archive, actor, path, options, progress);
     }
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
-    let bytes = std::fs::read(path).map_err(io_err(path))?;
-    let raw = read_bytes(path, &bytes)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    drop(bytes);
-    backup::create_for(archive, actor, backup::BackupReason::BeforeImport, None)?;
+    // Opened first, so that a file that cannot be read is refused before any copy is made.
+    let source = RosterSource::open_file(path)?;
+    let sha256 = file_sha256(path)?;
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let outcome = with_tx(archive.conn_mut(), |tx| -> Result<ImportReport, Rollback> {
+    let root = archive.root().to_path_buf();
+    let backups_dir = archive.backups_dir();
+    // The before-import backup is copied inside the import's transaction, once it holds the
+    // write lock and before it writes, through a second (read-only) connection: that one sees
+    // the archive as it was when the transaction began, and nobody else can write meanwhile.
+    // The copy is recorded with the first row written, so that it is rolled back with the
+    // batch; when the import writes nothing (every row invalid, a cancel, an error) the copy is
+    // deleted and never recorded.
+    let db_path = archive.db_path();
+    let mut pending: Option<backup::PendingBackup> = None;
+    let outcome = with_tx(archive.conn_mut(), |tx| {
+        let reader = db::backups::open_read_only(&db_path).map_err(backup::BackupError::from)?;
+        let copy = backup::copy_pending(
+            &reader,
+            &root,
+            &backups_dir,
+            actor,
+            backup::BackupReason::BeforeImport,
+            None,
+        )?;
+        drop(reader);
+        let copy = &*pending.insert(copy);
+        if let Some(problem) = copy.problem() {
+            let err = backup::BackupError::Unverified {
+                file: copy.target_name().to_string(),
+                problem: problem.to_string(),
+            };
+            return Err(Rollback::Failed(err.into()));
+        }
+        commit_rows(
+            tx, actor, path, options, progress, &file_name, &sha256, copy, source,
+        )
+    });
+    match outcome {
+        Ok((report, rotated)) => {
+            backup::remove_rotated(&root, &rotated);
+            Ok(report)
+        }
+        Err(rollback) => {
+            if let Some(copy) = pending {
+                copy.discard();
+            }
+            match rollback {
+                Rollback::Report(report) => Ok(*report),
+                Rollback::Failed(err) => Err(err),
+            }
+        }
+    }
+}
+
+/// The import's transaction: checks and writes every row, records the before-import backup
+/// with the first row written, and returns the report and the backups its rotation retired.
+#[allow(clippy::too_many_arguments)]
+fn commit_rows(
+    tx: &rusqlite::Connection,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+    file_name: &str,
+    sha256: &str,
+    copy: &backup::PendingBackup,
+    mut source: RosterSource<'static>,
+) -> Result<(ImportReport, Vec<BackupRow>), Rollback> {
+    {
+        let mut rotated: Vec<BackupRow> = Vec::new();
+        let mut backup_recorded = false;
         // The member insert and update statements vary with the columns a row fills.
         tx.set_prepared_statement_cache_capacity(64);
         // The batch row first, so that each checked row can be written at once; its counts are
@@ -239,8 +321,8 @@ pub fn import_with_progress(
         let batch_id = db::roster::insert_batch(
             tx,
             &db::roster::NewBatch {
-                file_name: &file_name,
-                file_sha256: &sha256,
+                file_name,
+                file_sha256: sha256,
                 rows: 0,
                 created: 0,
                 updated: 0,
@@ -256,6 +338,10 @@ pub fn import_with_progress(
             if invalid_so_far > 0 && !options.skip_invalid {
                 // The batch will be rolled back: checking the rest is all that is left to do.
                 return Ok(());
+            }
+            if !backup_recorded {
+                rotated = backup::record_pending(tx, actor, copy)?.1;
+                backup_recorded = true;
             }
             for (column, _, after) in &mut planned.columns {
                 if *column == "branch_id"
@@ -277,12 +363,12 @@ pub fn import_with_progress(
                     *after = Value::from(id);
                 }
             }
-            write_row(tx, actor, batch_id, &file_name, planned)
+            write_row(tx, actor, batch_id, file_name, planned)
         };
         let analysis = analyse(
             tx,
             path,
-            raw,
+            &mut source,
             options,
             progress,
             ImportPhase::Writing,
@@ -310,12 +396,7 @@ pub fn import_with_progress(
         )?;
         report.committed = true;
         report.batch = Some(batch_id);
-        Ok(report)
-    });
-    match outcome {
-        Ok(report) => Ok(report),
-        Err(Rollback::Report(report)) => Ok(*report),
-        Err(Rollback::Failed(err)) => Err(err),
+        Ok((report, rotated))
     }
 }
 
@@ -509,10 +590,47 @@ fn required_fields() -> Vec<Field> {
         .collect()
 }
 
+/// A sheet's first rows, enough to find its header (and, for a message, its first non-blank
+/// row when none of them has a value).
+fn read_head(source: &mut RosterSource<'_>, index: usize) -> Result<RawSheet, RosterError> {
+    let info = source.sheets[index].clone();
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut any_value = false;
+    let mut reader = source.rows(index)?;
+    while let Some(row) = reader.next_row()? {
+        any_value |= row.cells.iter().any(|c| !c.is_blank());
+        rows.push(row);
+        if rows.len() >= HEADER_SEARCH_ROWS && any_value {
+            break;
+        }
+    }
+    drop(reader);
+    Ok(RawSheet {
+        name: info.name,
+        hidden: info.hidden,
+        rows,
+    })
+}
+
+/// Reads past a sheet's header rows: the rows after `header.row_index` come next.
+fn rows_after_header<'s, 'a>(
+    source: &'s mut RosterSource<'a>,
+    index: usize,
+    header: &Header,
+) -> Result<SheetRows<'s, 'a>, RosterError> {
+    let mut rows = source.rows(index)?;
+    for _ in 0..=header.row_index {
+        if rows.next_row()?.is_none() {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
 fn analyse(
     conn: &rusqlite::Connection,
     path: &Path,
-    mut raw: RawFile,
+    source: &mut RosterSource<'_>,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
     phase: ImportPhase,
@@ -520,8 +638,8 @@ fn analyse(
 ) -> Result<Analysis, RosterError> {
     let mut report = ImportReport {
         file: path.display().to_string(),
-        format: raw.format.to_string(),
-        encoding: raw.encoding.map(str::to_string),
+        format: source.format.to_string(),
+        encoding: source.encoding.map(str::to_string),
         sheets: Vec::new(),
         rows: 0,
         valid: 0,
@@ -534,27 +652,34 @@ fn analyse(
         unknown_branches: Vec::new(),
         new_branches: Vec::new(),
         updates: Vec::new(),
+        updates_omitted: 0,
         committed: false,
         batch: None,
     };
 
     let sheets: Vec<usize> = match &options.sheet {
         Some(name) => {
-            let found = raw.sheets.iter().position(|s| &s.name == name);
+            let found = source.sheets.iter().position(|s| &s.name == name);
             vec![found.ok_or_else(|| RosterError::NoSuchSheet {
                 path: path.to_path_buf(),
                 sheet: name.clone(),
-                available: raw.sheets.iter().map(|s| s.name.clone()).collect(),
+                available: source.sheets.iter().map(|s| s.name.clone()).collect(),
             })?]
         }
-        None => (0..raw.sheets.len())
-            .filter(|i| !raw.sheets[*i].hidden)
+        None => (0..source.sheets.len())
+            .filter(|i| !source.sheets[*i].hidden)
             .collect(),
     };
 
     // Which sheets are rosters, and their headers.
     let required = required_fields();
-    let mut read: Vec<(usize, Header)> = Vec::new();
+    // Each sheet's first rows: the header is found among them; the rest is read row by row.
+    let mut heads: Vec<RawSheet> = Vec::new();
+    for &index in &sheets {
+        heads.push(read_head(source, index)?);
+    }
+    // (sheet index in the file, its place in `report.sheets`, its header)
+    let mut read: Vec<(usize, usize, Header)> = Vec::new();
     let mut first_unmapped: Option<RosterError> = None;
     // Each sheet's header with the clerk's mapping applied; a mapping that names no column of
     // the sheets it applies to is refused before anything else, as a bad argument would be.
@@ -566,8 +691,7 @@ fn analyse(
     let mut override_used = vec![false; options.columns.len()];
     let mut headers_seen: Vec<String> = Vec::new();
     let mut headers: Vec<Option<Header>> = Vec::new();
-    for &index in &sheets {
-        let sheet = &raw.sheets[index];
+    for sheet in &heads {
         let applies = |o: &ColumnOverride| o.sheet.as_ref().is_none_or(|s| *s == sheet.name);
         let overrides: Vec<(String, Option<Field>)> = options
             .columns
@@ -603,8 +727,7 @@ fn analyse(
             found: headers_seen,
         });
     }
-    for (&index, header) in sheets.iter().zip(headers) {
-        let sheet = &raw.sheets[index];
+    for ((&index, header), sheet) in sheets.iter().zip(headers).zip(&heads) {
         let non_blank = sheet
             .rows
             .iter()
@@ -670,24 +793,18 @@ fn analyse(
             ),
             _ => (0, Vec::new()),
         };
-        let rows = match (&header, &skipped) {
-            (Some(h), None) => sheet.rows[h.row_index + 1..]
-                .iter()
-                .filter(|r| r.cells.iter().any(|c| !c.is_blank()))
-                .count(),
-            _ => 0,
-        };
+        // The rows are counted as they are read.
         report.sheets.push(SheetPreview {
             name: sheet.name.clone(),
             header_row,
-            rows,
+            rows: 0,
             columns,
             skipped: skipped.clone(),
         });
         if skipped.is_none()
             && let Some(h) = header
         {
-            read.push((index, h));
+            read.push((index, report.sheets.len() - 1, h));
         }
     }
     if read.is_empty() {
@@ -699,14 +816,23 @@ fn analyse(
     let mut known_branches = db::org::branches(conn)?;
     let mut branches = BranchResolver::new(known_branches.clone());
     let mut new_branches = Vec::new();
+    // Rows per sheet when a first pass counted them; the progress total is estimated otherwise.
+    let mut counted: Vec<Option<usize>> = vec![None; report.sheets.len()];
     if options.create_branches {
         // Branches named as college/branch that the archive lacks get placeholder ids (negative),
-        // replaced by the real ones when the batch creates them.
-        for (index, header) in &read {
+        // replaced by the real ones when the batch creates them. A first pass over the file
+        // finds them, so that every row resolves against the same branches.
+        for (index, pos, header) in &read {
             let Some(col) = header.index_of(Field::Branch) else {
                 continue;
             };
-            for row in &raw.sheets[*index].rows[header.row_index + 1..] {
+            let mut rows = rows_after_header(source, *index, header)?;
+            let mut count = 0;
+            while let Some(row) = rows.next_row()? {
+                if row.cells.iter().all(|c| c.is_blank()) {
+                    continue;
+                }
+                count += 1;
                 let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
                     continue;
                 };
@@ -728,6 +854,7 @@ fn analyse(
                     branches = BranchResolver::new(known_branches.clone());
                 }
             }
+            counted[*pos] = Some(count);
         }
         report.new_branches = new_branches
             .iter()
@@ -754,28 +881,42 @@ fn analyse(
     let mut unknown_branches: BTreeSet<String> = BTreeSet::new();
     let mut planned = 0usize;
 
-    let total: usize = report.sheets.iter().map(|s| s.rows).sum();
+    // The progress total: the rows counted by a first pass, or what each sheet declares.
+    let mut total = 0usize;
+    for (index, pos, _) in &read {
+        total += match counted[*pos] {
+            Some(count) => count,
+            None => {
+                let header_row = report.sheets[*pos].header_row;
+                source
+                    .rows(*index)?
+                    .last_row_hint()
+                    .map_or(0, |last| last.saturating_sub(header_row) as usize)
+            }
+        };
+    }
     let mut checked_rows = 0;
-    for (index, header) in &read {
-        // Rows are taken out of the file as they are checked and dropped after, so that the
-        // whole file and the whole plan are not held at once.
-        let rows = std::mem::take(&mut raw.sheets[*index].rows);
-        let sheet = &raw.sheets[*index];
+    for (index, pos, header) in &read {
+        // Each row is read, checked, handed to the sink and dropped: neither the file nor a
+        // plan of it is held.
+        let sheet_name = source.sheets[*index].name.clone();
         let ctx = RowContext {
-            sheet: &sheet.name,
+            sheet: &sheet_name,
             header,
             branches: &branches,
             as_of: options.as_of,
         };
-        for row in rows.into_iter().skip(header.row_index + 1) {
+        let mut rows = rows_after_header(source, *index, header)?;
+        while let Some(row) = rows.next_row()? {
             if row.cells.iter().all(|c| c.is_blank()) {
                 continue;
             }
             if checked_rows % PROGRESS_EVERY == 0 {
-                report_progress(progress, phase, checked_rows, total)?;
+                report_progress(progress, phase, checked_rows, total.max(checked_rows))?;
             }
             checked_rows += 1;
             report.rows += 1;
+            report.sheets[*pos].rows += 1;
             let mut checked = check_row(&ctx, &row);
             if let Some(branch) = checked.unknown_branch.take() {
                 unknown_branches.insert(branch);
@@ -801,7 +942,7 @@ fn analyse(
                 if let Some(FieldValue::Text(key)) = checked.record.get(&field) {
                     match seen.get(key) {
                         Some((first_sheet, first_row)) => checked.errors.push(CellIssue {
-                            sheet: sheet.name.clone(),
+                            sheet: sheet_name.clone(),
                             row: row.number,
                             column: column_of(field),
                             field: Some(field),
@@ -813,13 +954,13 @@ fn analyse(
                             value: raw_value(field),
                         }),
                         None => {
-                            seen.insert(key.clone(), (sheet.name.clone(), row.number));
+                            seen.insert(key.clone(), (sheet_name.clone(), row.number));
                         }
                     }
                 }
             }
             let issue = |field: Field, code: IssueCode, message: String| CellIssue {
-                sheet: sheet.name.clone(),
+                sheet: sheet_name.clone(),
                 row: row.number,
                 column: column_of(field),
                 field: Some(field),
@@ -877,48 +1018,54 @@ fn analyse(
                         continue;
                     }
                     report.updated += 1;
-                    let mut changes: Vec<FieldChange> = columns
-                        .iter()
-                        .filter_map(|(column, before, after)| {
-                            let field = member_columns.iter().find(|(_, c)| c == column)?.0;
-                            Some(FieldChange {
+                    if report.updates.len() >= UPDATES_KEPT {
+                        // The diffs of a commit are in the batch's rows; a preview lists the
+                        // first ones, so that a roster of updates is not held whole.
+                        report.updates_omitted += 1;
+                    } else {
+                        let mut changes: Vec<FieldChange> = columns
+                            .iter()
+                            .filter_map(|(column, before, after)| {
+                                let field = member_columns.iter().find(|(_, c)| c == column)?.0;
+                                Some(FieldChange {
+                                    field,
+                                    label: field.label().to_string(),
+                                    before: display_value(field, before, &branches),
+                                    after: display_value(field, after, &branches),
+                                })
+                            })
+                            .collect();
+                        for (step, date) in &events {
+                            let field = if *step == CONVERSION_STEP {
+                                Field::FullMemberDate
+                            } else {
+                                Field::JoinedDate
+                            };
+                            if *step == JOINED_STEPS[1] {
+                                continue;
+                            }
+                            changes.push(FieldChange {
                                 field,
                                 label: field.label().to_string(),
-                                before: display_value(field, before, &branches),
-                                after: display_value(field, after, &branches),
-                            })
-                        })
-                        .collect();
-                    for (step, date) in &events {
-                        let field = if *step == CONVERSION_STEP {
-                            Field::FullMemberDate
-                        } else {
-                            Field::JoinedDate
-                        };
-                        if *step == JOINED_STEPS[1] {
-                            continue;
+                                before: String::new(),
+                                after: date.to_string(),
+                            });
                         }
-                        changes.push(FieldChange {
-                            field,
-                            label: field.label().to_string(),
-                            before: String::new(),
-                            after: date.to_string(),
+                        report.updates.push(RowChange {
+                            sheet: sheet_name.clone(),
+                            row: row.number,
+                            member_id: Some(id),
+                            name,
+                            action: RowAction::Updated,
+                            changes,
                         });
                     }
-                    report.updates.push(RowChange {
-                        sheet: sheet.name.clone(),
-                        row: row.number,
-                        member_id: Some(id),
-                        name,
-                        action: RowAction::Updated,
-                        changes,
-                    });
                 }
             }
             planned += 1;
             sink(
                 PlannedRow {
-                    sheet: sheet.name.clone(),
+                    sheet: sheet_name.clone(),
                     row: row.number,
                     target,
                     columns,
@@ -939,7 +1086,7 @@ fn analyse(
         (sheet_order(&report.sheets, &a.sheet), a.row)
             .cmp(&(sheet_order(&report.sheets, &b.sheet), b.row))
     });
-    report_progress(progress, phase, total, total)?;
+    report_progress(progress, phase, checked_rows, checked_rows)?;
     Ok(Analysis { report, planned })
 }
 

@@ -235,8 +235,11 @@ pub struct ImportReport {
     pub unknown_branches: Vec<String>,
     /// The branches the import creates (`college/branch`), when asked to.
     pub new_branches: Vec<String>,
-    /// The rows that update a member, with their field diffs.
+    /// The rows that update a member, with their field diffs (the first 1,000: a commit keeps
+    /// every diff in its batch).
     pub updates: Vec<RowChange>,
+    /// Rows that update a member beyond those listed in `updates`.
+    pub updates_omitted: usize,
     pub committed: bool,
     /// The batch id to undo the import with, once committed.
     #[ts(type = "number | null")]

@@ -5,8 +5,8 @@
 //! The file's kind is decided by its first bytes, not its name, so a text file renamed .xlsx or a
 //! picture gets a clear error instead of a parser's complaint.
 
-use std::io::Cursor;
-use std::path::Path;
+use std::io::{Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
@@ -42,16 +42,229 @@ pub struct RawFile {
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// Reads a whole roster file into memory (tests, the error workbook); an import streams it
+/// through `RosterSource` instead.
 pub fn read_file(path: &Path) -> Result<RawFile, RosterError> {
-    let bytes = std::fs::read(path).map_err(|source| RosterError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_bytes(path, &bytes)
+    RosterSource::open_file(path)?.into_raw()
 }
 
 /// Reads a roster held in memory; `path` names it in messages and gives the extension.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
+    RosterSource::open_bytes(path, bytes)?.into_raw()
+}
+
+/// A byte source calamine can read a workbook from: a file or bytes in memory.
+pub(crate) trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+type Workbook<'a> = calamine::Xlsx<Box<dyn ReadSeek + 'a>>;
+
+/// A sheet's name and whether it is hidden, known before any of its rows is read.
+#[derive(Debug, Clone)]
+pub(crate) struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+}
+
+/// A roster file opened for reading sheet by sheet and row by row, so that an import holds one
+/// row at a time rather than the file. An .xlsx/.xlsm sheet is read cell by cell from the zip
+/// entry (calamine's cell reader; calamine keeps the shared-string table in memory); .xls has no
+/// streaming reader in calamine and is read whole; a CSV file is decoded once into text whose
+/// records are parsed one by one.
+pub(crate) struct RosterSource<'a> {
+    path: PathBuf,
+    /// xlsx, xls or csv.
+    pub format: &'static str,
+    /// The text encoding of a CSV file: utf-8, utf-8-bom or gb18030.
+    pub encoding: Option<&'static str>,
+    pub sheets: Vec<SheetInfo>,
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    Xlsx(Box<Workbook<'a>>),
+    Whole(Vec<Vec<RawRow>>),
+    Csv(String),
+}
+
+/// The rows of one sheet, in order, each read when asked for.
+pub(crate) struct SheetRows<'s, 'a> {
+    path: &'s Path,
+    sheet: &'s str,
+    inner: RowsInner<'s, 'a>,
+}
+
+enum RowsInner<'s, 'a> {
+    Xlsx {
+        reader: Box<calamine::XlsxCellReader<'s, Box<dyn ReadSeek + 'a>>>,
+        /// The first cell of the next row, read while finishing the previous one.
+        next: Option<RawRow>,
+        ended: bool,
+    },
+    Whole(std::slice::Iter<'s, RawRow>),
+    Csv {
+        reader: csv::Reader<&'s [u8]>,
+        text: &'s [u8],
+        record: csv::StringRecord,
+        line: u64,
+        counted_to: usize,
+    },
+}
+
+/// Runs a calamine call, turning a panic into a damaged-workbook error: calamine 0.38 can panic
+/// on some corrupted files (a damaged .xls sector table, for one, as the corrupted-bytes property
+/// test found).
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, RosterError>) -> Result<T, RosterError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the reader failed".to_string());
+        Err(RosterError::BadWorkbook {
+            path: path.to_path_buf(),
+            reason,
+        })
+    })
+}
+
+impl RosterSource<'static> {
+    /// Opens a roster file: an .xlsx/.xlsm is read from the file as it is parsed; other kinds
+    /// are read into memory first.
+    pub(crate) fn open_file(path: &Path) -> Result<RosterSource<'static>, RosterError> {
+        let io = |source| RosterError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let mut head = Vec::with_capacity(ZIP_MAGIC.len());
+        (&mut file)
+            .take(ZIP_MAGIC.len() as u64)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        if head.starts_with(ZIP_MAGIC) {
+            file.rewind().map_err(io)?;
+            return open_xlsx(path, Box::new(std::io::BufReader::new(file)));
+        }
+        drop(file);
+        let bytes = std::fs::read(path).map_err(io)?;
+        open_in_memory(path, &bytes)
+    }
+}
+
+impl<'a> RosterSource<'a> {
+    /// Opens a roster held in memory; `path` names it in messages and gives the extension.
+    pub(crate) fn open_bytes(
+        path: &Path,
+        bytes: &'a [u8],
+    ) -> Result<RosterSource<'a>, RosterError> {
+        if bytes.starts_with(ZIP_MAGIC) {
+            return open_xlsx(path, Box::new(Cursor::new(bytes)));
+        }
+        open_in_memory(path, bytes)
+    }
+
+    /// The rows of sheet `index`, from its first.
+    pub(crate) fn rows(&mut self, index: usize) -> Result<SheetRows<'_, 'a>, RosterError> {
+        let path = self.path.as_path();
+        let sheet = self.sheets[index].name.as_str();
+        let inner = match &mut self.body {
+            Body::Xlsx(workbook) => {
+                let reader = guarded(path, move || {
+                    workbook
+                        .worksheet_cells_reader(sheet)
+                        .map_err(|e| bad_workbook(path, format!("工作表 {sheet:?}：{e}")))
+                })?;
+                RowsInner::Xlsx {
+                    reader: Box::new(reader),
+                    next: None,
+                    ended: false,
+                }
+            }
+            Body::Whole(sheets) => RowsInner::Whole(sheets[index].iter()),
+            Body::Csv(text) => RowsInner::Csv {
+                reader: csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(text.as_bytes()),
+                text: text.as_bytes(),
+                record: csv::StringRecord::new(),
+                line: 1,
+                counted_to: 0,
+            },
+        };
+        Ok(SheetRows { path, sheet, inner })
+    }
+
+    /// Every sheet read whole.
+    pub(crate) fn into_raw(mut self) -> Result<RawFile, RosterError> {
+        let mut sheets = Vec::new();
+        for index in 0..self.sheets.len() {
+            let info = self.sheets[index].clone();
+            let mut rows = Vec::new();
+            let mut reader = self.rows(index)?;
+            while let Some(row) = reader.next_row()? {
+                rows.push(row);
+            }
+            drop(reader);
+            // Cells come in row order in every writer we know; make sure of it.
+            rows.sort_by_key(|r| r.number);
+            sheets.push(RawSheet {
+                name: info.name,
+                hidden: info.hidden,
+                rows,
+            });
+        }
+        Ok(RawFile {
+            format: self.format,
+            encoding: self.encoding,
+            sheets,
+        })
+    }
+}
+
+fn bad_workbook(path: &Path, reason: String) -> RosterError {
+    RosterError::BadWorkbook {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+fn open_xlsx<'a>(
+    path: &Path,
+    mut reader: Box<dyn ReadSeek + 'a>,
+) -> Result<RosterSource<'a>, RosterError> {
+    guarded(path, || {
+        // calamine holds shared strings in memory: refuse a zip bomb first.
+        crate::zip_limits::check(&mut reader, crate::zip_limits::WORKBOOK)
+            .map_err(|reason| bad_workbook(path, reason))?;
+        reader.rewind().map_err(|source| RosterError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let workbook: Workbook<'a> =
+            calamine::Xlsx::new(reader).map_err(|e| bad_workbook(path, e.to_string()))?;
+        let hidden = hidden_sheets(workbook.sheets_metadata());
+        let sheets = workbook
+            .sheet_names()
+            .into_iter()
+            .map(|name| SheetInfo {
+                hidden: hidden.contains(&name),
+                name,
+            })
+            .collect();
+        Ok(RosterSource {
+            path: path.to_path_buf(),
+            format: "xlsx",
+            encoding: None,
+            sheets,
+            body: Body::Xlsx(Box::new(workbook)),
+        })
+    })
+}
+
+/// An .xls workbook or a CSV file, read whole.
+fn open_in_memory<'a>(path: &Path, bytes: &[u8]) -> Result<RosterSource<'a>, RosterError> {
     if bytes.is_empty() {
         return Err(RosterError::EmptyFile {
             path: path.to_path_buf(),
@@ -63,8 +276,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let excel_name = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls");
-    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
-        return read_workbook(path, bytes);
+    if bytes.starts_with(OLE_MAGIC) {
+        return guarded(path, || read_xls(path, bytes));
     }
     if excel_name || !looks_like_text(bytes) {
         return Err(RosterError::UnsupportedFile {
@@ -72,7 +285,20 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
             found: describe_bytes(bytes),
         });
     }
-    read_csv(path, bytes)
+    let (text, encoding) = decode_text(bytes);
+    let name = path
+        .file_stem()
+        .map_or_else(|| "CSV".to_string(), |s| s.to_string_lossy().into_owned());
+    Ok(RosterSource {
+        path: path.to_path_buf(),
+        format: "csv",
+        encoding: Some(encoding),
+        sheets: vec![SheetInfo {
+            name,
+            hidden: false,
+        }],
+        body: Body::Csv(text),
+    })
 }
 
 /// What a file that is neither Excel nor text seems to be, for the message.
@@ -102,44 +328,13 @@ fn looks_like_text(bytes: &[u8]) -> bool {
             <= head.len()
 }
 
-/// Reads a workbook with calamine. calamine 0.38 can panic on some corrupted files (a damaged
-/// .xls sector table, for one, as the corrupted-bytes property test found), so the read runs
-/// under `catch_unwind` and a panic becomes a damaged-workbook error rather than a crash.
-fn read_workbook(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_workbook_inner(path, bytes)
-    }))
-    .unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the reader failed".to_string());
-        Err(RosterError::BadWorkbook {
-            path: path.to_path_buf(),
-            reason,
-        })
-    })
-}
-
-fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
-    if bytes.starts_with(ZIP_MAGIC) {
-        // calamine holds shared strings and cells in memory: refuse a zip bomb first.
-        crate::zip_limits::check(Cursor::new(bytes), crate::zip_limits::WORKBOOK).map_err(
-            |reason| RosterError::BadWorkbook {
-                path: path.to_path_buf(),
-                reason,
-            },
-        )?;
-        return read_xlsx_streaming(path, bytes);
-    }
-    let bad = |reason: String| RosterError::BadWorkbook {
-        path: path.to_path_buf(),
-        reason,
-    };
+/// An .xls workbook, whole: calamine has no streaming reader for the BIFF format.
+fn read_xls<'a>(path: &Path, bytes: &[u8]) -> Result<RosterSource<'a>, RosterError> {
+    let bad = |reason: String| bad_workbook(path, reason);
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let hidden = hidden_sheets(workbook.sheets_metadata());
+    let mut infos = Vec::new();
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook
@@ -162,16 +357,18 @@ fn read_workbook_inner(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError
                 }
             })
             .collect();
-        sheets.push(RawSheet {
+        sheets.push(rows);
+        infos.push(SheetInfo {
             hidden: hidden.contains(&name),
             name,
-            rows,
         });
     }
-    Ok(RawFile {
+    Ok(RosterSource {
+        path: path.to_path_buf(),
         format: "xls",
         encoding: None,
-        sheets,
+        sheets: infos,
+        body: Body::Whole(sheets),
     })
 }
 
@@ -183,59 +380,142 @@ fn hidden_sheets(metadata: &[calamine::Sheet]) -> Vec<String> {
         .collect()
 }
 
-/// .xlsx/.xlsm cell by cell (calamine's cell reader), so that no second copy of the sheet (a
-/// calamine `Range`) is held while the rows are built.
-fn read_xlsx_streaming(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
-    let bad = |reason: String| RosterError::BadWorkbook {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let hidden = hidden_sheets(workbook.sheets_metadata());
-    let mut sheets = Vec::new();
-    for name in workbook.sheet_names() {
-        let mut reader = workbook
-            .worksheet_cells_reader(&name)
-            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?;
-        let mut rows: Vec<RawRow> = Vec::new();
-        while let Some(cell) = reader
-            .next_cell()
-            .map_err(|e| bad(format!("工作表 {name:?}：{e}")))?
-        {
-            let (row, col) = cell.get_position();
-            let value = cell_from_ref(cell.get_value());
-            if value == Cell::Empty {
-                continue;
+impl SheetRows<'_, '_> {
+    /// The last row number the sheet says it has, when it says (an .xlsx sheet's declared
+    /// dimension, a CSV file's line count): for progress.
+    pub(crate) fn last_row_hint(&self) -> Option<u32> {
+        match &self.inner {
+            RowsInner::Xlsx { reader, .. } => {
+                let end = reader.dimensions().end.0;
+                (end > 0).then_some(end + 1)
             }
-            let number = row + 1;
-            if rows.last().is_none_or(|r| r.number != number) {
-                rows.push(RawRow {
-                    number,
-                    cells: Vec::new(),
-                });
-            }
-            if let Some(last) = rows.last_mut() {
-                let col = col as usize;
-                if last.cells.len() <= col {
-                    last.cells.resize(col + 1, Cell::Empty);
-                }
-                last.cells[col] = value;
+            RowsInner::Whole(rows) => rows.as_slice().last().map(|r| r.number),
+            RowsInner::Csv { text, .. } => {
+                let lines = text.iter().filter(|b| **b == b'\n').count();
+                Some(u32::try_from(lines + 1).unwrap_or(u32::MAX))
             }
         }
-        // Cells come in row order in every writer we know; make sure of it.
-        rows.sort_by_key(|r| r.number);
-        sheets.push(RawSheet {
-            hidden: hidden.contains(&name),
-            name,
-            rows,
-        });
     }
-    Ok(RawFile {
-        format: "xlsx",
-        encoding: None,
-        sheets,
-    })
+
+    /// The next row with a non-empty cell (an .xlsx) or the next row (.xls, CSV); None at the
+    /// end of the sheet.
+    pub(crate) fn next_row(&mut self) -> Result<Option<RawRow>, RosterError> {
+        let (path, sheet) = (self.path, self.sheet);
+        match &mut self.inner {
+            RowsInner::Whole(rows) => Ok(rows.next().cloned()),
+            RowsInner::Xlsx {
+                reader,
+                next,
+                ended,
+            } => {
+                let mut current = next.take();
+                while !*ended {
+                    let cell = guarded(path, || {
+                        reader
+                            .next_cell()
+                            .map_err(|e| bad_workbook(path, format!("工作表 {sheet:?}：{e}")))
+                    })?;
+                    let Some(cell) = cell else {
+                        *ended = true;
+                        break;
+                    };
+                    let (row, col) = cell.get_position();
+                    let value = cell_from_ref(cell.get_value());
+                    if value == Cell::Empty {
+                        continue;
+                    }
+                    let number = row + 1;
+                    let row = match &mut current {
+                        Some(r) if r.number == number => r,
+                        Some(_) => {
+                            // The first cell of the next row: the current one is complete.
+                            let mut cells = Vec::with_capacity(col as usize + 1);
+                            put(&mut cells, col as usize, value);
+                            *next = Some(RawRow { number, cells });
+                            return Ok(current);
+                        }
+                        None => current.insert(RawRow {
+                            number,
+                            cells: Vec::new(),
+                        }),
+                    };
+                    put(&mut row.cells, col as usize, value);
+                }
+                Ok(current)
+            }
+            RowsInner::Csv {
+                reader,
+                text,
+                record,
+                line,
+                counted_to,
+            } => {
+                let more = reader
+                    .read_record(record)
+                    .map_err(|e| RosterError::BadCsv {
+                        path: path.to_path_buf(),
+                        line: e.position().map_or(0, |p| p.line()),
+                        reason: e.to_string(),
+                    })?;
+                if !more {
+                    return Ok(None);
+                }
+                // The csv crate counts records, not the line breaks inside quoted fields: count
+                // them.
+                let start = record.position().map_or(*counted_to, |p| p.byte() as usize);
+                let mut start = start.min(text.len());
+                // A record's position may point at the end of the previous terminator or at
+                // blank lines.
+                while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+                    start += 1;
+                }
+                if start > *counted_to {
+                    *line += text[*counted_to..start]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count() as u64;
+                    *counted_to = start;
+                }
+                // Excel's own limit: a longer line is not a roster row, and 16 bytes of a
+                // line's text would otherwise become a cell of ~50 bytes each (a 2 MB line of
+                // commas, 200 MB).
+                if record.len() > MAX_CSV_FIELDS {
+                    return Err(RosterError::BadCsv {
+                        path: path.to_path_buf(),
+                        line: *line,
+                        reason: format!(
+                            "一行有 {} 个字段，超过 Excel 的上限 {MAX_CSV_FIELDS} 列",
+                            record.len()
+                        ),
+                    });
+                }
+                let mut cells: Vec<Cell> = record
+                    .iter()
+                    .map(|field| {
+                        if field.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(field.to_string())
+                        }
+                    })
+                    .collect();
+                while cells.last() == Some(&Cell::Empty) {
+                    cells.pop();
+                }
+                Ok(Some(RawRow {
+                    number: u32::try_from(*line).unwrap_or(u32::MAX),
+                    cells,
+                }))
+            }
+        }
+    }
+}
+
+fn put(cells: &mut Vec<Cell>, col: usize, value: Cell) {
+    if cells.len() <= col {
+        cells.resize(col + 1, Cell::Empty);
+    }
+    cells[col] = value;
 }
 
 fn cell_from_ref(data: &calamine::DataRef<'_>) -> Cell {
@@ -286,79 +566,6 @@ pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
 /// The most columns a worksheet has in Excel (A to XFD).
 const MAX_CSV_FIELDS: usize = 16_384;
 
-fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
-    let (text, encoding) = decode_text(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let bytes_of_text = text.as_bytes();
-    let (mut line, mut counted_to) = (1u64, 0usize);
-    for record in reader.records() {
-        let record = record.map_err(|e| RosterError::BadCsv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            reason: e.to_string(),
-        })?;
-        // The csv crate counts records, not the line breaks inside quoted fields: count them.
-        let start = record.position().map_or(counted_to, |p| p.byte() as usize);
-        let mut start = start.min(bytes_of_text.len());
-        // A record's position may point at the end of the previous terminator or at blank lines.
-        while start < bytes_of_text.len() && matches!(bytes_of_text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start > counted_to {
-            line += bytes_of_text[counted_to..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            counted_to = start;
-        }
-        // Excel's own limit: a longer line is not a roster row, and 16 bytes of a line's text
-        // would otherwise become a cell of ~50 bytes each (a 2 MB line of commas, 200 MB).
-        if record.len() > MAX_CSV_FIELDS {
-            return Err(RosterError::BadCsv {
-                path: path.to_path_buf(),
-                line,
-                reason: format!(
-                    "一行有 {} 个字段，超过 Excel 的上限 {MAX_CSV_FIELDS} 列",
-                    record.len()
-                ),
-            });
-        }
-        let mut cells: Vec<Cell> = record
-            .iter()
-            .map(|field| {
-                if field.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(field.to_string())
-                }
-            })
-            .collect();
-        while cells.last() == Some(&Cell::Empty) {
-            cells.pop();
-        }
-        rows.push(RawRow {
-            number: u32::try_from(line).unwrap_or(u32::MAX),
-            cells,
-        });
-    }
-    let name = path
-        .file_stem()
-        .map_or_else(|| "CSV".to_string(), |s| s.to_string_lossy().into_owned());
-    Ok(RawFile {
-        format: "csv",
-        encoding: Some(encoding),
-        sheets: vec![RawSheet {
-            name,
-            hidden: false,
-            rows,
-        }],
-    })
-}
-
 /// Where a sheet's header is and what each column is.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -390,7 +597,7 @@ impl Header {
 }
 
 /// How many of the first rows are searched for the header.
-const HEADER_SEARCH_ROWS: usize = 20;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 /// Finds the header: the row, or pair of rows (a group header over the column names), whose
 /// texts name the most distinct known columns. Title rows above it name none and are skipped.

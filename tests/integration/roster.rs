@@ -796,3 +796,68 @@ fn one_sheet_can_be_chosen_and_an_unknown_one_is_listed() {
         .code(4)
         .stderr(predicates::str::contains("计算机学院、机械学院、说明"));
 }
+
+/// The before-import backups the archive records, and the files in its `backups/` folder.
+fn before_import_backups(temp: &TempArchive) -> (usize, usize, usize) {
+    let list = json(temp.dangan(&["backup", "list", "--json"]));
+    let recorded = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["reason"] == "before_import")
+        .count();
+    let audited = json(temp.dangan(&["audit", "list", "--action", "backup", "--json"]))
+        .as_array()
+        .map_or(0, Vec::len);
+    let files = std::fs::read_dir(temp.root.join("backups"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().contains("before_import"))
+                .count()
+        })
+        .unwrap_or(0);
+    (recorded, audited, files)
+}
+
+/// A roster whose rows are all invalid writes nothing, so it leaves no before-import backup:
+/// no file, no record, no audit entry. A roster that writes gets exactly one, recorded.
+#[test]
+fn the_before_import_backup_is_kept_only_when_the_import_writes() {
+    let temp = TempArchive::demo(30);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("all-bad.csv");
+    write_csv(
+        &bad,
+        &[
+            HEADER.to_string(),
+            format!("甲,男,123,S101,{BRANCH},,,"),
+            format!("乙,女,{},S102,{BRANCH},2099-07-01,,", id("2002-06-06", 82)),
+        ],
+    );
+    let before = before_import_backups(&temp);
+    for args in [&[][..], &["--skip-invalid"][..]] {
+        let (report, code) = import(&temp, &bad.display().to_string(), args);
+        assert_ne!(code, 0, "{report}");
+        assert_eq!(report["valid"], 0, "{report}");
+        assert_eq!(report["committed"], false);
+        assert_eq!(before_import_backups(&temp), before, "{args:?}");
+    }
+
+    let good = dir.path().join("good.csv");
+    write_csv(
+        &good,
+        &[
+            HEADER.to_string(),
+            format!("丙,男,{},S103,{BRANCH},,,", id("2002-05-05", 71)),
+        ],
+    );
+    let (report, code) = import(&temp, &good.display().to_string(), &["--skip-invalid"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["committed"], true, "{report}");
+    let after = before_import_backups(&temp);
+    assert_eq!(
+        after,
+        (before.0 + 1, before.1 + 1, before.2 + 1),
+        "{before:?} → {after:?}"
+    );
+}

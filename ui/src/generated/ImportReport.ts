@@ -32,9 +32,14 @@ unknown_branches: Array<string>,
  */
 new_branches: Array<string>, 
 /**
- * The rows that update a member, with their field diffs.
+ * The rows that update a member, with their field diffs (the first 1,000: a commit keeps
+ * every diff in its batch).
  */
-updates: Array<RowChange>, committed: boolean, 
+updates: Array<RowChange>, 
+/**
+ * Rows that update a member beyond those listed in `updates`.
+ */
+updates_omitted: number, committed: boolean, 
 /**
  * The batch id to undo the import with, once committed.
  */
