@@ -52,4 +52,5 @@ mod roster_fixtures;
 mod roster_mapping;
 mod search_ranking;
 mod trust;
+mod users;
 mod util;
