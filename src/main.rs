@@ -859,6 +859,9 @@ impl Failure {
             // Nobody is logged in (or the login failed): "who are you", not "not allowed".
             "bad_credentials" | "account_locked" | "account_disabled" | "login_required" => 8,
             "user_not_found" | "unit_not_found" => 4,
+            // An account change the account rules refuse (your own account, the last admin):
+            // the request itself is wrong, like a bad argument.
+            "cannot_disable_self" | "cannot_change_own_role" | "last_admin" => 2,
             // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
             // can tell an interruption from a failure.
             "cancelled" => 130,

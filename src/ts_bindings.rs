@@ -14,7 +14,7 @@ use crate::appraisals::{
 };
 use crate::archive::ArchiveInfo;
 use crate::audit::{AuditEntry, AuditHead, AuditPage, AuditQuery, AuditVerification};
-use crate::auth::{DemoAccount, SessionInfo, UserSummary};
+use crate::auth::{DemoAccount, ScopeUnit, SessionInfo, UserSummary};
 use crate::backup::{BackupOverview, BackupPolicy, BackupReason, BackupRecord, RestoreSummary};
 use crate::documents::AttachmentRef;
 use crate::error::ApiError;
@@ -66,6 +66,7 @@ fn bindings() -> BTreeMap<String, String> {
     render::<Permission>(&cfg, &mut files);
     render::<SessionInfo>(&cfg, &mut files);
     render::<UserSummary>(&cfg, &mut files);
+    render::<ScopeUnit>(&cfg, &mut files);
     render::<DemoAccount>(&cfg, &mut files);
     render::<BranchOption>(&cfg, &mut files);
     render::<OrgKind>(&cfg, &mut files);

@@ -64,10 +64,13 @@ pub enum Action {
     UserReset,
     UserUnlock,
     UserScope,
+    UserDisable,
+    UserEnable,
+    UserRole,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 34] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -99,6 +102,9 @@ impl Action {
         Action::UserReset,
         Action::UserUnlock,
         Action::UserScope,
+        Action::UserDisable,
+        Action::UserEnable,
+        Action::UserRole,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -134,6 +140,9 @@ impl Action {
             Action::UserReset => "user_reset",
             Action::UserUnlock => "user_unlock",
             Action::UserScope => "user_scope",
+            Action::UserDisable => "user_disable",
+            Action::UserEnable => "user_enable",
+            Action::UserRole => "user_role",
         }
     }
 

@@ -71,6 +71,12 @@ pub enum AuthError {
     UnitAmbiguous(String),
     #[error("{role} 需要至少一个范围（--scope 单位）")]
     ScopeRequired { role: &'static str },
+    #[error("不能停用自己的账号 {0}")]
+    SelfDisable(String),
+    #[error("不能修改自己的角色（{0}）：请让另一位管理员修改")]
+    SelfRole(String),
+    #[error("{0} 是最后一个启用的管理员：至少要保留一个启用的管理员账号")]
+    LastAdmin(String),
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
     #[error("密码哈希失败：{0}")]
@@ -95,6 +101,9 @@ impl ErrorCode for AuthError {
             | AuthError::ScopeRequired { .. } => "invalid_argument",
             AuthError::UnitNotFound(_) | AuthError::UnitUnknown(_) => "unit_not_found",
             AuthError::UnitAmbiguous(_) => "invalid_argument",
+            AuthError::SelfDisable(_) => "cannot_disable_self",
+            AuthError::SelfRole(_) => "cannot_change_own_role",
+            AuthError::LastAdmin(_) => "last_admin",
             AuthError::Forbidden(_) => "forbidden",
             AuthError::Hash(_) => "internal",
             AuthError::Db(_) => "database",
@@ -107,9 +116,12 @@ impl ErrorCode for AuthError {
                 serde_json::json!({ "username": username, "locked_until": until })
             }
             AuthError::BadCredentials { username } => serde_json::json!({ "username": username }),
-            AuthError::UserExists(u) | AuthError::UserNotFound(u) | AuthError::Disabled(u) => {
-                serde_json::json!({ "username": u })
-            }
+            AuthError::UserExists(u)
+            | AuthError::UserNotFound(u)
+            | AuthError::Disabled(u)
+            | AuthError::SelfDisable(u)
+            | AuthError::SelfRole(u)
+            | AuthError::LastAdmin(u) => serde_json::json!({ "username": u }),
             AuthError::WeakPassword => {
                 serde_json::json!({ "field": "password", "min_chars": MIN_PASSWORD_CHARS })
             }
@@ -153,6 +165,19 @@ pub struct SessionInfo {
     pub sees_all: bool,
     /// What the role may do (`ROLE_PERMISSIONS`): the app hides what it may not.
     pub permissions: Vec<Permission>,
+}
+
+/// A unit an admin may give as a scope (the scope picker's tree): every unit above the party
+/// groups, with its parent.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScopeUnit {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// `university_committee`, `college_committee` or `branch`.
+    pub kind: String,
 }
 
 /// What `create_user` needs.
@@ -646,6 +671,103 @@ pub fn unlock(archive: &mut Archive, actor: &Actor, username: &str) -> Result<()
         )?;
         Ok(())
     })
+}
+
+/// The units a scope may name, parents before children (admin only).
+pub fn scope_choices(archive: &Archive, actor: &Actor) -> Result<Vec<ScopeUnit>, AuthError> {
+    require(archive, actor, Permission::Admin)?;
+    Ok(db::auth::scope_choices(archive.conn())?)
+}
+
+/// Whether `target` is the only enabled admin, so that disabling or demoting it would leave
+/// nobody to manage accounts and backups.
+fn is_last_enabled_admin(archive: &Archive, target: &AccountRow) -> Result<bool, AuthError> {
+    Ok(target.role == Role::Admin.as_code()
+        && !target.disabled
+        && db::auth::enabled_admins(archive.conn())? <= 1)
+}
+
+/// Disables or re-enables an account (admin only): a disabled account cannot log in (its
+/// password, scope and history are kept). Refuses to disable the actor's own account and the
+/// last enabled admin. Setting the state it already has changes nothing and records nothing.
+pub fn set_disabled(
+    archive: &mut Archive,
+    actor: &Actor,
+    username: &str,
+    disabled: bool,
+) -> Result<UserSummary, AuthError> {
+    require(archive, actor, Permission::Admin)?;
+    let target = account(archive, username)?;
+    if target.disabled == disabled {
+        return summary(archive, &target);
+    }
+    if disabled {
+        if actor.user_id() == Some(target.id) {
+            return Err(AuthError::SelfDisable(target.username));
+        }
+        if is_last_enabled_admin(archive, &target)? {
+            return Err(AuthError::LastAdmin(target.username));
+        }
+    }
+    with_tx(archive.conn_mut(), |tx| {
+        db::auth::set_disabled(tx, target.id, disabled)?;
+        audit::record(
+            tx,
+            actor,
+            if disabled {
+                Action::UserDisable
+            } else {
+                Action::UserEnable
+            },
+            Target::user(Some(target.id)),
+            serde_json::json!({
+                "username": target.username,
+                "before": { "disabled": target.disabled },
+                "after": { "disabled": disabled },
+            }),
+        )?;
+        Ok::<_, AuthError>(())
+    })?;
+    summary(archive, &account(archive, username)?)
+}
+
+/// Changes another user's role (admin only). The scope is kept; a role that reads only its scope
+/// needs one. Refuses to change the actor's own role and to demote the last enabled admin.
+pub fn set_role(
+    archive: &mut Archive,
+    actor: &Actor,
+    username: &str,
+    role: Role,
+) -> Result<UserSummary, AuthError> {
+    require(archive, actor, Permission::Admin)?;
+    let target = account(archive, username)?;
+    if target.role == role.as_code() {
+        return summary(archive, &target);
+    }
+    if actor.user_id() == Some(target.id) {
+        return Err(AuthError::SelfRole(target.username));
+    }
+    if role != Role::Admin && is_last_enabled_admin(archive, &target)? {
+        return Err(AuthError::LastAdmin(target.username));
+    }
+    let scope = db::auth::scope_units(archive.conn(), target.id)?;
+    check_units(archive, role, &scope)?;
+    with_tx(archive.conn_mut(), |tx| {
+        db::auth::set_role(tx, target.id, role.as_code())?;
+        audit::record(
+            tx,
+            actor,
+            Action::UserRole,
+            Target::user(Some(target.id)),
+            serde_json::json!({
+                "username": target.username,
+                "before": { "role": target.role },
+                "after": { "role": role.as_code() },
+            }),
+        )?;
+        Ok::<_, AuthError>(())
+    })?;
+    summary(archive, &account(archive, username)?)
 }
 
 /// Creates the demo accounts that do not exist yet (their scopes found by the demo's unit

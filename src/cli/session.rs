@@ -32,6 +32,28 @@ pub enum UserCommand {
         #[command(flatten)]
         output: JsonFlag,
     },
+    /// Disable an account (admin): it can no longer log in; its history is kept. Not your own
+    /// account, not the last enabled admin.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Enable a disabled account again (admin).
+    Enable {
+        name: String,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// Change a user's role (admin): admin, counselor, secretary, clerk or viewer. Not your own,
+    /// not the last enabled admin's.
+    Role {
+        name: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
     /// Replace a user's scope by these units (admin): ids, unit names or college/branch.
     Scope {
         name: String,
@@ -164,8 +186,9 @@ fn describe_user(u: &UserSummary) -> String {
         .as_deref()
         .map(|t| format!("  锁定至 {t}"))
         .unwrap_or_default();
+    let disabled = if u.disabled { "  已停用" } else { "" };
     format!(
-        "{}\t{}\t{}\t{}\t{scope}{lock}",
+        "{}\t{}\t{}\t{}\t{scope}{lock}{disabled}",
         u.id,
         u.username,
         u.display_name,
@@ -235,6 +258,18 @@ pub fn user_command(dir: &Path, actor: &Actor, command: UserCommand) -> Result<(
             auth::unlock(&mut archive, actor, &name)?;
             let result = serde_json::json!({ "username": name, "unlocked": true });
             print(output.json, &result, || format!("{name} unlocked"))
+        }
+        UserCommand::Disable { name, output } => {
+            let user = auth::set_disabled(&mut archive, actor, &name, true)?;
+            print(output.json, &user, || describe_user(&user))
+        }
+        UserCommand::Enable { name, output } => {
+            let user = auth::set_disabled(&mut archive, actor, &name, false)?;
+            print(output.json, &user, || describe_user(&user))
+        }
+        UserCommand::Role { name, role, output } => {
+            let user = auth::set_role(&mut archive, actor, &name, role)?;
+            print(output.json, &user, || describe_user(&user))
         }
         UserCommand::Scope {
             name,

@@ -3,6 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::auth::ScopeUnit;
+
 /// An account as stored.
 #[derive(Debug, Clone)]
 pub(crate) struct AccountRow {
@@ -108,6 +110,58 @@ pub(crate) fn unlock(conn: &Connection, id: i64) -> rusqlite::Result<()> {
         [id],
     )?;
     Ok(())
+}
+
+pub(crate) fn set_disabled(conn: &Connection, id: i64, disabled: bool) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE user_account SET disabled = ?2,
+                changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+          WHERE id = ?1",
+        params![id, disabled],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_role(conn: &Connection, id: i64, role: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE user_account SET role = ?2,
+                changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+          WHERE id = ?1",
+        params![id, role],
+    )?;
+    Ok(())
+}
+
+/// Every unit above the party groups, parents before children.
+pub(crate) fn scope_choices(conn: &Connection) -> rusqlite::Result<Vec<ScopeUnit>> {
+    let mut stmt = conn.prepare(
+        "WITH RECURSIVE tree(id, depth) AS (
+             SELECT id, 0 FROM org_unit WHERE parent_id IS NULL
+             UNION ALL
+             SELECT o.id, t.depth + 1 FROM org_unit o JOIN tree t ON o.parent_id = t.id
+         )
+         SELECT u.id, u.parent_id, u.name, u.kind FROM org_unit u JOIN tree t ON t.id = u.id
+          WHERE u.kind != 'group'
+          ORDER BY t.depth, u.id",
+    )?;
+    stmt.query_map([], |row| {
+        Ok(ScopeUnit {
+            id: row.get(0)?,
+            parent_id: row.get(1)?,
+            name: row.get(2)?,
+            kind: row.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// How many admins can log in (not disabled).
+pub(crate) fn enabled_admins(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM user_account WHERE role = 'admin' AND disabled = 0",
+        [],
+        |row| row.get(0),
+    )
 }
 
 /// The units named as the user's scope (not their descendants).

@@ -54,4 +54,5 @@ mod roster_mapping;
 mod search_ranking;
 mod session_view;
 mod trust;
+mod users;
 mod util;

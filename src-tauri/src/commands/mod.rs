@@ -17,3 +17,4 @@ pub mod search;
 pub mod session;
 pub mod stats;
 pub mod upload;
+pub mod users;
