@@ -89,6 +89,7 @@ function report(overrides: Partial<ImportReport> = {}): ImportReport {
     unknown_branches: ["不存在的党支部"],
     new_branches: [],
     updates: [],
+    updates_omitted: 0,
     committed: false,
     batch: null,
     ...overrides,
