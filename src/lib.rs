@@ -13,6 +13,7 @@ pub mod appraisals;
 pub mod archive;
 pub mod audit;
 pub mod backup;
+pub mod cipher;
 mod db;
 pub mod demo;
 pub mod documents;

@@ -5,13 +5,14 @@
 //! code (see `Failure::exit_code`). No domain logic lives here.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use dangan::appraisals::{self, AppraisalBatch, AppraisalEntry, Grade};
+use dangan::cipher::{self, PASSPHRASE_ENV, Secret};
 use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
@@ -50,7 +51,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create an empty archive (or migrate an existing one) and print where it is.
-    Init(JsonFlag),
+    Init(InitArgs),
     /// Fill an empty archive with a realistic, deterministic demo university.
     Demo(DemoArgs),
     /// Print the archive's location, schema version and size.
@@ -155,6 +156,35 @@ enum Command {
     /// The audit trail: `audit verify` checks the hash chain, `audit list` shows entries.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Encrypt a plain archive in place (database, attachments and backups) with a passphrase
+    /// from DANGAN_PASSPHRASE or typed twice. The plain database is removed unless
+    /// --keep-plain FILE asks for a copy.
+    Encrypt {
+        /// Keep a verified plain copy of the database in this file (best outside the folder).
+        #[arg(long, value_name = "FILE")]
+        keep_plain: Option<PathBuf>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// The passphrase of an encrypted archive: `passphrase change`.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Create the archive encrypted, with a passphrase from DANGAN_PASSPHRASE or typed twice.
+    #[arg(long)]
+    encrypt: bool,
+    #[command(flatten)]
+    out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum PassphraseCommand {
+    /// Change it: the current one from DANGAN_PASSPHRASE or a prompt, the new one from
+    /// DANGAN_NEW_PASSPHRASE or typed twice.
+    Change(JsonFlag),
 }
 
 #[derive(Debug, Args)]
@@ -757,7 +787,7 @@ impl<E: ErrorCode> From<E> for Failure {
 impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
     /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule; 6: the
-    /// audit trail does not verify; 130: a batch was cancelled with Ctrl-C.
+    /// audit trail does not verify; 7: an encrypted archive needs its passphrase; 130: a batch was cancelled with Ctrl-C.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
@@ -775,6 +805,9 @@ impl Failure {
             "file_not_found" => 4,
             // The audit trail was tampered with: not a failure to run, a finding scripts act on.
             "audit_broken" => 6,
+            // An encrypted archive and no (or a wrong) passphrase: scripts can ask again.
+            "passphrase_required" | "passphrase_wrong" => 7,
+            "already_encrypted" | "not_encrypted" => 2,
             // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
             // can tell an interruption from a failure.
             "cancelled" => 130,
@@ -798,8 +831,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let dir = Archive::resolve_dir(cli.archive)?;
     let actor = Actor::local_admin();
     match cli.command {
-        Command::Init(out) => {
-            let archive = Archive::open(&dir)?;
+        Command::Init(InitArgs { encrypt, out }) => {
+            let archive = if encrypt {
+                if dir.join("archive.db").is_file() && !Archive::is_encrypted_at(&dir)? {
+                    return Err(Failure {
+                        code: "invalid_argument",
+                        message: format!(
+                            "{} already holds a plain archive: encrypt it with `dangan encrypt`",
+                            dir.display()
+                        ),
+                    });
+                }
+                let secret = match Secret::from_env() {
+                    Some(secret) => secret,
+                    None => new_passphrase("archive")?,
+                };
+                Archive::open_with(&dir, Some(&secret))?
+            } else {
+                Archive::open_with(&dir, passphrase_for(&dir)?.as_ref())?
+            };
             let info = archive.info(&actor)?;
             print(out.json, &info, || {
                 format!(
@@ -809,7 +859,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Demo(args) => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = Archive::open_with(&dir, passphrase_for(&dir)?.as_ref())?;
             let options = DemoOptions {
                 members: args.members,
                 seed: args.seed,
@@ -843,7 +893,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Info(out) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let info = archive.info(&actor)?;
             print(out.json, &info, || {
                 format!(
@@ -853,7 +903,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Member(MemberCommand::List(args)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let query = MemberQuery {
                 text: args.search,
@@ -880,7 +930,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Member(MemberCommand::Show { id, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let member = people::show(&archive, &actor, id)?;
             print(output.json, &member, || {
                 let mut text = format!(
@@ -906,7 +956,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::Add(args)) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let request = StepRequest {
                 member_id: args.member,
                 step: args.step,
@@ -939,7 +989,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::Correct(args)) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let correction = StepCorrection {
                 date: args.date,
                 people: args.people,
@@ -964,7 +1014,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         }) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let event_id =
                 lifecycle::record_status(&mut archive, &actor, member, kind, date, note, as_of)?;
@@ -986,7 +1036,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         }) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let request = ExtensionRequest {
                 member_id: member,
                 date,
@@ -1004,7 +1054,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::List { member, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let events = people::show(&archive, &actor, member)?.events;
             print(output.json, &events, || {
                 events
@@ -1018,7 +1068,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Plan(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let as_of = args.as_of.unwrap_or_else(today);
             let describe = |plan: &lifecycle::Plan| {
                 let mut text = format!("{} {}", plan.member_id, plan.name);
@@ -1066,7 +1116,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let (from, until) = match month {
                 Some(month) => reminders::month_bounds(&month)?,
@@ -1090,7 +1140,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Stats { as_of, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let figures = stats::stats(&archive, &actor, as_of.unwrap_or_else(today))?;
             print(output.json, &figures, || {
                 let mut lines = vec![format!("{} members", figures.members)];
@@ -1118,7 +1168,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             limit,
             output,
         } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let results = search::search(&archive, &actor, &query, limit)?;
             print(output.json, &results, || {
                 let mut lines = vec![format!("{} found", results.total)];
@@ -1138,7 +1188,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Import(args) => run_import(&dir, &actor, args),
         Command::Export(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let options = ExportOptions {
                 branch_id: branch_id(&archive, &actor, args.branch.as_deref())?,
                 stage: args.stage,
@@ -1157,7 +1207,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Template { file, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let columns = roster::write_template(&archive, &actor, &file)?;
             let result =
                 serde_json::json!({ "file": file.display().to_string(), "columns": columns });
@@ -1169,7 +1219,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Materials { member, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let statuses = lifecycle::materials(&archive, &actor, member)?;
             print(output.json, &statuses, || {
                 statuses
@@ -1199,7 +1249,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Check(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let request = CheckRequest {
                 member_id: args.member,
@@ -1224,7 +1274,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Rules(RulesCommand::List(out)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let book = lifecycle::rule_book(&archive, &actor)?;
             let sets: Vec<_> = book.sets().collect();
             print(out.json, &sets, || {
@@ -1242,7 +1292,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Rules(RulesCommand::Load { file, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let text = std::fs::read_to_string(&file).map_err(|err| Failure {
                 code: "io",
                 message: format!("{}: {err}", file.display()),
@@ -1261,7 +1311,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Dossier(args) => run_dossier(&dir, &actor, args),
         Command::Letter(args) => run_letter(&dir, &actor, args),
         Command::Notice(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let fonts = FontSet::discover()?;
             let branch = org::find_branch(&archive, &actor, &args.branch)?;
             let kind = NoticeKind::from_code(&args.kind).ok_or(Failure {
@@ -1288,7 +1338,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Backup(args) => backup_command(&dir, &actor, args),
         Command::Restore { file, output } => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let summary = backup::restore(&mut archive, &actor, &file)?;
             print(output.json, &summary, || {
                 format!(
@@ -1301,8 +1351,57 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Audit(command) => audit_command(&dir, &actor, command),
+        Command::Encrypt { keep_plain, output } => {
+            let mut archive = open_existing(&dir)?;
+            if archive.is_encrypted() {
+                // Refused before asking for a new passphrase.
+                return Err(cipher::CipherError::AlreadyEncrypted { path: dir }.into());
+            }
+            let secret = match Secret::from_env() {
+                Some(secret) => secret,
+                None => new_passphrase("archive")?,
+            };
+            let summary = cipher::encrypt(&mut archive, &actor, &secret, keep_plain.as_deref())?;
+            print(output.json, &summary, || {
+                let kept = match &summary.plain_kept {
+                    Some(file) => format!("a plain copy was kept in {file} (keep it safe)"),
+                    None => "the plain database was removed".to_string(),
+                };
+                format!(
+                    "encrypted {} ({} members, {} attachments, {} backups) in {} ms; {kept}",
+                    summary.path,
+                    summary.counts.get("member").copied().unwrap_or(0),
+                    summary.attachments,
+                    summary.backups,
+                    summary.millis
+                )
+            })
+        }
+        Command::Passphrase(PassphraseCommand::Change(output)) => {
+            let mut archive = open_existing(&dir)?;
+            if !archive.is_encrypted() {
+                return Err(cipher::CipherError::NotEncrypted { path: dir }.into());
+            }
+            let new = match std::env::var(NEW_PASSPHRASE_ENV).ok().and_then(Secret::new) {
+                Some(secret) => secret,
+                None => new_passphrase("new")?,
+            };
+            let summary = cipher::change_passphrase(&mut archive, &actor, &new)?;
+            print(output.json, &summary, || {
+                let mut text = format!(
+                    "passphrase changed for {} ({} backups rekeyed) in {} ms",
+                    summary.path, summary.backups, summary.millis
+                );
+                for file in &summary.backups_skipped {
+                    text.push_str(&format!(
+                        "\nleft as it was (does not open with the old passphrase): {file}"
+                    ));
+                }
+                text
+            })
+        }
         Command::Branch(BranchCommand::List(out)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branches = org::list_branches(&archive, &actor)?;
             print(out.json, &branches, || {
                 branches
@@ -1320,7 +1419,7 @@ fn describe_pdf(file: &PdfFile) -> String {
 }
 
 fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Result<(), Failure> {
-    let archive = Archive::open_existing(dir)?;
+    let archive = open_existing(dir)?;
     let fonts = FontSet::discover()?;
     let as_of = args.as_of.unwrap_or_else(today);
     if let Some(member) = args.member {
@@ -1421,12 +1520,12 @@ fn run_letter(dir: &std::path::Path, actor: &Actor, args: LetterArgs) -> Result<
             date,
             output,
         }) => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let letter = pdf::letter::record_receipt(&mut archive, actor, serial, date)?;
             print(output.json, &letter, || describe_letter(&letter))
         }
         Some(LetterCommand::Overdue { as_of, output }) => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let letters =
                 pdf::letter::overdue_receipts(&archive, actor, as_of.unwrap_or_else(today))?;
             print(output.json, &letters, || {
@@ -1451,7 +1550,7 @@ fn run_letter(dir: &std::path::Path, actor: &Actor, args: LetterArgs) -> Result<
                 })?,
                 None => (issued_on.year(), issued_on.month()),
             };
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let fonts = FontSet::discover()?;
             let request = LetterRequest {
                 member_id: member,
@@ -1513,7 +1612,7 @@ fn meeting_command(
                 code: "invalid_argument",
                 message: format!("{}: {err}", file.display()),
             })?;
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             if dry_run {
                 let preview = meetings::preview(&archive, actor, &request, as_of)?;
@@ -1529,7 +1628,7 @@ fn meeting_command(
             })
         }
         MeetingCommand::Show { id, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let meeting = meetings::show(&archive, actor, id)?;
             print(output.json, &meeting, || {
                 let present: Vec<&str> = meeting
@@ -1556,7 +1655,7 @@ fn meeting_command(
             kind,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let branch = branch_id(&archive, actor, branch.as_deref())?;
             let list = meetings::list(&archive, actor, branch, from, to, kind)?;
             print(output.json, &list, || {
@@ -1581,7 +1680,7 @@ fn meeting_command(
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let branch = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
             let result =
                 meetings::compliance(&archive, actor, branch, year, as_of.unwrap_or_else(today))?;
@@ -1651,7 +1750,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let id = match (file, text) {
                 (Some(file), _) => {
@@ -1677,7 +1776,7 @@ fn report_command(
             })
         }
         ReportCommand::List { member, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let list = reports::list(&archive, actor, member)?;
             print(output.json, &list, || {
                 list.iter()
@@ -1693,7 +1792,7 @@ fn report_command(
             })
         }
         ReportCommand::Show { id, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let report = reports::show(&archive, actor, id)?;
             print(output.json, &report, || {
                 format!(
@@ -1712,7 +1811,7 @@ fn report_command(
             date,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let review = ReportReview {
                 reviewer,
                 comment,
@@ -1730,7 +1829,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let preview = reports::preview_folder(&archive, actor, &folder, as_of)?;
             let result = if dry_run || preview.invalid > 0 {
@@ -1783,7 +1882,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let request = CheckRequest {
                 member_id: member,
                 branch_id: branch_id(&archive, actor, branch.as_deref())?,
@@ -1808,7 +1907,7 @@ fn report_command(
 fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<(), Failure> {
     match args.command {
         Some(ImportCommand::Undo { batch, output }) => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let summary = roster::undo(&mut archive, actor, batch)?;
             return print(output.json, &summary, || {
                 format!(
@@ -1821,7 +1920,7 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
             });
         }
         Some(ImportCommand::History(output)) => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let batches = roster::history(&archive, actor)?;
             return print(output.json, &batches, || {
                 batches
@@ -1849,7 +1948,7 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
             message: "give the roster file: dangan import FILE (or import undo BATCH)".to_string(),
         });
     };
-    let mut archive = Archive::open_existing(dir)?;
+    let mut archive = open_existing(dir)?;
     let options = ImportOptions {
         sheet: args.sheet,
         dry_run: args.dry_run,
@@ -1969,7 +2068,7 @@ fn describe_backup(b: &backup::BackupRecord) -> String {
 
 fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Result<(), Failure> {
     if let Some(BackupCommand::List(output)) = args.command {
-        let archive = Archive::open_existing(dir)?;
+        let archive = open_existing(dir)?;
         let list = backup::list(&archive, actor)?;
         return print(output.json, &list, || {
             list.iter()
@@ -1978,7 +2077,7 @@ fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Res
                 .join("\n")
         });
     }
-    let mut archive = Archive::open_existing(dir)?;
+    let mut archive = open_existing(dir)?;
     let record = backup::create(
         &mut archive,
         actor,
@@ -1993,7 +2092,7 @@ fn audit_command(
     actor: &Actor,
     command: AuditCommand,
 ) -> Result<(), Failure> {
-    let archive = Archive::open_existing(dir)?;
+    let archive = open_existing(dir)?;
     match command {
         AuditCommand::Verify(output) => {
             let result = audit::verify(&archive, actor)?;
@@ -2077,6 +2176,66 @@ fn today() -> NaiveDate {
 }
 
 /// Prints `value` as JSON, or the text `describe` makes.
+/// Where `passphrase change` reads the new passphrase from when no terminal is there to ask.
+const NEW_PASSPHRASE_ENV: &str = "DANGAN_NEW_PASSPHRASE";
+
+/// The passphrase for the archive in `dir`: DANGAN_PASSPHRASE, else typed at a prompt when the
+/// archive is encrypted and a terminal is there to ask (else the core says it is required).
+fn passphrase_for(dir: &Path) -> Result<Option<Secret>, Failure> {
+    if let Some(secret) = Secret::from_env() {
+        return Ok(Some(secret));
+    }
+    if !Archive::is_encrypted_at(dir)? || !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let typed = rpassword::prompt_password("档案口令 (passphrase): ").map_err(|err| Failure {
+        code: "io",
+        message: format!("cannot read the passphrase: {err}"),
+    })?;
+    Ok(Secret::new(typed))
+}
+
+/// Opens the archive in `dir`, which must exist, with its passphrase when it is encrypted.
+fn open_existing(dir: &Path) -> Result<Archive, Failure> {
+    Ok(Archive::open_existing_with(
+        dir,
+        passphrase_for(dir)?.as_ref(),
+    )?)
+}
+
+/// A new passphrase, typed twice at a terminal.
+fn new_passphrase(which: &str) -> Result<Secret, Failure> {
+    let missing = || Failure {
+        code: "invalid_argument",
+        message: format!(
+            "no {which} passphrase: set {} or run in a terminal",
+            if which == "new" {
+                NEW_PASSPHRASE_ENV
+            } else {
+                PASSPHRASE_ENV
+            }
+        ),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(missing());
+    }
+    let read = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|err| Failure {
+            code: "io",
+            message: format!("cannot read the passphrase: {err}"),
+        })
+    };
+    let first = read("新口令 (new passphrase): ")?;
+    let second = read("再输入一次 (again): ")?;
+    if first != second {
+        return Err(Failure {
+            code: "invalid_argument",
+            message: "the two passphrases differ".to_string(),
+        });
+    }
+    Secret::new(first).ok_or_else(missing)
+}
+
 fn print<T: Serialize>(
     json: bool,
     value: &T,
@@ -2242,7 +2401,7 @@ fn appraisal_command(
                     });
                 }
             };
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let branch_id = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
             let batch = AppraisalBatch {
                 branch_id,
@@ -2276,7 +2435,7 @@ fn appraisal_command(
             member,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             if let Some(member) = member {
                 let grades = appraisals::of_member(&archive, actor, member)?;
                 return print(output.json, &grades, || describe_grades(&grades).join("\n"));

@@ -53,10 +53,12 @@ pub enum Action {
     Backup,
     Restore,
     IdReveal,
+    Encrypt,
+    PassphraseChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -77,6 +79,8 @@ impl Action {
         Action::Backup,
         Action::Restore,
         Action::IdReveal,
+        Action::Encrypt,
+        Action::PassphraseChange,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -101,6 +105,8 @@ impl Action {
             Action::Backup => "backup",
             Action::Restore => "restore",
             Action::IdReveal => "id_reveal",
+            Action::Encrypt => "encrypt",
+            Action::PassphraseChange => "passphrase_change",
         }
     }
 

@@ -8,6 +8,7 @@ pub(crate) mod appraisals;
 pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod backups;
+pub(crate) mod cipher;
 pub(crate) mod letters;
 pub(crate) mod meetings;
 pub(crate) mod members;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
 use crate::archive::ArchiveError;
+use crate::cipher::Secret;
 
 /// The migrations embedded in the binary, oldest first. Migration N brings the schema to
 /// version N (kept in `PRAGMA user_version`). Released files are never edited.
@@ -63,17 +65,28 @@ fn migrations() -> Migrations<'static> {
     )
 }
 
-/// Reads the schema version from the file header without opening the database, so that an
-/// archive written by a newer program can be refused without SQLite touching the file.
-/// Returns `None` for a missing or empty file.
-pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, ArchiveError> {
+/// What the first bytes of a database file say, read without SQLite touching the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    /// No file, or an empty one: a new archive.
+    Missing,
+    /// A plain SQLite file at this schema version.
+    Plain(u32),
+    /// Not readable without a key: an SQLCipher file starts with its salt, not the SQLite
+    /// magic, and is whole pages long.
+    Encrypted,
+}
+
+/// Reads the file header without opening the database, so that an archive written by a newer
+/// program can be refused (and an encrypted one recognised) before SQLite touches the file.
+pub(crate) fn peek_header(db_path: &Path) -> Result<Header, ArchiveError> {
     let io_err = |source| ArchiveError::Io {
         path: db_path.to_path_buf(),
         source,
     };
     let mut file = match fs::File::open(db_path) {
         Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Missing),
         Err(err) => return Err(io_err(err)),
     };
     let mut header = [0u8; 100];
@@ -85,12 +98,22 @@ pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, Archive
         }
     }
     if read == 0 {
-        return Ok(None);
+        return Ok(Header::Missing);
     }
-    if read < header.len() || &header[..16] != SQLITE_MAGIC {
-        return Err(ArchiveError::NotAnArchive {
-            path: db_path.to_path_buf(),
-        });
+    let not_an_archive = || ArchiveError::NotAnArchive {
+        path: db_path.to_path_buf(),
+    };
+    if read < header.len() {
+        return Err(not_an_archive());
+    }
+    if &header[..16] != SQLITE_MAGIC {
+        // SQLCipher pages are 4096 bytes by default; anything else is no database of ours.
+        let len = file.metadata().map_err(io_err)?.len();
+        return if len % 4096 == 0 {
+            Ok(Header::Encrypted)
+        } else {
+            Err(not_an_archive())
+        };
     }
     let bytes = [
         header[USER_VERSION_OFFSET],
@@ -98,15 +121,24 @@ pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, Archive
         header[USER_VERSION_OFFSET + 2],
         header[USER_VERSION_OFFSET + 3],
     ];
-    Ok(Some(u32::from_be_bytes(bytes)))
+    Ok(Header::Plain(u32::from_be_bytes(bytes)))
 }
 
 /// Opens (creating if needed) the archive database, refuses a newer schema, backs the file up
 /// into `backup_dir` before migrating an older one, and applies the pending migrations in one
 /// transaction.
-pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, ArchiveError> {
-    let found = peek_schema_version(db_path)?;
-    if let Some(found) = found
+///
+/// An encrypted file needs its `secret`: the key is set first, then a cheap read proves it
+/// (`PassphraseRequired` without one, `PassphraseWrong` for a wrong one; neither writes
+/// anything). A new file is created encrypted when a secret is given. A plain file opens plain
+/// whatever the secret. Returns the connection and whether it is encrypted.
+pub(crate) fn open(
+    db_path: &Path,
+    backup_dir: &Path,
+    secret: Option<&Secret>,
+) -> Result<(Connection, bool), ArchiveError> {
+    let header = peek_header(db_path)?;
+    if let Header::Plain(found) = header
         && found > SCHEMA_VERSION
     {
         return Err(ArchiveError::SchemaTooNew {
@@ -115,6 +147,15 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
             supported: SCHEMA_VERSION,
         });
     }
+    let secret = match (header, secret) {
+        (Header::Encrypted, None) => {
+            return Err(ArchiveError::PassphraseRequired {
+                path: db_path.to_path_buf(),
+            });
+        }
+        (Header::Plain(_), _) => None,
+        (_, secret) => secret,
+    };
 
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -122,6 +163,18 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         | OpenFlags::SQLITE_OPEN_URI;
     let mut conn = Connection::open_with_flags(db_path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    if let Some(secret) = secret {
+        cipher::key(&conn, secret)?;
+    }
+    cipher::prove_key(&conn).map_err(|err| {
+        if cipher::is_not_a_database(&err) {
+            ArchiveError::PassphraseWrong {
+                path: db_path.to_path_buf(),
+            }
+        } else {
+            ArchiveError::Db(err)
+        }
+    })?;
     // An archive is one writer at a time; WAL keeps readers (the UI) unblocked meanwhile.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -139,7 +192,7 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         });
     }
     let backup = if current > 0 && current < SCHEMA_VERSION {
-        Some(backup_before_migration(&conn, backup_dir, current)?)
+        Some(backup_before_migration(&conn, backup_dir, current, secret)?)
     } else {
         None
     };
@@ -156,7 +209,7 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         // Recorded once the schema has the backup table (and audit trail) to record it in.
         crate::backup::record_migration_backup(&mut conn, db_path, &file, &report)?;
     }
-    Ok(conn)
+    Ok((conn, secret.is_some()))
 }
 
 /// Writes a verified copy of the database (WAL included) before its schema changes, through the
@@ -166,11 +219,12 @@ fn backup_before_migration(
     conn: &Connection,
     backup_dir: &Path,
     from: u32,
+    secret: Option<&Secret>,
 ) -> Result<(PathBuf, backups::CopyReport), ArchiveError> {
     crate::archive::create_dir(backup_dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ");
     let target = backup_dir.join(format!("archive-v{from}-before-migration-{stamp}.db"));
-    let report = backups::copy_verified(conn, &target)?;
+    let report = backups::copy_verified(conn, &target, secret)?;
     if let Some(problem) = &report.problem {
         return Err(ArchiveError::BackupUnverified {
             path: target,
@@ -213,7 +267,7 @@ mod tests {
     fn fresh_database_reaches_the_latest_version_without_a_backup() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("archive.db");
-        let conn = open(&db, dir.path()).unwrap();
+        let (conn, _) = open(&db, dir.path(), None).unwrap();
         assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
         let journal: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
@@ -241,7 +295,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("archive.db");
         fs::write(&db, "姓名,学号\n张三,2023001\n".repeat(20)).unwrap();
-        let err = open(&db, dir.path()).unwrap_err();
+        let err = open(&db, dir.path(), None).unwrap_err();
         assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
     }
 }

@@ -14,6 +14,8 @@
 //! - `reports`: thought reports (add, review, folder import, missing quarters) and search.
 //! - `backup`: verified backups, restore refusing bad files, a moved archive folder.
 //! - `audit`: the hash-chained audit trail after real operations, and tampering found.
+//! - `encryption`: an encrypted archive (no member name in any file), wrong passphrases, `encrypt`,
+//!   `passphrase change`, backups and restore of an encrypted archive.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //!
 //! Helpers for temporary archives live in `util`.
@@ -27,6 +29,7 @@ mod audit;
 mod backup;
 mod cli;
 mod demo_meetings;
+mod encryption;
 mod lifecycle;
 mod meetings;
 mod members;
