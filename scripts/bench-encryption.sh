@@ -20,12 +20,14 @@ set -euo pipefail
 MEMBERS=${1:-20000}
 RUNS=${2:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK="$ROOT/target/bench-encryption"
-DANGAN="$ROOT/target/release/dangan"
+WORK="${BENCH_WORK:-$ROOT/target/bench-encryption}"
+# DANGAN_BIN=path/to/dangan skips the release build (e.g. a quick run with the debug binary).
+DANGAN="${DANGAN_BIN:-$ROOT/target/release/dangan}"
 AS_OF=2026-11-24
 PASS="bench-passphrase-口令"
 rm -rf "$WORK" && mkdir -p "$WORK"
-cd "$ROOT" && cargo build --release --locked --bin dangan >/dev/null
+if [ -z "${DANGAN_BIN:-}" ]; then cd "$ROOT" && cargo build --release --locked --bin dangan >/dev/null; fi
+cd "$ROOT"
 unset DANGAN_PASSPHRASE DANGAN_ARCHIVE
 
 once() { # once COMMAND... : "wall cpu" of one run, in seconds
@@ -63,7 +65,7 @@ demo_enc=$(fmt "$(DANGAN_PASSPHRASE="$PASS" once "$DANGAN" --archive "$WORK/demo
 echo "open and search" >&2
 open_plain=$(median "$RUNS" "$DANGAN" --archive "$WORK/demo-plain" info)
 open_enc=$(DANGAN_PASSPHRASE="$PASS" median "$RUNS" "$DANGAN" --archive "$WORK/demo-enc" info)
-name=$(plain demo-plain member list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][7]["name"])')
+name=$(plain demo-plain member list --json | python3 -c 'import json,sys; d = json.load(sys.stdin); d = d["rows"] if isinstance(d, dict) else d; print(d[7]["name"])')
 search_rows=""
 for q in "$name" "党史" "学习党" "理论"; do
   p=$(median "$RUNS" "$DANGAN" --archive "$WORK/demo-plain" search "$q")
@@ -81,15 +83,15 @@ rm -rf "$WORK/to-encrypt/backups"/*
 encrypt=$(fmt "$(DANGAN_PASSPHRASE="$PASS" once "$DANGAN" --archive "$WORK/to-encrypt" encrypt)")
 
 cat <<TABLE
-$MEMBERS members, $(nproc) cores, $(date -u +%Y-%m-%d). Seconds, wall | CPU (user+sys).
+$MEMBERS members, $DANGAN, $(nproc) cores, $(date -u +%Y-%m-%d). Seconds; CPU = user + sys.
 
-| operation | plain | encrypted |
-| --- | --- | --- |
+| operation | plain wall | plain CPU | encrypted wall | encrypted CPU |
+| --- | ---: | ---: | ---: | ---: |
 | \`dangan import\` of the $MEMBERS-row roster (.xlsx) into an empty archive | $import_plain | $import_enc |
 | \`dangan demo --members $MEMBERS\` | $demo_plain | $demo_enc |
 | open: \`dangan info\` (median of $RUNS) | $open_plain | $open_enc |
 ${search_rows}| verified \`dangan backup\` | $backup_plain | $backup_enc |
-| database size (demo) | $size_plain | $size_enc |
+| database size (demo) | $size_plain | | $size_enc | |
 
-\`dangan encrypt\` of the plain demo (no backups): $encrypt.
+\`dangan encrypt\` of the plain demo (no backups), wall | CPU: $encrypt.
 TABLE
