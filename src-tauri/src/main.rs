@@ -34,6 +34,8 @@ fn main() {
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::archive::archive_info,
+            commands::archive::archive_locked,
+            commands::archive::archive_unlock,
             commands::lifecycle::lifecycle_steps,
             commands::lifecycle::lifecycle_check_member,
             commands::lifecycle::lifecycle_preview_step,

@@ -669,6 +669,14 @@ const en: MessageSchema = {
     programVersion: "Program version",
     members: "People",
   },
+  unlock: {
+    title: "Open the encrypted archive",
+    hint: "This archive is encrypted. Enter its passphrase.",
+    passphrase: "Archive passphrase",
+    open: "Open",
+    opening: "Opening…",
+    wrong: "Wrong passphrase; try again. The archive was not changed.",
+  },
 };
 
 export default en;

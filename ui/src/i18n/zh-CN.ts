@@ -667,6 +667,14 @@ const zhCN = {
     programVersion: "程序版本",
     members: "成员人数",
   },
+  unlock: {
+    title: "打开加密档案库",
+    hint: "此档案库已加密。请输入档案库口令。",
+    passphrase: "档案库口令",
+    open: "打开",
+    opening: "正在打开…",
+    wrong: "口令不正确，请重新输入。档案库未作任何改动。",
+  },
 };
 
 export type MessageSchema = typeof zhCN;
