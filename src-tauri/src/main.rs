@@ -40,6 +40,8 @@ fn main() {
             commands::session::session_change_password,
             commands::session::session_demo_accounts,
             commands::archive::archive_info,
+            commands::archive::archive_locked,
+            commands::archive::archive_unlock,
             commands::lifecycle::lifecycle_steps,
             commands::lifecycle::lifecycle_check_member,
             commands::lifecycle::lifecycle_preview_step,

@@ -64,10 +64,12 @@ pub enum Action {
     UserReset,
     UserUnlock,
     UserScope,
+    Encrypt,
+    PassphraseChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -99,6 +101,8 @@ impl Action {
         Action::UserReset,
         Action::UserUnlock,
         Action::UserScope,
+        Action::Encrypt,
+        Action::PassphraseChange,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -134,6 +138,8 @@ impl Action {
             Action::UserReset => "user_reset",
             Action::UserUnlock => "user_unlock",
             Action::UserScope => "user_scope",
+            Action::Encrypt => "encrypt",
+            Action::PassphraseChange => "passphrase_change",
         }
     }
 

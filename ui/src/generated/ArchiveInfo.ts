@@ -3,4 +3,8 @@
 /**
  * A summary of an open archive, for the status bar and `dangan info`.
  */
-export type ArchiveInfo = { path: string, schema_version: number, program_version: string, members: number, };
+export type ArchiveInfo = { path: string, schema_version: number, program_version: string, members: number, 
+/**
+ * Whether the database and attachments are encrypted (SQLCipher, `dangan encrypt`).
+ */
+encrypted: boolean, };

@@ -845,6 +845,8 @@ const en: MessageSchema = {
       backup: "Backup",
       restore: "Restore",
       id_reveal: "Revealed ID number",
+      encrypt: "Encrypted the archive",
+      passphrase_change: "Changed the archive passphrase",
       setting_change: "Changed settings",
     },
     targets: {
@@ -864,6 +866,14 @@ const en: MessageSchema = {
       hide: "Hide",
       failed: "Cannot show the ID number: {message}",
     },
+  },
+  unlock: {
+    title: "Open the encrypted archive",
+    hint: "This archive is encrypted. Enter its passphrase.",
+    passphrase: "Archive passphrase",
+    open: "Open",
+    opening: "Opening…",
+    wrong: "Wrong passphrase; try again. The archive was not changed.",
   },
 };
 

@@ -843,6 +843,8 @@ const zhCN = {
       backup: "备份",
       restore: "恢复",
       id_reveal: "查看身份证号",
+      encrypt: "加密档案库",
+      passphrase_change: "修改档案库口令",
       setting_change: "修改设置",
     },
     targets: {
@@ -862,6 +864,14 @@ const zhCN = {
       hide: "隐藏",
       failed: "无法显示身份证号：{message}",
     },
+  },
+  unlock: {
+    title: "打开加密档案库",
+    hint: "此档案库已加密。请输入档案库口令。",
+    passphrase: "档案库口令",
+    open: "打开",
+    opening: "正在打开…",
+    wrong: "口令不正确，请重新输入。档案库未作任何改动。",
   },
 };
 

@@ -72,6 +72,7 @@ beforeEach(() => {
     schema_version: 3,
     program_version: "0.1.0",
     members: 20000,
+    encrypted: false,
   });
   vi.mocked(memberList).mockReset().mockResolvedValue({ total: 1, rows: [summary({ id: 7, name: "张晓燕" })] });
   vi.mocked(memberShow).mockReset().mockResolvedValue(detail());
