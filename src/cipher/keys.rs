@@ -118,6 +118,15 @@ pub(crate) struct FileKey {
     names: [u8; 32],
 }
 
+/// The key bytes are overwritten when the last copy goes.
+impl Drop for FileKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.master);
+        zeroize::Zeroize::zeroize(&mut self.content);
+        zeroize::Zeroize::zeroize(&mut self.names);
+    }
+}
+
 impl fmt::Debug for FileKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("FileKey(<hidden>)")
