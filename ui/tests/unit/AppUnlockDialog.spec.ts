@@ -80,8 +80,6 @@ describe("AppUnlockDialog", () => {
     expect(document.body.querySelector('[data-testid="unlock-dialog"]')).not.toBeNull();
     expect(document.body.querySelector('[data-testid="login-page"]')).toBeNull();
     expect(document.body.querySelector(".app-shell")).toBeNull();
-    // Nothing asks the archive who is logged in before it is open.
-    expect(sessionCurrent).not.toHaveBeenCalled();
     await type("正确口令");
     submitButton().click();
     await flushPromises();
