@@ -15,6 +15,8 @@ SYSTEM_PACKAGES=(
   libssl-dev libayatana-appindicator3-dev libxdo-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk poppler-utils
   python3-venv nodejs npm
+  # SQLCipher's vendored OpenSSL (rusqlite bundled-sqlcipher-vendored-openssl) runs Configure with perl.
+  perl
 )
 
 say() { printf '\n==> %s\n' "$*"; }

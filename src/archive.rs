@@ -12,6 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::actor::Actor;
+use crate::cipher::{self, FileKey, KeyProblem, Secret};
 use crate::db;
 use crate::error::ErrorCode;
 
@@ -52,6 +53,12 @@ pub enum ArchiveError {
          not migrated and not changed"
     )]
     BackupUnverified { path: PathBuf, problem: String },
+    #[error("the archive {path} is encrypted: give its passphrase (prompt, or DANGAN_PASSPHRASE)")]
+    PassphraseRequired { path: PathBuf },
+    #[error("wrong passphrase for the archive {path} (the archive was not changed)")]
+    PassphraseWrong { path: PathBuf },
+    #[error("the attachments' key {path} {problem}")]
+    FileKey { path: PathBuf, problem: String },
     #[error("cannot find the user's data folder; pass --archive DIR or set {ARCHIVE_ENV}")]
     NoDataDir,
     #[error("{path}: {source}")]
@@ -71,6 +78,9 @@ impl ErrorCode for ArchiveError {
             ArchiveError::SchemaTooNew { .. } => "schema_too_new",
             ArchiveError::Migration { .. } => "migration_failed",
             ArchiveError::BackupUnverified { .. } => "backup_unverified",
+            ArchiveError::PassphraseRequired { .. } => "passphrase_required",
+            ArchiveError::PassphraseWrong { .. } => "passphrase_wrong",
+            ArchiveError::FileKey { .. } => "file_key_unreadable",
             ArchiveError::NoDataDir => "no_data_dir",
             ArchiveError::Io { .. } => "io",
             ArchiveError::Db(_) => "database",
@@ -89,8 +99,13 @@ impl ErrorCode for ArchiveError {
             ArchiveError::BackupUnverified { path, problem } => {
                 serde_json::json!({ "path": path, "problem": problem })
             }
+            ArchiveError::FileKey { path, problem } => {
+                serde_json::json!({ "path": path, "problem": problem })
+            }
             ArchiveError::Missing { path }
             | ArchiveError::NotAnArchive { path }
+            | ArchiveError::PassphraseRequired { path }
+            | ArchiveError::PassphraseWrong { path }
             | ArchiveError::Io { path, .. } => serde_json::json!({ "path": path }),
             _ => serde_json::Value::Null,
         }
@@ -109,6 +124,8 @@ pub struct ArchiveInfo {
     /// The members the acting user sees (their scope; all of them for admin and clerk).
     #[ts(type = "number")]
     pub visible_members: i64,
+    /// Whether the database and attachments are encrypted (SQLCipher, `dangan encrypt`).
+    pub encrypted: bool,
 }
 
 /// An open archive. Every domain operation takes one of these (and the acting user); there is no
@@ -117,31 +134,71 @@ pub struct ArchiveInfo {
 pub struct Archive {
     root: PathBuf,
     conn: Connection,
+    /// The passphrase of an encrypted archive (None for a plain one): every further connection
+    /// to the database or to a backup of it is keyed with it.
+    secret: Option<Secret>,
+    /// The attachments' key of an encrypted archive.
+    file_key: Option<FileKey>,
 }
 
 impl Archive {
     /// Opens the archive folder `root`, creating it (and its database) if needed, and migrating an
-    /// older schema after backing the file up into `backups/`.
+    /// older schema after backing the file up into `backups/`. An encrypted archive needs
+    /// `open_with` and its passphrase.
     pub fn open(root: impl AsRef<Path>) -> Result<Archive, ArchiveError> {
+        Archive::open_with(root, None)
+    }
+
+    /// `open` with the passphrase of an encrypted archive. A new archive is created encrypted
+    /// when a passphrase is given; a plain one opens plain whatever the passphrase. A wrong or
+    /// missing passphrase changes nothing on disk (`passphrase_wrong`, `passphrase_required`).
+    pub fn open_with(
+        root: impl AsRef<Path>,
+        secret: Option<&Secret>,
+    ) -> Result<Archive, ArchiveError> {
         let root = root.as_ref().to_path_buf();
         create_dir(&root)?;
         // The database is checked (and a newer one refused) before anything else in the folder
         // is created.
-        let conn = db::open(&root.join(DB_FILE), &root.join(BACKUPS_DIR))?;
+        let (conn, encrypted) = db::open(&root.join(DB_FILE), &root.join(BACKUPS_DIR), secret)?;
         create_dir(&root.join(FILES_DIR))?;
         create_dir(&root.join(BACKUPS_DIR))?;
-        Ok(Archive { root, conn })
+        let secret = if encrypted { secret.cloned() } else { None };
+        let file_key = match &secret {
+            Some(secret) => Some(load_file_key(&root.join(FILES_DIR), secret)?),
+            None => None,
+        };
+        Ok(Archive {
+            root,
+            conn,
+            secret,
+            file_key,
+        })
     }
 
     /// Opens an archive that must already exist: reading commands never create one by accident.
     pub fn open_existing(root: impl AsRef<Path>) -> Result<Archive, ArchiveError> {
+        Archive::open_existing_with(root, None)
+    }
+
+    /// `open_existing` with the passphrase of an encrypted archive.
+    pub fn open_existing_with(
+        root: impl AsRef<Path>,
+        secret: Option<&Secret>,
+    ) -> Result<Archive, ArchiveError> {
         let root = root.as_ref();
         if !root.join(DB_FILE).is_file() {
             return Err(ArchiveError::Missing {
                 path: root.to_path_buf(),
             });
         }
-        Archive::open(root)
+        Archive::open_with(root, secret)
+    }
+
+    /// Whether the archive in `root` is encrypted (read from the file header, without opening
+    /// it): the doors ask for a passphrase only then. False for a missing archive.
+    pub fn is_encrypted_at(root: impl AsRef<Path>) -> Result<bool, ArchiveError> {
+        Ok(db::peek_header(&root.as_ref().join(DB_FILE))? == db::Header::Encrypted)
     }
 
     /// The folder used when neither `--archive` nor `DANGAN_ARCHIVE` names one: the OS data dir
@@ -186,7 +243,21 @@ impl Archive {
             program_version: crate::VERSION.to_string(),
             members: db::members::count(&self.conn)?,
             visible_members: db::members::count_in(&self.conn, actor.scope_filter())?,
+            encrypted: self.secret.is_some(),
         })
+    }
+
+    /// Whether the database and attachments are encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.secret.is_some()
+    }
+
+    pub(crate) fn secret(&self) -> Option<&Secret> {
+        self.secret.as_ref()
+    }
+
+    pub(crate) fn file_key(&self) -> Option<&FileKey> {
+        self.file_key.as_ref()
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -204,12 +275,49 @@ impl Archive {
         &mut self,
         swap: impl FnOnce(&Path) -> Result<T, E>,
     ) -> Result<T, E> {
+        let secret = self.secret.clone();
+        self.with_closed_db_keyed(secret, swap)
+    }
+
+    /// `with_closed_db` for a swap that changes the key (encrypt, passphrase change): when
+    /// `swap` succeeds the database is reopened with `secret_after`, else with the old secret.
+    pub(crate) fn with_closed_db_keyed<T, E: From<ArchiveError>>(
+        &mut self,
+        secret_after: Option<Secret>,
+        swap: impl FnOnce(&Path) -> Result<T, E>,
+    ) -> Result<T, E> {
         let placeholder = db::backups::placeholder()?;
         drop(std::mem::replace(&mut self.conn, placeholder));
         let result = swap(&self.db_path());
-        self.conn = db::open(&self.db_path(), &self.backups_dir())?;
+        if result.is_ok() {
+            self.secret = secret_after;
+        }
+        let (conn, encrypted) =
+            db::open(&self.db_path(), &self.backups_dir(), self.secret.as_ref())?;
+        self.conn = conn;
+        if !encrypted {
+            self.secret = None;
+        }
+        self.file_key = match &self.secret {
+            Some(secret) => Some(load_file_key(&self.files_dir(), secret)?),
+            None => None,
+        };
         result
     }
+}
+
+fn load_file_key(files_dir: &Path, secret: &Secret) -> Result<FileKey, ArchiveError> {
+    cipher::load_file_key(files_dir, secret).map_err(|problem| match problem {
+        KeyProblem::Missing(path) => ArchiveError::FileKey {
+            path,
+            problem: "is missing, but the folder holds encrypted files".to_string(),
+        },
+        KeyProblem::Unreadable(path) => ArchiveError::FileKey {
+            path,
+            problem: "does not open with this passphrase".to_string(),
+        },
+        KeyProblem::Io(path, problem) => ArchiveError::FileKey { path, problem },
+    })
 }
 
 pub(crate) fn create_dir(dir: &Path) -> Result<(), ArchiveError> {

@@ -14,6 +14,7 @@ pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod cipher;
 mod db;
 pub mod demo;
 pub mod documents;

@@ -12,6 +12,7 @@ use std::time::Instant;
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use dangan::appraisals::{self, AppraisalBatch, AppraisalEntry, Grade};
+use dangan::cipher::{self, PASSPHRASE_ENV, Secret};
 use dangan::demo::{self, DemoOptions};
 use dangan::lifecycle::{
     self, CheckRequest, Evidence, ExtensionRequest, Severity, StepCorrection, StepRequest,
@@ -35,6 +36,7 @@ use serde::Serialize;
 
 #[path = "cli/session.rs"]
 mod session;
+use session::open_existing;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,7 +59,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create an empty archive (or migrate an existing one) and print where it is.
-    Init(JsonFlag),
+    Init(InitArgs),
     /// Fill an empty archive with a realistic, deterministic demo university.
     Demo(DemoArgs),
     /// Print the archive's location, schema version and size.
@@ -165,6 +167,35 @@ enum Command {
     /// The audit trail: `audit verify` checks the hash chain, `audit list` shows entries.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Encrypt a plain archive in place (database, attachments and backups) with a passphrase
+    /// from DANGAN_PASSPHRASE or typed twice. The plain database is removed unless
+    /// --keep-plain FILE asks for a copy.
+    Encrypt {
+        /// Keep a verified plain copy of the database in this file (best outside the folder).
+        #[arg(long, value_name = "FILE")]
+        keep_plain: Option<PathBuf>,
+        #[command(flatten)]
+        output: JsonFlag,
+    },
+    /// The passphrase of an encrypted archive: `passphrase change`.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Create the archive encrypted, with a passphrase from DANGAN_PASSPHRASE or typed twice.
+    #[arg(long)]
+    encrypt: bool,
+    #[command(flatten)]
+    out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+enum PassphraseCommand {
+    /// Change it: the current one from DANGAN_PASSPHRASE or a prompt, the new one from
+    /// DANGAN_NEW_PASSPHRASE or typed twice.
+    Change(JsonFlag),
 }
 
 #[derive(Debug, Args)]
@@ -825,8 +856,8 @@ impl Failure {
     /// 1: anything else; 2: bad arguments (clap); 3: the archive is newer than this program;
     /// 4: what was asked for does not exist; 5: a step was refused by a blocking rule; 6: the
     /// audit trail does not verify; 7: the user may not do this (role or scope, `forbidden`); 8:
-    /// not logged in (no user, wrong password, locked or disabled account); 130: a batch was
-    /// cancelled with Ctrl-C.
+    /// not logged in (no user, wrong password, locked or disabled account); 9: an encrypted
+    /// archive needs its passphrase (none, or a wrong one); 130: a batch was cancelled with Ctrl-C.
     fn exit_code(&self) -> u8 {
         match self.code {
             "schema_too_new" => 3,
@@ -862,6 +893,9 @@ impl Failure {
             // An account change the account rules refuse (your own account, the last admin):
             // the request itself is wrong, like a bad argument.
             "cannot_disable_self" | "cannot_change_own_role" | "last_admin" => 2,
+            // An encrypted archive and no (or a wrong) passphrase: scripts can ask again.
+            "passphrase_required" | "passphrase_wrong" => 9,
+            "already_encrypted" | "not_encrypted" => 2,
             // Interrupted by Ctrl-C: what shells report for a SIGINT (128 + 2), so scripts
             // can tell an interruption from a failure.
             "cancelled" => 130,
@@ -897,14 +931,36 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Failure> {
     let dir = Archive::resolve_dir(cli.archive)?;
     let user = cli.user.as_deref();
+    // The order: the archive's passphrase (asked once, kept for this run), then the user's
+    // login, then the command.
+    if let Command::Init(InitArgs { encrypt: true, .. }) = &cli.command {
+        if dir.join("archive.db").is_file() && !Archive::is_encrypted_at(&dir)? {
+            return Err(Failure {
+                code: "invalid_argument",
+                message: format!(
+                    "{} already holds a plain archive: encrypt it with `dangan encrypt`",
+                    dir.display()
+                ),
+            });
+        }
+        if !Archive::is_encrypted_at(&dir)? {
+            let secret = match Secret::from_env() {
+                Some(secret) => secret,
+                None => new_passphrase("archive")?,
+            };
+            session::set_passphrase(secret);
+        }
+    }
     let actor = match &cli.command {
         Command::Init(_) => session::init_actor(&dir, user)?,
         Command::Demo(_) => session::demo_actor(&dir, user)?,
         _ => session::login(&dir, user)?,
     };
     match cli.command {
-        Command::Init(out) => {
-            let archive = Archive::open(&dir)?;
+        Command::Init(InitArgs { encrypt, out }) => {
+            // Created (encrypted with `--encrypt`: the passphrase was set before the login).
+            let archive = session::open(&dir)?;
+            debug_assert!(!encrypt || archive.is_encrypted());
             let info = archive.info(&actor)?;
             print(out.json, &info, || {
                 format!(
@@ -914,7 +970,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Demo(args) => {
-            let mut archive = Archive::open(&dir)?;
+            let mut archive = session::open(&dir)?;
             let options = DemoOptions {
                 members: args.members,
                 seed: args.seed,
@@ -967,7 +1023,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Info(out) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let info = archive.info(&actor)?;
             print(out.json, &info, || {
                 let visible = if info.visible_members == info.members {
@@ -982,7 +1038,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Member(MemberCommand::List(args)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let query = MemberQuery {
                 text: args.search,
@@ -1009,13 +1065,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Member(MemberCommand::RevealId { id, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let number = people::reveal_id_number(&archive, &actor, id)?;
             let value = serde_json::json!({ "member_id": id, "id_number": number });
             print(output.json, &value, || number.clone())
         }
         Command::Member(MemberCommand::Show { id, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let member = people::show(&archive, &actor, id)?;
             print(output.json, &member, || {
                 let mut text = format!(
@@ -1041,7 +1097,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::Add(args)) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let request = StepRequest {
                 member_id: args.member,
                 step: args.step,
@@ -1074,7 +1130,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::Correct(args)) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let correction = StepCorrection {
                 date: args.date,
                 people: args.people,
@@ -1099,7 +1155,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         }) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let event_id =
                 lifecycle::record_status(&mut archive, &actor, member, kind, date, note, as_of)?;
@@ -1121,7 +1177,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         }) => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let request = ExtensionRequest {
                 member_id: member,
                 date,
@@ -1139,7 +1195,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Step(StepCommand::List { member, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let events = people::show(&archive, &actor, member)?.events;
             print(output.json, &events, || {
                 events
@@ -1153,7 +1209,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Plan(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let as_of = args.as_of.unwrap_or_else(today);
             let describe = |plan: &lifecycle::Plan| {
                 let mut text = format!("{} {}", plan.member_id, plan.name);
@@ -1201,7 +1257,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let (from, until) = match month {
                 Some(month) => reminders::month_bounds(&month)?,
@@ -1225,7 +1281,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Stats { as_of, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let figures = stats::stats(&archive, &actor, as_of.unwrap_or_else(today))?;
             print(output.json, &figures, || {
                 let mut lines = vec![format!("{} members", figures.members)];
@@ -1253,7 +1309,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             limit,
             output,
         } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let results = search::search(&archive, &actor, &query, limit)?;
             print(output.json, &results, || {
                 let mut lines = vec![format!("{} found", results.total)];
@@ -1273,7 +1329,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Import(args) => run_import(&dir, &actor, args),
         Command::Export(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let options = ExportOptions {
                 branch_id: branch_id(&archive, &actor, args.branch.as_deref())?,
                 stage: args.stage,
@@ -1292,7 +1348,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Template { file, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let columns = roster::write_template(&archive, &actor, &file)?;
             let result =
                 serde_json::json!({ "file": file.display().to_string(), "columns": columns });
@@ -1304,7 +1360,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Materials { member, output } => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let statuses = lifecycle::materials(&archive, &actor, member)?;
             print(output.json, &statuses, || {
                 statuses
@@ -1334,7 +1390,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Check(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branch_id = branch_id(&archive, &actor, args.branch.as_deref())?;
             let request = CheckRequest {
                 member_id: args.member,
@@ -1359,7 +1415,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Rules(RulesCommand::List(out)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let book = lifecycle::rule_book(&archive, &actor)?;
             let sets: Vec<_> = book.sets().collect();
             print(out.json, &sets, || {
@@ -1377,7 +1433,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Rules(RulesCommand::Load { file, output }) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let text = read_text_file(&file)?;
             let name = file.display().to_string();
             let set = lifecycle::load_rule_set(&archive, &actor, &text, &name)?;
@@ -1393,7 +1449,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Dossier(args) => run_dossier(&dir, &actor, args),
         Command::Letter(args) => run_letter(&dir, &actor, args),
         Command::Notice(args) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let fonts = FontSet::discover()?;
             let branch = org::find_branch(&archive, &actor, &args.branch)?;
             let kind = NoticeKind::from_code(&args.kind).ok_or(Failure {
@@ -1421,7 +1477,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup(args) => backup_command(&dir, &actor, args),
         Command::User(command) => session::user_command(&dir, &actor, command),
         Command::Restore { file, output } => {
-            let mut archive = Archive::open_existing(&dir)?;
+            let mut archive = open_existing(&dir)?;
             let summary = backup::restore(&mut archive, &actor, &file)?;
             print(output.json, &summary, || {
                 format!(
@@ -1434,8 +1490,60 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Audit(command) => audit_command(&dir, &actor, command),
+        Command::Encrypt { keep_plain, output } => {
+            let mut archive = open_existing(&dir)?;
+            // Refused before asking for a passphrase the actor could not use.
+            dangan::auth::require_admin(&archive, &actor)?;
+            if archive.is_encrypted() {
+                // Refused before asking for a new passphrase.
+                return Err(cipher::CipherError::AlreadyEncrypted { path: dir }.into());
+            }
+            let secret = match Secret::from_env() {
+                Some(secret) => secret,
+                None => new_passphrase("archive")?,
+            };
+            let summary = cipher::encrypt(&mut archive, &actor, &secret, keep_plain.as_deref())?;
+            print(output.json, &summary, || {
+                let kept = match &summary.plain_kept {
+                    Some(file) => format!("a plain copy was kept in {file} (keep it safe)"),
+                    None => "the plain database was removed".to_string(),
+                };
+                format!(
+                    "encrypted {} ({} members, {} attachments, {} backups) in {} ms; {kept}",
+                    summary.path,
+                    summary.counts.get("member").copied().unwrap_or(0),
+                    summary.attachments,
+                    summary.backups,
+                    summary.millis
+                )
+            })
+        }
+        Command::Passphrase(PassphraseCommand::Change(output)) => {
+            let mut archive = open_existing(&dir)?;
+            dangan::auth::require_admin(&archive, &actor)?;
+            if !archive.is_encrypted() {
+                return Err(cipher::CipherError::NotEncrypted { path: dir }.into());
+            }
+            let new = match std::env::var(NEW_PASSPHRASE_ENV).ok().and_then(Secret::new) {
+                Some(secret) => secret,
+                None => new_passphrase("new")?,
+            };
+            let summary = cipher::change_passphrase(&mut archive, &actor, &new)?;
+            print(output.json, &summary, || {
+                let mut text = format!(
+                    "passphrase changed for {} ({} backups rekeyed) in {} ms",
+                    summary.path, summary.backups, summary.millis
+                );
+                for file in &summary.backups_skipped {
+                    text.push_str(&format!(
+                        "\nleft as it was (does not open with the old passphrase): {file}"
+                    ));
+                }
+                text
+            })
+        }
         Command::Branch(BranchCommand::List(out)) => {
-            let archive = Archive::open_existing(&dir)?;
+            let archive = open_existing(&dir)?;
             let branches = org::list_branches(&archive, &actor)?;
             print(out.json, &branches, || {
                 branches
@@ -1453,7 +1561,7 @@ fn describe_pdf(file: &PdfFile) -> String {
 }
 
 fn run_dossier(dir: &std::path::Path, actor: &Actor, args: DossierArgs) -> Result<(), Failure> {
-    let archive = Archive::open_existing(dir)?;
+    let archive = open_existing(dir)?;
     let fonts = FontSet::discover()?;
     let as_of = args.as_of.unwrap_or_else(today);
     if let Some(member) = args.member {
@@ -1554,12 +1662,12 @@ fn run_letter(dir: &std::path::Path, actor: &Actor, args: LetterArgs) -> Result<
             date,
             output,
         }) => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let letter = pdf::letter::record_receipt(&mut archive, actor, serial, date)?;
             print(output.json, &letter, || describe_letter(&letter))
         }
         Some(LetterCommand::Overdue { as_of, output }) => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let letters =
                 pdf::letter::overdue_receipts(&archive, actor, as_of.unwrap_or_else(today))?;
             print(output.json, &letters, || {
@@ -1584,7 +1692,7 @@ fn run_letter(dir: &std::path::Path, actor: &Actor, args: LetterArgs) -> Result<
                 })?,
                 None => (issued_on.year(), issued_on.month()),
             };
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let fonts = FontSet::discover()?;
             let request = LetterRequest {
                 member_id: member,
@@ -1644,7 +1752,7 @@ fn meeting_command(
                 code: "invalid_argument",
                 message: format!("{}: {err}", file.display()),
             })?;
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             if dry_run {
                 let preview = meetings::preview(&archive, actor, &request, as_of)?;
@@ -1684,7 +1792,7 @@ fn meeting_command(
             file,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let stored = meetings::attach(&mut archive, actor, meeting, &file)?;
             print(output.json, &stored, || {
                 format!(
@@ -1694,7 +1802,7 @@ fn meeting_command(
             })
         }
         MeetingCommand::Show { id, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let meeting = meetings::show(&archive, actor, id)?;
             print(output.json, &meeting, || {
                 let present: Vec<&str> = meeting
@@ -1731,7 +1839,7 @@ fn meeting_command(
             kind,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let branch = branch_id(&archive, actor, branch.as_deref())?;
             let list = meetings::list(&archive, actor, branch, from, to, kind)?;
             print(output.json, &list, || {
@@ -1756,7 +1864,7 @@ fn meeting_command(
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let branch = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
             let result =
                 meetings::compliance(&archive, actor, branch, year, as_of.unwrap_or_else(today))?;
@@ -1826,7 +1934,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let id = match (file, text) {
                 (Some(file), _) => {
@@ -1852,7 +1960,7 @@ fn report_command(
             })
         }
         ReportCommand::List { member, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let list = reports::list(&archive, actor, member)?;
             print(output.json, &list, || {
                 list.iter()
@@ -1868,7 +1976,7 @@ fn report_command(
             })
         }
         ReportCommand::Show { id, output } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let report = reports::show(&archive, actor, id)?;
             print(output.json, &report, || {
                 format!(
@@ -1887,7 +1995,7 @@ fn report_command(
             date,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let review = ReportReview {
                 reviewer,
                 comment,
@@ -1905,7 +2013,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let as_of = as_of.unwrap_or_else(today);
             let preview = reports::preview_folder(&archive, actor, &folder, as_of)?;
             let result = if dry_run || preview.invalid > 0 {
@@ -1958,7 +2066,7 @@ fn report_command(
             as_of,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let request = CheckRequest {
                 member_id: member,
                 branch_id: branch_id(&archive, actor, branch.as_deref())?,
@@ -1983,7 +2091,7 @@ fn report_command(
 fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<(), Failure> {
     match args.command {
         Some(ImportCommand::Undo { batch, output }) => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let summary = roster::undo(&mut archive, actor, batch)?;
             return print(output.json, &summary, || {
                 format!(
@@ -1996,7 +2104,7 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
             });
         }
         Some(ImportCommand::History(output)) => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let batches = roster::history(&archive, actor)?;
             return print(output.json, &batches, || {
                 batches
@@ -2024,7 +2132,7 @@ fn run_import(dir: &std::path::Path, actor: &Actor, args: ImportArgs) -> Result<
             message: "give the roster file: dangan import FILE (or import undo BATCH)".to_string(),
         });
     };
-    let mut archive = Archive::open_existing(dir)?;
+    let mut archive = open_existing(dir)?;
     let options = ImportOptions {
         sheet: args.sheet,
         dry_run: args.dry_run,
@@ -2152,7 +2260,7 @@ fn describe_backup(b: &backup::BackupRecord) -> String {
 fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Result<(), Failure> {
     match args.command {
         Some(BackupCommand::List(output)) => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             let list = backup::list(&archive, actor)?;
             return print(output.json, &list, || {
                 list.iter()
@@ -2162,7 +2270,7 @@ fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Res
             });
         }
         Some(BackupCommand::Policy { set, output }) => {
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let policy = if set.is_empty() {
                 backup::policy::get(&archive, actor)?
             } else {
@@ -2178,7 +2286,7 @@ fn backup_command(dir: &std::path::Path, actor: &Actor, args: BackupArgs) -> Res
         }
         None => {}
     }
-    let mut archive = Archive::open_existing(dir)?;
+    let mut archive = open_existing(dir)?;
     let record = backup::create(
         &mut archive,
         actor,
@@ -2193,7 +2301,7 @@ fn audit_command(
     actor: &Actor,
     command: AuditCommand,
 ) -> Result<(), Failure> {
-    let archive = Archive::open_existing(dir)?;
+    let archive = open_existing(dir)?;
     match command {
         AuditCommand::Verify(output) => {
             let result = audit::verify(&archive, actor)?;
@@ -2293,6 +2401,42 @@ fn today() -> NaiveDate {
 }
 
 /// Prints `value` as JSON, or the text `describe` makes.
+/// Where `passphrase change` reads the new passphrase from when no terminal is there to ask.
+const NEW_PASSPHRASE_ENV: &str = "DANGAN_NEW_PASSPHRASE";
+
+/// A new passphrase, typed twice at a terminal.
+fn new_passphrase(which: &str) -> Result<Secret, Failure> {
+    let missing = || Failure {
+        code: "invalid_argument",
+        message: format!(
+            "no {which} passphrase: set {} or run in a terminal",
+            if which == "new" {
+                NEW_PASSPHRASE_ENV
+            } else {
+                PASSPHRASE_ENV
+            }
+        ),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(missing());
+    }
+    let read = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|err| Failure {
+            code: "io",
+            message: format!("cannot read the passphrase: {err}"),
+        })
+    };
+    let first = read("新口令 (new passphrase): ")?;
+    let second = read("再输入一次 (again): ")?;
+    if first != second {
+        return Err(Failure {
+            code: "invalid_argument",
+            message: "the two passphrases differ".to_string(),
+        });
+    }
+    Secret::new(first).ok_or_else(missing)
+}
+
 fn print<T: Serialize>(
     json: bool,
     value: &T,
@@ -2455,7 +2599,7 @@ fn appraisal_command(
                     });
                 }
             };
-            let mut archive = Archive::open_existing(dir)?;
+            let mut archive = open_existing(dir)?;
             let branch_id = branch_id(&archive, actor, Some(&branch))?.unwrap_or_default();
             let batch = AppraisalBatch {
                 branch_id,
@@ -2489,7 +2633,7 @@ fn appraisal_command(
             member,
             output,
         } => {
-            let archive = Archive::open_existing(dir)?;
+            let archive = open_existing(dir)?;
             if let Some(member) = member {
                 let grades = appraisals::of_member(&archive, actor, member)?;
                 return print(output.json, &grades, || describe_grades(&grades).join("\n"));

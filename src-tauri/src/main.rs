@@ -48,6 +48,8 @@ fn main() {
             commands::users::users_set_disabled,
             commands::users::users_set_role,
             commands::archive::archive_info,
+            commands::archive::archive_locked,
+            commands::archive::archive_unlock,
             commands::lifecycle::lifecycle_steps,
             commands::lifecycle::lifecycle_check_member,
             commands::lifecycle::lifecycle_preview_step,

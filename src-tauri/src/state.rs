@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dangan::cipher::Secret;
 use dangan::{Actor, ApiError, Archive, ArchiveError, ErrorCode, backup};
 
 /// How often the app asks the core whether a scheduled backup is due while it stays open (the
@@ -12,18 +13,26 @@ use dangan::{Actor, ApiError, Archive, ArchiveError, ErrorCode, backup};
 const BACKUP_CHECK_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Opens a second connection to the archive folder `root`, for work that must not hold the
-/// shared archive's mutex (the backups). The one place that does: when opening an archive needs
-/// a secret, it is passed here.
-pub fn open_second(root: &Path) -> Result<Archive, ArchiveError> {
-    Archive::open_existing(root)
+/// shared archive's mutex (the backups), with the archive's passphrase when it is encrypted.
+pub fn open_second(root: &Path, secret: Option<&Secret>) -> Result<Archive, ArchiveError> {
+    Archive::open_existing_with(root, secret)
 }
+
+/// The passphrase of an unlocked encrypted archive, for the backups' own connections (the
+/// shared `Archive` holds its own copy). Set by `unlock`, None for a plain archive; wiped from
+/// memory when dropped (`Secret` zeroizes itself).
+type SharedSecret = Arc<Mutex<Option<Secret>>>;
 
 pub struct AppState {
     /// The archive, or why it could not be opened (shown by every command, so the window can say
-    /// so instead of failing to start).
-    archive: Result<Arc<Mutex<Archive>>, ApiError>,
-    /// The archive folder, for the backups' own connection.
+    /// so instead of failing to start). An encrypted archive starts as `passphrase_required`
+    /// and is opened by `unlock`.
+    archive: Mutex<Result<Arc<Mutex<Archive>>, ApiError>>,
+    /// The archive folder, to open an encrypted archive once its passphrase is given and for the
+    /// backups' own connection.
     root: Option<PathBuf>,
+    /// See `SharedSecret`.
+    secret: SharedSecret,
     /// Held while a backup or a restore runs, so that the scheduled backup, 立即备份 and 恢复
     /// never overlap (a restore refuses to swap while another connection is open).
     backup_lock: Arc<Mutex<()>>,
@@ -44,14 +53,14 @@ impl AppState {
         let archive = root
             .as_ref()
             .map_err(ApiError::from_error)
-            .and_then(|dir| Archive::open(dir).map_err(|err| ApiError::from_error(&err)))
-            .map(|archive| Arc::new(Mutex::new(archive)));
+            .and_then(|dir| open_archive(dir, None));
         if let Err(err) = &archive {
             eprintln!("dangan-app: {}", err.message);
         }
         AppState {
-            archive,
+            archive: Mutex::new(archive),
             root: root.ok(),
+            secret: Arc::new(Mutex::new(None)),
             backup_lock: Arc::new(Mutex::new(())),
             session: Mutex::new(None),
             roster_cancel: Arc::new(AtomicBool::new(false)),
@@ -64,17 +73,21 @@ impl AppState {
     /// open, each time on a connection of its own (never the shared archive's mutex), and only
     /// if the archive's backup policy says one is due. It acts as `Actor::system()`: the program,
     /// not whoever is logged in (nobody may be).
+    ///
+    /// An encrypted archive starts it once unlocked (`unlock`); a locked one has nothing to
+    /// back up yet.
     pub fn start_backup_schedule(&self) {
-        let (Some(root), Ok(_)) = (self.root.clone(), &self.archive) else {
+        let (Some(root), Ok(_)) = (self.root.clone(), self.archive()) else {
             return;
         };
         let lock = Arc::clone(&self.backup_lock);
+        let secret = Arc::clone(&self.secret);
         let actor = Actor::system();
         let spawned = std::thread::Builder::new()
             .name("scheduled-backup".to_string())
             .spawn(move || {
                 loop {
-                    scheduled_backup(&root, &actor, &lock);
+                    scheduled_backup(&root, &secret, &actor, &lock);
                     std::thread::sleep(BACKUP_CHECK_EVERY);
                 }
             });
@@ -93,18 +106,20 @@ impl AppState {
         T: Send + 'static,
         E: ErrorCode,
     {
-        self.archive.clone()?;
+        self.archive()?;
         let actor = self.actor()?;
         let root = self
             .root
             .clone()
             .ok_or_else(|| internal("no archive folder"))?;
         let lock = Arc::clone(&self.backup_lock);
+        let secret = Arc::clone(&self.secret);
         tauri::async_runtime::spawn_blocking(move || {
             let _guard = lock
                 .lock()
                 .map_err(|_| internal("the backup lock was poisoned"))?;
-            let mut archive = open_second(&root).map_err(|err| ApiError::from_error(&err))?;
+            let mut archive = open_second(&root, current_secret(&secret)?.as_ref())
+                .map_err(|err| ApiError::from_error(&err))?;
             job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
         })
         .await
@@ -121,7 +136,7 @@ impl AppState {
         T: Send + 'static,
         E: ErrorCode,
     {
-        let archive = self.archive.clone()?;
+        let archive = self.archive()?;
         let actor = self.actor()?;
         let lock = Arc::clone(&self.backup_lock);
         tauri::async_runtime::spawn_blocking(move || {
@@ -147,7 +162,7 @@ impl AppState {
         T: Send + 'static,
         E: ErrorCode,
     {
-        let archive = self.archive.clone()?;
+        let archive = self.archive()?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut archive = archive
                 .lock()
@@ -176,6 +191,53 @@ impl AppState {
                 message: "请先登录".to_string(),
                 details: serde_json::Value::Null,
             })
+    }
+
+    fn archive(&self) -> Result<Arc<Mutex<Archive>>, ApiError> {
+        self.archive
+            .lock()
+            .map_err(|_| internal("the archive lock was poisoned"))?
+            .clone()
+    }
+
+    /// Whether the archive waits for its passphrase (it is encrypted and not unlocked yet).
+    pub fn locked(&self) -> bool {
+        matches!(self.archive(), Err(err) if err.code == "passphrase_required")
+    }
+
+    /// Opens the encrypted archive with `passphrase` (off the UI thread: the key derivation takes
+    /// a moment). A wrong one leaves the state as it was, so the user can try again. Nobody is
+    /// logged in yet, so it tells nothing about the archive: the login page comes next. Starts
+    /// the scheduled backup, which a locked archive could not run.
+    pub async fn unlock(&self, passphrase: String) -> Result<(), ApiError> {
+        if !self.locked() {
+            // Already open (or failing for another reason, which this reports).
+            return self.archive().map(|_| ());
+        }
+        let dir = self
+            .root
+            .clone()
+            .ok_or_else(|| internal("no archive folder"))?;
+        let secret = Secret::new(passphrase).ok_or_else(|| ApiError {
+            code: "passphrase_wrong".to_string(),
+            message: "the passphrase is empty".to_string(),
+            details: serde_json::Value::Null,
+        })?;
+        let kept = secret.clone();
+        let archive =
+            tauri::async_runtime::spawn_blocking(move || open_archive(&dir, Some(&secret)))
+                .await
+                .map_err(|err| internal(&err.to_string()))??;
+        *self
+            .secret
+            .lock()
+            .map_err(|_| internal("the passphrase lock was poisoned"))? = Some(kept);
+        *self
+            .archive
+            .lock()
+            .map_err(|_| internal("the archive lock was poisoned"))? = Ok(archive);
+        self.start_backup_schedule();
+        Ok(())
     }
 
     /// The PDF batch's cancel flag.
@@ -225,7 +287,7 @@ impl AppState {
         T: Send + 'static,
         E: ErrorCode,
     {
-        let archive = self.archive.clone()?;
+        let archive = self.archive()?;
         let actor = self.actor()?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut archive = archive
@@ -239,12 +301,14 @@ impl AppState {
 }
 
 /// One scheduled-backup check; what happened goes to stderr (the app has no other log yet).
-fn scheduled_backup(root: &Path, actor: &Actor, lock: &Mutex<()>) {
+fn scheduled_backup(root: &Path, secret: &SharedSecret, actor: &Actor, lock: &Mutex<()>) {
     let Ok(_guard) = lock.lock() else {
         return;
     };
-    let made = open_second(root)
-        .map_err(|err| ApiError::from_error(&err))
+    let made = current_secret(secret)
+        .and_then(|secret| {
+            open_second(root, secret.as_ref()).map_err(|err| ApiError::from_error(&err))
+        })
         .and_then(|mut archive| {
             backup::backup_if_due(&mut archive, actor, chrono::Utc::now())
                 .map_err(|err| ApiError::from_error(&err))
@@ -257,6 +321,20 @@ fn scheduled_backup(root: &Path, actor: &Actor, lock: &Mutex<()>) {
         Ok(None) => {}
         Err(err) => eprintln!("dangan-app: scheduled backup failed: {}", err.message),
     }
+}
+
+/// A copy of the passphrase for one backup connection (dropped, and wiped, when it is done).
+fn current_secret(secret: &SharedSecret) -> Result<Option<Secret>, ApiError> {
+    Ok(secret
+        .lock()
+        .map_err(|_| internal("the passphrase lock was poisoned"))?
+        .clone())
+}
+
+fn open_archive(dir: &Path, secret: Option<&Secret>) -> Result<Arc<Mutex<Archive>>, ApiError> {
+    Archive::open_with(dir, secret)
+        .map(|archive| Arc::new(Mutex::new(archive)))
+        .map_err(|err| ApiError::from_error(&err))
 }
 
 fn internal(message: &str) -> ApiError {

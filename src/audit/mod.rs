@@ -67,10 +67,12 @@ pub enum Action {
     UserDisable,
     UserEnable,
     UserRole,
+    Encrypt,
+    PassphraseChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::MemberView,
         Action::StepAdd,
         Action::StepCorrect,
@@ -105,6 +107,8 @@ impl Action {
         Action::UserDisable,
         Action::UserEnable,
         Action::UserRole,
+        Action::Encrypt,
+        Action::PassphraseChange,
     ];
 
     pub fn as_code(self) -> &'static str {
@@ -143,6 +147,8 @@ impl Action {
             Action::UserDisable => "user_disable",
             Action::UserEnable => "user_enable",
             Action::UserRole => "user_role",
+            Action::Encrypt => "encrypt",
+            Action::PassphraseChange => "passphrase_change",
         }
     }
 

@@ -125,6 +125,38 @@ pub fn require_report(
     }
 }
 
+/// `permission` on the stored file `sha256` (evidence, a thought report's file, a meeting's
+/// attachment): something it belongs to must be in scope — one of the members whose file it is,
+/// or a meeting of a branch in scope. A file nothing refers to (or whose owners cannot be read)
+/// is refused to anyone without the whole archive in scope.
+pub fn require_blob(
+    archive: &Archive,
+    actor: &Actor,
+    permission: Permission,
+    sha256: &str,
+) -> Result<(), Forbidden> {
+    require(archive, actor, permission)?;
+    if actor.sees_all() {
+        return Ok(());
+    }
+    let owners = db::auth::blob_owner_units(archive.conn(), sha256).unwrap_or_default();
+    if owners.iter().any(|unit| actor.sees_unit(*unit)) {
+        return Ok(());
+    }
+    Err(deny(
+        archive.conn(),
+        actor,
+        permission,
+        format!(
+            "{}（文件 {} 不属于您范围内的党员或会议）",
+            permission.zh(),
+            sha256.get(..12).unwrap_or(sha256)
+        ),
+        Target::archive(),
+        owners.into_iter().flatten().next(),
+    ))
+}
+
 /// `permission` on timeline event `event_id`, whose member must be in scope.
 pub fn require_event(
     archive: &Archive,

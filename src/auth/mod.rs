@@ -22,8 +22,8 @@ use crate::db::{self, auth::AccountRow, with_tx};
 use crate::error::ErrorCode;
 
 pub use guard::{
-    require, require_event, require_meeting, require_member, require_members, require_report,
-    require_unit,
+    require, require_blob, require_event, require_meeting, require_member, require_members,
+    require_report, require_unit,
 };
 
 /// Failed logins in a row that lock an account.

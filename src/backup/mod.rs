@@ -29,6 +29,7 @@ use ts_rs::TS;
 use crate::actor::Actor;
 use crate::archive::{Archive, ArchiveError};
 use crate::audit::{self, Action, Target};
+use crate::cipher::Secret;
 use crate::db::{self, backups::BackupRow};
 use crate::error::ErrorCode;
 
@@ -318,6 +319,7 @@ pub(crate) fn create_for(
     let root = archive.root().to_path_buf();
     let pending = copy_pending(
         archive.conn(),
+        archive.secret(),
         &root,
         &archive.backups_dir(),
         actor,
@@ -367,8 +369,10 @@ impl PendingBackup {
 
 /// Copies the database into `backups_dir` (or `out`) and verifies the copy, without recording
 /// it: `record_pending` records it (an import does so only if it writes), `discard` deletes it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn copy_pending(
     conn: &Connection,
+    secret: Option<&Secret>,
     root: &Path,
     backups_dir: &Path,
     actor: &Actor,
@@ -391,7 +395,7 @@ pub(crate) fn copy_pending(
             dir.join(format!("archive-{stamp}-{}.db", reason.as_code()))
         }
     };
-    let report = db::backups::copy_verified(conn, &target)?;
+    let report = db::backups::copy_verified(conn, &target, secret)?;
     let row = row_for(root, &target, reason, actor.name(), now, &report);
     Ok(PendingBackup {
         target,
@@ -583,8 +587,8 @@ pub fn restore(
         file: file.to_path_buf(),
         problem,
     };
-    match db::peek_schema_version(file) {
-        Ok(Some(found)) if found > db::SCHEMA_VERSION => {
+    match db::peek_header(file) {
+        Ok(db::Header::Plain(found)) if found > db::SCHEMA_VERSION => {
             return Err(ArchiveError::SchemaTooNew {
                 path: file.to_path_buf(),
                 found,
@@ -592,8 +596,22 @@ pub fn restore(
             }
             .into());
         }
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(refused("the file is empty".to_string())),
+        Ok(db::Header::Plain(_)) if archive.is_encrypted() => {
+            // A plain copy would put member names back in the folder in clear.
+            return Err(refused(
+                "the file is not encrypted, but the archive is: restore only its own backups"
+                    .to_string(),
+            ));
+        }
+        Ok(db::Header::Plain(_)) => {}
+        Ok(db::Header::Encrypted) if !archive.is_encrypted() => {
+            return Err(refused(
+                "the file is encrypted (or not an SQLite database), but the archive is not"
+                    .to_string(),
+            ));
+        }
+        Ok(db::Header::Encrypted) => {}
+        Ok(db::Header::Missing) => return Err(refused("the file is empty".to_string())),
         Err(ArchiveError::NotAnArchive { .. }) => {
             return Err(refused("not an SQLite database".to_string()));
         }
@@ -689,10 +707,10 @@ fn check_staged(
     fs::File::open(staged)
         .and_then(|f| f.sync_all())
         .map_err(io_err(staged))?;
-    if let Err(err) = db::backups::make_single_file(staged) {
+    if let Err(err) = db::backups::make_single_file(staged, archive.secret()) {
         return Ok(Err(err.to_string()));
     }
-    let found = match db::backups::inspect(staged)? {
+    let found = match db::backups::inspect(staged, archive.secret())? {
         Ok(found) => found,
         Err(problem) => return Ok(Err(problem)),
     };
@@ -703,8 +721,8 @@ fn check_staged(
             db::SCHEMA_VERSION
         )));
     }
-    let conn = db::backups::open_read_only(staged)?;
-    let missing = db::backups::missing_files(&conn, &archive.files_dir())?;
+    let conn = db::backups::open_read_only(staged, archive.secret())?;
+    let missing = db::backups::missing_files(&conn, &archive.files_dir(), archive.file_key())?;
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().take(5).map(|(s, _)| s.as_str()).collect();
         return Ok(Err(format!(

@@ -1,12 +1,16 @@
-//! The CLI's side of accounts: who is running the command (`--user`/`DANGAN_USER`, the password
-//! from `DANGAN_PASSWORD` or a prompt), the first admin of `init` and `demo`, and `dangan user`.
-//! Only parsing, prompting and printing: the core decides.
+//! The CLI's side of accounts and of the archive's passphrase: the passphrase of an encrypted
+//! archive (`DANGAN_PASSPHRASE` or a prompt, asked once per run and asked first), who is running
+//! the command (`--user`/`DANGAN_USER`, the password from `DANGAN_PASSWORD` or a prompt), the
+//! first admin of `init` and `demo`, and `dangan user`. Only parsing, prompting and printing: the
+//! core decides.
 
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use clap::{Args, Subcommand};
 use dangan::auth::{self, AuthError, NewUser, PASSWORD_ENV, UserSummary};
+use dangan::cipher::Secret;
 use dangan::{Actor, Archive, Role};
 
 use super::{Failure, JsonFlag, print};
@@ -128,9 +132,50 @@ fn new_password(env: &str) -> Result<String, Failure> {
     Ok(first)
 }
 
-/// Logs `user` in to the archive at `dir` (which must exist).
+/// The passphrase of this run, once known (None: the archive is plain, or nobody gave one).
+static PASSPHRASE: OnceLock<Option<Secret>> = OnceLock::new();
+
+/// Sets this run's passphrase: `init --encrypt`'s new one, before the archive is created.
+pub fn set_passphrase(secret: Secret) {
+    let _ = PASSPHRASE.set(Some(secret));
+}
+
+/// The passphrase for the archive in `dir`: DANGAN_PASSPHRASE, else typed at a prompt when the
+/// archive is encrypted and a terminal is there to ask (else the core says it is required).
+/// Asked once: every open of this run uses the same answer.
+pub fn passphrase(dir: &Path) -> Result<Option<&'static Secret>, Failure> {
+    if let Some(known) = PASSPHRASE.get() {
+        return Ok(known.as_ref());
+    }
+    let found = match Secret::from_env() {
+        Some(secret) => Some(secret),
+        None if Archive::is_encrypted_at(dir)? && std::io::stdin().is_terminal() => {
+            let typed =
+                rpassword::prompt_password("档案口令 (passphrase): ").map_err(|err| Failure {
+                    code: "io",
+                    message: format!("cannot read the passphrase: {err}"),
+                })?;
+            Secret::new(typed)
+        }
+        None => None,
+    };
+    Ok(PASSPHRASE.get_or_init(|| found).as_ref())
+}
+
+/// Opens the archive in `dir`, which must exist, with its passphrase when it is encrypted.
+pub fn open_existing(dir: &Path) -> Result<Archive, Failure> {
+    Ok(Archive::open_existing_with(dir, passphrase(dir)?)?)
+}
+
+/// Opens the archive in `dir`, creating it (encrypted when a passphrase was given) if needed.
+pub fn open(dir: &Path) -> Result<Archive, Failure> {
+    Ok(Archive::open_with(dir, passphrase(dir)?)?)
+}
+
+/// Logs `user` in to the archive at `dir` (which must exist): the archive is opened with its
+/// passphrase first, so a wrong passphrase is refused (exit 9) before any password is asked.
 pub fn login(dir: &Path, user: Option<&str>) -> Result<Actor, Failure> {
-    let archive = Archive::open_existing(dir)?;
+    let archive = open_existing(dir)?;
     login_to(&archive, user)
 }
 
@@ -144,7 +189,7 @@ fn login_to(archive: &Archive, user: Option<&str>) -> Result<Actor, Failure> {
 /// `init`: the first admin of an archive without accounts (named by `--user`, default `admin`,
 /// the password from DANGAN_PASSWORD or typed twice); on an archive with accounts, a login.
 pub fn init_actor(dir: &Path, user: Option<&str>) -> Result<Actor, Failure> {
-    let mut archive = Archive::open(dir)?;
+    let mut archive = open(dir)?;
     if auth::has_accounts(&archive)? {
         return login_to(&archive, user);
     }
@@ -159,7 +204,7 @@ pub fn init_actor(dir: &Path, user: Option<&str>) -> Result<Actor, Failure> {
 /// `demo`: in an archive without accounts, the demo admin (its password is the shown one); else
 /// a login as an admin.
 pub fn demo_actor(dir: &Path, user: Option<&str>) -> Result<Actor, Failure> {
-    let mut archive = Archive::open(dir)?;
+    let mut archive = open(dir)?;
     if auth::has_accounts(&archive)? {
         let actor = login_to(&archive, user)?;
         auth::require_admin(&archive, &actor)?;
@@ -204,7 +249,7 @@ fn units(archive: &Archive, texts: &[String]) -> Result<Vec<i64>, Failure> {
 }
 
 pub fn user_command(dir: &Path, actor: &Actor, command: UserCommand) -> Result<(), Failure> {
-    let mut archive = Archive::open_existing(dir)?;
+    let mut archive = open_existing(dir)?;
     match command {
         UserCommand::Add(args) => {
             // Refused before asking for a password the actor could not use.

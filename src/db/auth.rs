@@ -230,6 +230,29 @@ pub(crate) fn member_branch(
     .optional()
 }
 
+/// Who a stored file belongs to: the branches (None: a member without one) of the members whose
+/// evidence or thought report it is, and of the meetings it documents.
+pub(crate) fn blob_owner_units(
+    conn: &Connection,
+    sha256: &str,
+) -> rusqlite::Result<Vec<Option<i64>>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.branch_id FROM event_attachment ea
+           JOIN member_event e ON e.id = ea.event_id
+           JOIN member m ON m.id = e.member_id
+          WHERE ea.sha256 = ?1
+         UNION ALL
+         SELECT m.branch_id FROM thought_report r
+           JOIN member m ON m.id = r.member_id
+          WHERE r.file_sha256 = ?1
+         UNION ALL
+         SELECT mt.branch_id FROM meeting_attachment ma
+           JOIN meeting mt ON mt.id = ma.meeting_id
+          WHERE ma.sha256 = ?1",
+    )?;
+    stmt.query_map([sha256], |row| row.get(0))?.collect()
+}
+
 pub(crate) fn meeting_branch(conn: &Connection, meeting_id: i64) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT branch_id FROM meeting WHERE id = ?1",

@@ -12,6 +12,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::archive::ArchiveError;
+use crate::cipher::{FileKey, Secret};
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
@@ -106,13 +107,20 @@ fn audit_head(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
     crate::db::audit::head(conn)
 }
 
-/// Opens a copy read-only (never creates, never writes).
-pub(crate) fn open_read_only(path: &Path) -> Result<Connection, ArchiveError> {
+/// Opens a copy read-only (never creates, never writes), keyed with the archive's secret when
+/// it is encrypted (a backup of an encrypted archive is encrypted with the same passphrase).
+pub(crate) fn open_read_only(
+    path: &Path,
+    secret: Option<&Secret>,
+) -> Result<Connection, ArchiveError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    if let Some(secret) = secret {
+        crate::db::cipher::key(&conn, secret)?;
+    }
     Ok(conn)
 }
 
@@ -142,8 +150,11 @@ pub(crate) struct Inspected {
 /// Checks a database file the way every backup and every restore candidate is checked: opened
 /// read-only, `integrity_check` ok, a Dangan schema. Returns its schema version, counts and audit
 /// head, or the problem.
-pub(crate) fn inspect(path: &Path) -> Result<Result<Inspected, String>, ArchiveError> {
-    let conn = open_read_only(path)?;
+pub(crate) fn inspect(
+    path: &Path,
+    secret: Option<&Secret>,
+) -> Result<Result<Inspected, String>, ArchiveError> {
+    let conn = open_read_only(path, secret)?;
     let checked = (|| -> rusqlite::Result<Result<_, String>> {
         let lines = integrity(&conn)?;
         if lines != ["ok"] {
@@ -171,6 +182,10 @@ pub(crate) fn inspect(path: &Path) -> Result<Result<Inspected, String>, ArchiveE
     match checked {
         Ok(result) => Ok(result),
         // A file so damaged SQLite cannot even read its schema is a failed check, not an error.
+        Err(err) if crate::db::cipher::is_not_a_database(&err) && secret.is_some() => Ok(Err(
+            "the file does not open with the archive's passphrase (or is not a database)"
+                .to_string(),
+        )),
         Err(err) => Ok(Err(err.to_string())),
     }
 }
@@ -180,7 +195,13 @@ pub(crate) fn inspect(path: &Path) -> Result<Result<Inspected, String>, ArchiveE
 /// version and row counts equal to the source's in the snapshot the copy was taken from), made
 /// durable, and only then renamed to `target`. A copy that fails the check is deleted; the report
 /// says why.
-pub(crate) fn copy_verified(src: &Connection, target: &Path) -> Result<CopyReport, ArchiveError> {
+/// A copy of an encrypted archive is encrypted with the same `secret` (SQLCipher's backup
+/// copies between databases keyed alike).
+pub(crate) fn copy_verified(
+    src: &Connection,
+    target: &Path,
+    secret: Option<&Secret>,
+) -> Result<CopyReport, ArchiveError> {
     let started = Instant::now();
     let partial = partial_path(target);
     let _ = fs::remove_file(&partial);
@@ -197,6 +218,9 @@ pub(crate) fn copy_verified(src: &Connection, target: &Path) -> Result<CopyRepor
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        if let Some(secret) = secret {
+            crate::db::cipher::key(&dst, secret)?;
+        }
         {
             let backup = Backup::new(&snapshot, &mut dst)?;
             let mut waited = 0;
@@ -227,7 +251,7 @@ pub(crate) fn copy_verified(src: &Connection, target: &Path) -> Result<CopyRepor
         .map_err(io_err(&partial))?;
     let bytes = fs::metadata(&partial).map_err(io_err(&partial))?.len();
 
-    let problem = match inspect(&partial)? {
+    let problem = match inspect(&partial, secret)? {
         Err(problem) => Some(problem),
         Ok(copy) if copy.schema_version != schema_version => Some(format!(
             "schema version of the copy is {}, of the archive {schema_version}",
@@ -284,9 +308,12 @@ pub(crate) fn sync_dir(path: &Path) {
 
 /// The attachments a database refers to that `files_dir` lacks (or holds with another size):
 /// `(sha256, expected size)`.
+/// With the `file_key` of an encrypted archive, files are looked for under their keyed names and
+/// sealed sizes.
 pub(crate) fn missing_files(
     conn: &Connection,
     files_dir: &Path,
+    file_key: Option<&FileKey>,
 ) -> rusqlite::Result<Vec<(String, i64)>> {
     if !has_table(conn, "attachment")? {
         // A schema older than v4 has no attachments.
@@ -299,9 +326,16 @@ pub(crate) fn missing_files(
     let mut missing = Vec::new();
     for row in rows {
         let (sha256, size) = row?;
-        let path = crate::documents::path_of(files_dir, &sha256);
+        let (path, stored_size) =
+            match crate::documents::stored_at(files_dir, file_key, &sha256, size) {
+                Ok(found) => found,
+                Err(_) => {
+                    missing.push((sha256, size));
+                    continue;
+                }
+            };
         let found = fs::metadata(&path).ok().map(|m| m.len());
-        if found != u64::try_from(size).ok() {
+        if found != Some(stored_size) {
             missing.push((sha256, size));
         }
     }
@@ -415,11 +449,14 @@ pub(crate) fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Turns a WAL-mode database file (a copy of a live archive) into a plain one, so that it can be
 /// opened read-only without `-wal`/`-shm` beside it. Writes only the header of a file we own.
-pub(crate) fn make_single_file(path: &Path) -> rusqlite::Result<()> {
+pub(crate) fn make_single_file(path: &Path, secret: Option<&Secret>) -> rusqlite::Result<()> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    if let Some(secret) = secret {
+        crate::db::cipher::key(&conn, secret)?;
+    }
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     if mode.eq_ignore_ascii_case("wal") {
         conn.pragma_update(None, "journal_mode", "DELETE")?;

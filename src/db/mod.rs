@@ -9,6 +9,7 @@ pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod backups;
+pub(crate) mod cipher;
 pub(crate) mod letters;
 pub(crate) mod meetings;
 pub(crate) mod members;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::{M, Migrations};
 
 use crate::archive::ArchiveError;
+use crate::cipher::Secret;
 
 /// The migrations embedded in the binary, oldest first. Migration N brings the schema to
 /// version N (kept in `PRAGMA user_version`). Released files are never edited.
@@ -56,6 +58,11 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS_SQL.len() as u32;
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Byte offset of `user_version` in the SQLite file header (a big-endian u32).
 const USER_VERSION_OFFSET: usize = 60;
+/// SQLCipher's default page size: an encrypted archive is a whole number of these.
+const CIPHER_PAGE: usize = 4096;
+/// Distinct byte values in an encrypted first page: 4096 random bytes show about 256 of them,
+/// text and most document formats far fewer.
+const CIPHER_MIN_DISTINCT_BYTES: usize = 200;
 
 /// Each migration must leave every foreign key satisfied: they run with foreign keys off (so that
 /// a table can be rebuilt, see 0006) and `PRAGMA foreign_key_check` runs before they commit.
@@ -68,17 +75,28 @@ pub(crate) fn migrations() -> Migrations<'static> {
     )
 }
 
-/// Reads the schema version from the file header without opening the database, so that an
-/// archive written by a newer program can be refused without SQLite touching the file.
-/// Returns `None` for a missing or empty file.
-pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, ArchiveError> {
+/// What the first bytes of a database file say, read without SQLite touching the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    /// No file, or an empty one: a new archive.
+    Missing,
+    /// A plain SQLite file at this schema version.
+    Plain(u32),
+    /// Not readable without a key: an SQLCipher file starts with its salt, not the SQLite
+    /// magic, and is whole pages long.
+    Encrypted,
+}
+
+/// Reads the file header without opening the database, so that an archive written by a newer
+/// program can be refused (and an encrypted one recognised) before SQLite touches the file.
+pub(crate) fn peek_header(db_path: &Path) -> Result<Header, ArchiveError> {
     let io_err = |source| ArchiveError::Io {
         path: db_path.to_path_buf(),
         source,
     };
     let mut file = match fs::File::open(db_path) {
         Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Missing),
         Err(err) => return Err(io_err(err)),
     };
     let mut header = [0u8; 100];
@@ -90,14 +108,28 @@ pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, Archive
         }
     }
     if read == 0 {
-        return Ok(None);
+        return Ok(Header::Missing);
+    }
+    let not_an_archive = || ArchiveError::NotAnArchive {
+        path: db_path.to_path_buf(),
+    };
+    if read < header.len() {
+        return Err(not_an_archive());
+    }
+    if &header[..16] != SQLITE_MAGIC {
+        // An SQLCipher file starts with its random salt and is encrypted from byte 16 on: whole
+        // pages (4096 bytes by default) of bytes that look random. A foreign file (a roster,
+        // a text file, an office document) fails one of the two.
+        let len = file.metadata().map_err(io_err)?.len();
+        if len % CIPHER_PAGE as u64 != 0 || !first_page_looks_random(db_path, &mut file, &header)? {
+            return Err(not_an_archive());
+        }
+        return Ok(Header::Encrypted);
     }
     // Bytes 21–23 are fixed in every SQLite file (payload fractions 64, 32, 32): checking them
     // tells garbage after the magic string from a real header, whose user_version we then trust.
-    if read < header.len() || &header[..16] != SQLITE_MAGIC || header[21..24] != [64, 32, 32] {
-        return Err(ArchiveError::NotAnArchive {
-            path: db_path.to_path_buf(),
-        });
+    if header[21..24] != [64, 32, 32] {
+        return Err(not_an_archive());
     }
     let bytes = [
         header[USER_VERSION_OFFSET],
@@ -105,15 +137,51 @@ pub(crate) fn peek_schema_version(db_path: &Path) -> Result<Option<u32>, Archive
         header[USER_VERSION_OFFSET + 2],
         header[USER_VERSION_OFFSET + 3],
     ];
-    Ok(Some(u32::from_be_bytes(bytes)))
+    Ok(Header::Plain(u32::from_be_bytes(bytes)))
+}
+
+/// Whether the first page (of which `start` holds the first bytes) looks like ciphertext.
+fn first_page_looks_random(
+    db_path: &Path,
+    file: &mut fs::File,
+    start: &[u8],
+) -> Result<bool, ArchiveError> {
+    let mut page = vec![0u8; CIPHER_PAGE];
+    page[..start.len()].copy_from_slice(start);
+    let mut read = start.len();
+    while read < page.len() {
+        match file
+            .read(&mut page[read..])
+            .map_err(|source| ArchiveError::Io {
+                path: db_path.to_path_buf(),
+                source,
+            })? {
+            0 => return Ok(false),
+            n => read += n,
+        }
+    }
+    let mut seen = [false; 256];
+    for byte in &page {
+        seen[usize::from(*byte)] = true;
+    }
+    Ok(seen.iter().filter(|s| **s).count() >= CIPHER_MIN_DISTINCT_BYTES)
 }
 
 /// Opens (creating if needed) the archive database, refuses a newer schema, backs the file up
 /// into `backup_dir` before migrating an older one, and applies the pending migrations in one
 /// transaction.
-pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, ArchiveError> {
-    let found = peek_schema_version(db_path)?;
-    if let Some(found) = found
+///
+/// An encrypted file needs its `secret`: the key is set first, then a cheap read proves it
+/// (`PassphraseRequired` without one, `PassphraseWrong` for a wrong one; neither writes
+/// anything). A new file is created encrypted when a secret is given. A plain file opens plain
+/// whatever the secret. Returns the connection and whether it is encrypted.
+pub(crate) fn open(
+    db_path: &Path,
+    backup_dir: &Path,
+    secret: Option<&Secret>,
+) -> Result<(Connection, bool), ArchiveError> {
+    let header = peek_header(db_path)?;
+    if let Header::Plain(found) = header
         && found > SCHEMA_VERSION
     {
         return Err(ArchiveError::SchemaTooNew {
@@ -122,6 +190,15 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
             supported: SCHEMA_VERSION,
         });
     }
+    let secret = match (header, secret) {
+        (Header::Encrypted, None) => {
+            return Err(ArchiveError::PassphraseRequired {
+                path: db_path.to_path_buf(),
+            });
+        }
+        (Header::Plain(_), _) => None,
+        (_, secret) => secret,
+    };
 
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -129,6 +206,18 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         | OpenFlags::SQLITE_OPEN_URI;
     let mut conn = Connection::open_with_flags(db_path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    if let Some(secret) = secret {
+        cipher::key(&conn, secret)?;
+    }
+    cipher::prove_key(&conn).map_err(|err| {
+        if cipher::is_not_a_database(&err) {
+            ArchiveError::PassphraseWrong {
+                path: db_path.to_path_buf(),
+            }
+        } else {
+            ArchiveError::Db(err)
+        }
+    })?;
     // An archive is one writer at a time; WAL keeps readers (the UI) unblocked meanwhile.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -146,7 +235,7 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         });
     }
     let backup = if current > 0 && current < SCHEMA_VERSION {
-        Some(backup_before_migration(&conn, backup_dir, current)?)
+        Some(backup_before_migration(&conn, backup_dir, current, secret)?)
     } else {
         None
     };
@@ -163,7 +252,7 @@ pub(crate) fn open(db_path: &Path, backup_dir: &Path) -> Result<Connection, Arch
         // Recorded once the schema has the backup table (and audit trail) to record it in.
         crate::backup::record_migration_backup(&mut conn, db_path, &file, &report)?;
     }
-    Ok(conn)
+    Ok((conn, secret.is_some()))
 }
 
 /// Writes a verified copy of the database (WAL included) before its schema changes, through the
@@ -173,11 +262,12 @@ fn backup_before_migration(
     conn: &Connection,
     backup_dir: &Path,
     from: u32,
+    secret: Option<&Secret>,
 ) -> Result<(PathBuf, backups::CopyReport), ArchiveError> {
     crate::archive::create_dir(backup_dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ");
     let target = backup_dir.join(format!("archive-v{from}-before-migration-{stamp}.db"));
-    let report = backups::copy_verified(conn, &target)?;
+    let report = backups::copy_verified(conn, &target, secret)?;
     if let Some(problem) = &report.problem {
         return Err(ArchiveError::BackupUnverified {
             path: target,
@@ -224,7 +314,7 @@ mod tests {
     fn fresh_database_reaches_the_latest_version_without_a_backup() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("archive.db");
-        let conn = open(&db, dir.path()).unwrap();
+        let (conn, _) = open(&db, dir.path(), None).unwrap();
         assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
         let journal: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
@@ -255,8 +345,8 @@ mod tests {
     fn with_tx_holds_the_write_lock_from_its_start() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("archive.db");
-        let mut mine = open(&db, dir.path()).unwrap();
-        let other = open(&db, dir.path()).unwrap();
+        let (mut mine, _) = open(&db, dir.path(), None).unwrap();
+        let (other, _) = open(&db, dir.path(), None).unwrap();
         other.busy_timeout(Duration::ZERO).unwrap();
         let write =
             |conn: &Connection| conn.execute("UPDATE audit_head SET seq = seq WHERE id = 1", []);
@@ -280,7 +370,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("archive.db");
         fs::write(&db, "姓名,学号\n张三,2023001\n".repeat(20)).unwrap();
-        let err = open(&db, dir.path()).unwrap_err();
+        let err = open(&db, dir.path(), None).unwrap_err();
+        assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
+    }
+
+    /// A foreign file that happens to be whole pages long is still not an archive (nor an
+    /// encrypted one, which would ask for a passphrase it can never take).
+    #[test]
+    fn a_page_sized_foreign_file_is_not_an_encrypted_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("archive.db");
+        let text = "姓名,学号\n张三,2023001\n".repeat(400);
+        fs::write(&db, &text.as_bytes()[..CIPHER_PAGE * 2]).unwrap();
+        let err = peek_header(&db).unwrap_err();
         assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
     }
 
@@ -293,10 +395,10 @@ mod tests {
         let mut bytes = SQLITE_MAGIC.to_vec();
         bytes.extend([0xA5u8; 4000]);
         fs::write(&db, &bytes).unwrap();
-        let err = peek_schema_version(&db).unwrap_err();
+        let err = peek_header(&db).unwrap_err();
         assert!(matches!(err, ArchiveError::NotAnArchive { .. }), "{err:?}");
         let real = dir.path().join("real.db");
-        drop(open(&real, dir.path()).unwrap());
-        assert_eq!(peek_schema_version(&real).unwrap(), Some(SCHEMA_VERSION));
+        drop(open(&real, dir.path(), None).unwrap());
+        assert_eq!(peek_header(&real).unwrap(), Header::Plain(SCHEMA_VERSION));
     }
 }

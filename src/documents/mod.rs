@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::archive::Archive;
+use crate::cipher::{FileKey, SEALED_OVERHEAD};
 use crate::error::ErrorCode;
 
 /// A stored file as a member's file refers to it.
@@ -43,6 +44,8 @@ pub enum DocumentError {
     NotAHash(String),
     #[error("no stored file with SHA-256 {0}")]
     NotFound(String),
+    #[error("the stored file {path} does not decrypt with the archive's key (damaged or replaced)")]
+    Undecryptable { path: PathBuf },
     #[error(
         "the stored file {sha256} is {size} bytes, more than the {limit} shown at once",
         limit = MAX_READ_BYTES
@@ -58,6 +61,7 @@ impl ErrorCode for DocumentError {
             DocumentError::Write { .. } => "io",
             DocumentError::NoFileName(_) | DocumentError::NotAHash(_) => "invalid_argument",
             DocumentError::NotFound(_) => "file_not_found",
+            DocumentError::Undecryptable { .. } => "file_undecryptable",
             DocumentError::TooLarge { .. } => "file_too_large",
         }
     }
@@ -67,7 +71,8 @@ impl ErrorCode for DocumentError {
             DocumentError::Forbidden(f) => f.details(),
             DocumentError::Read { path, .. }
             | DocumentError::Write { path, .. }
-            | DocumentError::NoFileName(path) => serde_json::json!({ "path": path }),
+            | DocumentError::NoFileName(path)
+            | DocumentError::Undecryptable { path } => serde_json::json!({ "path": path }),
             DocumentError::NotAHash(sha256) | DocumentError::NotFound(sha256) => {
                 serde_json::json!({ "sha256": sha256 })
             }
@@ -135,6 +140,27 @@ fn store_from(
         source: err,
     };
     let files = archive.files_dir();
+    if let Some(key) = archive.file_key() {
+        // Encrypted archive: the content is hashed and sealed in memory (attachments are scans
+        // and documents, read whole by `read` anyway) and written under its keyed name.
+        let mut content = Vec::new();
+        input.read_to_end(&mut content).map_err(read_err)?;
+        let sha256 = hex::encode(Sha256::digest(&content));
+        let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
+        let (target, _) = stored_at(&files, Some(key), &sha256, size).map_err(write_err)?;
+        if !target.exists() {
+            let sealed = key.seal(&sha256, &content).map_err(|_| {
+                write_err(io::Error::other("the attachment could not be encrypted"))
+            })?;
+            crate::cipher::write_atomically(&target, &sealed).map_err(write_err)?;
+        }
+        return Ok(AttachmentRef {
+            sha256,
+            file_name,
+            material,
+            size,
+        });
+    }
     let mut temp = tempfile::NamedTempFile::new_in(&files).map_err(write_err)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
@@ -166,6 +192,10 @@ fn store_from(
 }
 
 /// The content of the stored file with this SHA-256, if it is at most `MAX_READ_BYTES` long.
+///
+/// The actor needs `MemberRead` on something the file belongs to (a member in scope whose
+/// evidence or report it is, or a meeting of a branch in scope): knowing a file's hash is not
+/// enough to read it.
 pub fn read(archive: &Archive, actor: &Actor, sha256: &str) -> Result<Vec<u8>, DocumentError> {
     crate::auth::require(archive, actor, crate::actor::Permission::MemberRead)?;
     let is_hash = sha256.len() == 64
@@ -175,7 +205,13 @@ pub fn read(archive: &Archive, actor: &Actor, sha256: &str) -> Result<Vec<u8>, D
     if !is_hash {
         return Err(DocumentError::NotAHash(sha256.to_string()));
     }
-    let path = path_of(&archive.files_dir(), sha256);
+    crate::auth::require_blob(archive, actor, crate::actor::Permission::MemberRead, sha256)?;
+    let key = archive.file_key();
+    let (path, _) =
+        stored_at(&archive.files_dir(), key, sha256, 0).map_err(|err| DocumentError::Read {
+            path: archive.files_dir(),
+            source: err,
+        })?;
     let read_err = |err: io::Error| match err.kind() {
         io::ErrorKind::NotFound => DocumentError::NotFound(sha256.to_string()),
         _ => DocumentError::Read {
@@ -183,19 +219,50 @@ pub fn read(archive: &Archive, actor: &Actor, sha256: &str) -> Result<Vec<u8>, D
             source: err,
         },
     };
-    let size = fs::metadata(&path).map_err(read_err)?.len();
+    let overhead = if key.is_some() { SEALED_OVERHEAD } else { 0 };
+    let size = fs::metadata(&path)
+        .map_err(read_err)?
+        .len()
+        .saturating_sub(overhead);
     if size > MAX_READ_BYTES {
         return Err(DocumentError::TooLarge {
             sha256: sha256.to_string(),
             size,
         });
     }
-    fs::read(&path).map_err(read_err)
+    let stored = fs::read(&path).map_err(read_err)?;
+    match key {
+        None => Ok(stored),
+        Some(key) => key
+            .open(sha256, &stored)
+            .map_err(|_| DocumentError::Undecryptable { path }),
+    }
 }
 
-/// Where the file with this hash lives in the store.
+/// Where the file with this hash lives in a plain archive's store.
 pub(crate) fn path_of(files: &Path, sha256: &str) -> PathBuf {
     files.join(&sha256[..2]).join(sha256)
+}
+
+/// Where the file with this hash and content size lives, and its size on disk: under its hash
+/// in a plain archive; under HMAC(name key, hash), sealed, in an encrypted one.
+pub(crate) fn stored_at(
+    files: &Path,
+    key: Option<&FileKey>,
+    sha256: &str,
+    size: i64,
+) -> io::Result<(PathBuf, u64)> {
+    let size = u64::try_from(size).unwrap_or(0);
+    match key {
+        None if sha256.len() >= 2 && sha256.is_ascii() => Ok((path_of(files, sha256), size)),
+        None => Err(io::Error::other(format!("{sha256:?} is not a SHA-256"))),
+        Some(key) => {
+            let name = key
+                .stored_name(sha256)
+                .map_err(|_| io::Error::other("cannot compute the stored name"))?;
+            Ok((path_of(files, &name), size + SEALED_OVERHEAD))
+        }
+    }
 }
 
 #[cfg(test)]

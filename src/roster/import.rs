@@ -256,11 +256,14 @@ pub fn import_with_progress(
     // batch; when the import writes nothing (every row invalid, a cancel, an error) the copy is
     // deleted and never recorded.
     let db_path = archive.db_path();
+    let secret = archive.secret().cloned();
     let mut pending: Option<backup::PendingBackup> = None;
     let outcome = with_tx(archive.conn_mut(), |tx| {
-        let reader = db::backups::open_read_only(&db_path).map_err(backup::BackupError::from)?;
+        let reader = db::backups::open_read_only(&db_path, secret.as_ref())
+            .map_err(backup::BackupError::from)?;
         let copy = backup::copy_pending(
             &reader,
+            secret.as_ref(),
             &root,
             &backups_dir,
             actor,

@@ -648,3 +648,52 @@ fn a_viewer_may_not_upload_a_roster_name_an_export_or_read_a_generated_pdf() {
         1
     );
 }
+
+/// A stored file is read by hash (`documents::read`, the app's `documents_read`): knowing the
+/// hash of another college's member's report is not enough, the file must belong to someone in
+/// the counselor's scope. The refusal is audited.
+#[test]
+fn a_counselor_cannot_read_another_colleges_file_by_its_hash() {
+    use sha2::Digest;
+    let temp = TempArchive::demo(200);
+    let archive = temp.open();
+    let admin = admin(&archive);
+    let counselor = login(&archive, "counselor");
+    let everyone = people::list_all(&archive, &admin, &MemberQuery::default()).unwrap();
+    let mine = everyone
+        .iter()
+        .find(|m| counselor.sees_unit(m.branch_id))
+        .unwrap()
+        .id;
+    let theirs = everyone
+        .iter()
+        .find(|m| m.branch_id.is_some() && !counselor.sees_unit(m.branch_id))
+        .unwrap()
+        .id;
+    drop(archive);
+    let mut hashes = Vec::new();
+    for (member, text) in [(mine, "本支部的汇报"), (theirs, "别的学院的汇报")] {
+        let file = temp.root.with_file_name(format!("汇报{member}.txt"));
+        std::fs::write(&file, format!("敬爱的党组织：{text}\n")).unwrap();
+        json(temp.dangan(&[
+            "report",
+            "add",
+            &member.to_string(),
+            "--file",
+            file.to_str().unwrap(),
+            "--json",
+        ]));
+        hashes.push(hex::encode(sha2::Sha256::digest(
+            std::fs::read(&file).unwrap(),
+        )));
+    }
+    let archive = temp.open();
+    let before = denied(&archive, &admin);
+    let own = dangan::documents::read(&archive, &counselor, &hashes[0]).unwrap();
+    assert!(String::from_utf8(own).unwrap().contains("本支部的汇报"));
+    let err = dangan::documents::read(&archive, &counselor, &hashes[1]).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert_eq!(denied(&archive, &admin), before + 1);
+    // The admin (whole archive) reads both.
+    dangan::documents::read(&archive, &admin, &hashes[1]).unwrap();
+}

@@ -22,6 +22,8 @@
 //!   the archive after each kill.
 //! - `trust`: ID reveal (audited), the backup policy, scheduled backups on a second connection,
 //!   the audit browser's filters.
+//! - `encryption`: an encrypted archive (no member name in any file), wrong passphrases, `encrypt`,
+//!   `passphrase change`, backups and restore of an encrypted archive.
 //! - `roster`: `dangan import` / `export` / `template` on the fixtures of `roster_fixtures`.
 //! - `session_view`: `info`'s member count in the user's scope, the session's permissions.
 //! - `roster_mapping`: `dangan import --map`, the clerk's corrections of the column mapping.
@@ -40,6 +42,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod demo_meetings;
+mod encryption;
 mod lifecycle;
 mod malformed;
 mod meeting_attachments;

@@ -99,7 +99,10 @@ pub fn dangan_process() -> std::process::Command {
     cmd.env_remove(dangan::ARCHIVE_ENV)
         .env(auth::USER_ENV, ADMIN)
         .env(auth::PASSWORD_ENV, ADMIN_PASSWORD)
-        .env_remove("DANGAN_NEW_PASSWORD");
+        .env_remove("DANGAN_NEW_PASSWORD")
+        // Plain archives unless a test says otherwise (tests/integration/encryption.rs).
+        .env_remove(dangan::cipher::PASSPHRASE_ENV)
+        .env_remove("DANGAN_NEW_PASSPHRASE");
     cmd
 }
 

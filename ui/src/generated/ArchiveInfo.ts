@@ -11,4 +11,8 @@ members: number,
 /**
  * The members the acting user sees (their scope; all of them for admin and clerk).
  */
-visible_members: number, };
+visible_members: number, 
+/**
+ * Whether the database and attachments are encrypted (SQLCipher, `dangan encrypt`).
+ */
+encrypted: boolean, };

@@ -850,6 +850,8 @@ const en: MessageSchema = {
       backup: "Backup",
       restore: "Restore",
       id_reveal: "Revealed ID number",
+      encrypt: "Encrypted the archive",
+      passphrase_change: "Changed the archive passphrase",
       setting_change: "Changed settings",
       login: "Logged in",
       login_failed: "Failed login",
@@ -925,6 +927,14 @@ const en: MessageSchema = {
     roleSaved: "Role of {name} changed",
     disabledDone: "{name} disabled",
     enabledDone: "{name} enabled",
+  },
+  unlock: {
+    title: "Open the encrypted archive",
+    hint: "This archive is encrypted. Enter its passphrase.",
+    passphrase: "Archive passphrase",
+    open: "Open",
+    opening: "Opening…",
+    wrong: "Wrong passphrase; try again. The archive was not changed.",
   },
 };
 

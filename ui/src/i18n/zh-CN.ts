@@ -848,6 +848,8 @@ const zhCN = {
       backup: "备份",
       restore: "恢复",
       id_reveal: "查看身份证号",
+      encrypt: "加密档案库",
+      passphrase_change: "修改档案库口令",
       setting_change: "修改设置",
       login: "登录",
       login_failed: "登录失败",
@@ -923,6 +925,14 @@ const zhCN = {
     roleSaved: "已修改 {name} 的角色",
     disabledDone: "已停用 {name}",
     enabledDone: "已启用 {name}",
+  },
+  unlock: {
+    title: "打开加密档案库",
+    hint: "此档案库已加密。请输入档案库口令。",
+    passphrase: "档案库口令",
+    open: "打开",
+    opening: "正在打开…",
+    wrong: "口令不正确，请重新输入。档案库未作任何改动。",
   },
 };
 
