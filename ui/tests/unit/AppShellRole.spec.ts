@@ -64,6 +64,7 @@ beforeEach(() => {
     program_version: "0.1.0",
     members: 20000,
     visible_members: 57,
+    encrypted: false,
   });
   vi.mocked(memberList).mockReset().mockResolvedValue({ total: 1, rows: [summary({ id: 7, name: "张晓燕" })] });
   vi.mocked(orgBranches).mockReset().mockResolvedValue(BRANCHES);

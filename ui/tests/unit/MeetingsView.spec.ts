@@ -40,6 +40,7 @@ vi.mock("@/api/archive", () => ({
     schema_version: 10,
     program_version: "0.1.0",
     members: 3,
+    visible_members: 3,
     encrypted: false,
   }),
 }));
