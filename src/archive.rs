@@ -141,6 +141,9 @@ pub struct Archive {
     file_key: Option<FileKey>,
 }
 
+/// The suffix of the folder beside an encrypted archive that holds its plain files (`plain_dir`).
+pub const PLAIN_DIR_SUFFIX: &str = "-导出";
+
 impl Archive {
     /// Opens the archive folder `root`, creating it (and its database) if needed, and migrating an
     /// older schema after backing the file up into `backups/`. An encrypted archive needs
@@ -234,6 +237,23 @@ impl Archive {
 
     pub fn backups_dir(&self) -> PathBuf {
         self.root.join(BACKUPS_DIR)
+    }
+
+    /// Where files that are plain by nature go: the app's exports and PDFs (`exports/`) and
+    /// rosters uploaded for import (`tmp/import/`). For a plain archive that is the archive
+    /// folder itself; for an encrypted one a folder beside it, `<folder>-导出`, so that nothing
+    /// under the archive folder can be read without the passphrase.
+    pub fn plain_dir(&self) -> PathBuf {
+        if !self.is_encrypted() {
+            return self.root.clone();
+        }
+        match (self.root.parent(), self.root.file_name()) {
+            (Some(parent), Some(name)) => {
+                parent.join(format!("{}{PLAIN_DIR_SUFFIX}", name.to_string_lossy()))
+            }
+            // An archive at a file-system root has no "beside": keep the old place.
+            _ => self.root.clone(),
+        }
     }
 
     pub fn info(&self, actor: &Actor) -> Result<ArchiveInfo, ArchiveError> {

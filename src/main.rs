@@ -1508,8 +1508,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Some(file) => format!("a plain copy was kept in {file} (keep it safe)"),
                     None => "the plain database was removed".to_string(),
                 };
+                let moved = match &summary.exports_moved_to {
+                    Some(dir) => format!("; the plain exports moved out of the folder to {dir}"),
+                    None => String::new(),
+                };
                 format!(
-                    "encrypted {} ({} members, {} attachments, {} backups) in {} ms; {kept}",
+                    "encrypted {} ({} members, {} attachments, {} backups) in {} ms; {kept}{moved}",
                     summary.path,
                     summary.counts.get("member").copied().unwrap_or(0),
                     summary.attachments,

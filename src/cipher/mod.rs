@@ -114,6 +114,9 @@ pub struct EncryptSummary {
     pub backups: usize,
     /// Where the plain database was kept, when asked for; None when it was removed.
     pub plain_kept: Option<String>,
+    /// Where the app's plain exports (`exports/`) were moved, out of the archive folder
+    /// (`Archive::plain_dir`); None when there were none.
+    pub exports_moved_to: Option<String>,
     pub millis: u64,
     pub audit_seq: i64,
 }
@@ -388,6 +391,7 @@ pub fn encrypt(
         fs::rename(&backup.staged, &backup.target).map_err(io_err(&backup.target))?;
     }
     remove_plain_leftovers(archive);
+    let exports_moved_to = move_plain_outputs(archive)?;
 
     let plain_kept = keep_plain.map(|p| {
         std::path::absolute(p)
@@ -405,6 +409,7 @@ pub fn encrypt(
                 "attachments": plain_files.len(),
                 "backups": backups.len(),
                 "plain_kept": plain_kept,
+                "exports_moved_to": exports_moved_to,
             }),
         )
     })?;
@@ -414,9 +419,36 @@ pub fn encrypt(
         attachments: plain_files.len(),
         backups: backups.len(),
         plain_kept,
+        exports_moved_to,
         millis: millis(started),
         audit_seq,
     })
+}
+
+/// Once the archive is encrypted, the plain files the app wrote into its folder leave it: its
+/// exports (dossiers, letters, rosters the user may still want) move to the folder beside it
+/// (`Archive::plain_dir`), and rosters uploaded for an import that never ran (`tmp/import/`,
+/// the user's own files, pruned after a day anyway) are removed. Returns where the exports went.
+fn move_plain_outputs(archive: &Archive) -> Result<Option<String>, CipherError> {
+    let _ = fs::remove_dir_all(archive.root().join("tmp"));
+    let exports = archive.root().join(crate::roster::EXPORTS_DIR);
+    let has_files = fs::read_dir(&exports).is_ok_and(|mut entries| entries.next().is_some());
+    if !has_files {
+        let _ = fs::remove_dir(&exports);
+        return Ok(None);
+    }
+    let plain = archive.plain_dir();
+    fs::create_dir_all(&plain).map_err(io_err(&plain))?;
+    // Never over an existing folder: `exports`, else `exports (2)`, …
+    let target = (1u32..)
+        .map(|n| match n {
+            1 => plain.join(crate::roster::EXPORTS_DIR),
+            n => plain.join(format!("{} ({n})", crate::roster::EXPORTS_DIR)),
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| plain.join(crate::roster::EXPORTS_DIR));
+    fs::rename(&exports, &target).map_err(io_err(&target))?;
+    Ok(Some(target.display().to_string()))
 }
 
 /// Half-written copies a crash could have left in the folder in clear: unfinished backups

@@ -21,9 +21,9 @@ use crate::people;
 /// Generated documents are read back (preview) only up to this size.
 pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
-/// `<archive>/exports`.
+/// `exports/` in the archive's `plain_dir` (`<archive>/exports` for a plain archive).
 pub fn dir(archive: &Archive) -> PathBuf {
-    archive.root().join("exports")
+    archive.plain_dir().join(crate::roster::EXPORTS_DIR)
 }
 
 /// Makes a name safe as a file name on Windows and Linux.

@@ -51,7 +51,7 @@ pub fn save_upload(
 ) -> Result<PathBuf, RosterError> {
     crate::auth::require(archive, actor, Permission::Import)?;
     let name = plain_name(file_name)?;
-    let base = archive.root().join(UPLOAD_DIR);
+    let base = archive.plain_dir().join(UPLOAD_DIR);
     create_dir(&base)?;
     prune_uploads(&base, std::time::SystemTime::now());
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.f").to_string();
@@ -112,7 +112,7 @@ pub fn discard_upload(archive: &Archive, actor: &Actor, path: &Path) -> Result<(
 /// Whether `path` is a roster saved by `save_upload` in this archive: the desktop commands read
 /// and import only those.
 pub fn is_upload(archive: &Archive, path: &Path) -> bool {
-    let base = archive.root().join(UPLOAD_DIR);
+    let base = archive.plain_dir().join(UPLOAD_DIR);
     path.starts_with(&base)
         && path
             .components()
@@ -128,7 +128,7 @@ pub fn export_path(
 ) -> Result<PathBuf, RosterError> {
     crate::auth::require(archive, actor, Permission::Export)?;
     let name = plain_name(file_name)?;
-    let dir = archive.root().join(EXPORTS_DIR);
+    let dir = archive.plain_dir().join(EXPORTS_DIR);
     create_dir(&dir)?;
     let (stem, extension) = match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), format!(".{ext}")),

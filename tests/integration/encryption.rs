@@ -205,6 +205,28 @@ fn no_member_name_is_in_any_file_of_an_encrypted_archive() {
         .unwrap()
         .count();
     assert!(backups >= 2, "{backups}");
+    // The app's exports and uploaded rosters are plain by nature: they go beside the folder.
+    let admin_actor = admin(&open);
+    let export = dangan::roster::export_path(&open, &admin_actor, "名册.xlsx").unwrap();
+    let export_options = dangan::roster::ExportOptions {
+        branch_id: None,
+        stage: None,
+        format: dangan::roster::ExportFormat::Full,
+        encoding: dangan::roster::TextEncoding::Utf8Bom,
+        as_of: as_of(),
+    };
+    dangan::roster::export(&open, &admin_actor, &export, &export_options).unwrap();
+    let upload =
+        dangan::roster::save_upload(&open, &admin_actor, "名册.csv", names[0].as_bytes()).unwrap();
+    assert!(dangan::roster::is_upload(&open, &upload));
+    let pdfs = dangan::pdf::exports::dir(&open);
+    for path in [&export, &upload, &pdfs] {
+        assert!(
+            path.starts_with(temp.root.with_file_name("档案-导出")),
+            "{}",
+            path.display()
+        );
+    }
     assert_nothing_readable(&temp.root, &names);
     // The meeting's file reads back for whoever has the passphrase.
     let shown = json(dangan_with(
@@ -274,11 +296,30 @@ fn encrypting_a_plain_archive_keeps_every_count_and_its_attachments() {
     let plain_counts = json(temp.dangan(&["backup", "--json"]))["counts"].clone();
     let plain_files = stored_attachments(&temp);
     assert_eq!(plain_files.len(), 1);
+    // What the app leaves in a plain archive's folder: an export and a roster uploaded for an
+    // import that never ran, both naming members.
+    let exported = {
+        let archive = temp.open();
+        let admin = admin(&archive);
+        let export = dangan::roster::export_path(&archive, &admin, "名册.csv").unwrap();
+        std::fs::write(&export, names.join(",")).unwrap();
+        dangan::roster::save_upload(&archive, &admin, "上传.csv", names[1].as_bytes()).unwrap();
+        export
+    };
+    assert!(exported.starts_with(&temp.root));
     // The control: before encryption the names are there to be found.
     assert!(any_readable(&temp.root, &names));
     assert!(any_readable(&temp.root.join("files"), &names[..1]));
 
     let summary = json(dangan_with(&temp, PASSPHRASE, &["encrypt", "--json"]));
+    // The export moved beside the folder; the upload is gone.
+    let moved = PathBuf::from(summary["exports_moved_to"].as_str().unwrap());
+    assert_eq!(moved, temp.root.with_file_name("档案-导出").join("exports"));
+    assert_eq!(
+        std::fs::read_to_string(moved.join("名册.csv")).unwrap(),
+        names.join(",")
+    );
+    assert!(!temp.root.join("tmp").exists());
     assert_eq!(summary["attachments"], 1, "{summary}");
     assert_eq!(summary["backups"], 2, "{summary}");
     assert_eq!(summary["plain_kept"], serde_json::Value::Null);
