@@ -84,3 +84,13 @@ def scroll_to(driver, element, above: int = 16) -> None:
         element,
         above,
     )
+
+
+def log_out(driver, wait):
+    """Logs out and waits for the reloaded window's login page (the marker lives on the old page)."""
+    driver.execute_script("window.__danganOldPage = true;")
+    click_when_ready(wait, by_testid("session-logout"))
+    wait.until(
+        lambda d: d.execute_script("return window.__danganOldPage === undefined")
+        and d.find_elements(*by_testid("login-username"))
+    )

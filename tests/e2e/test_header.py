@@ -10,20 +10,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DEMO_ADMIN, SHOTS, ui_login
-from helpers import by_testid, cli_json, click_when_ready
+from helpers import by_testid, cli_json, click_when_ready, log_out
 
 SECRETARY = ("secretary", "demo-secretary")
 SECRETARY_BRANCH = "计算机科学与技术学院党委/本科生第一党支部"
-
-
-def log_out(driver, wait):
-    """Logs out and waits for the reloaded window's login page (the marker lives on the old page)."""
-    driver.execute_script("window.__danganOldPage = true;")
-    click_when_ready(wait, by_testid("session-logout"))
-    wait.until(
-        lambda d: d.execute_script("return window.__danganOldPage === undefined")
-        and d.find_elements(*by_testid("login-username"))
-    )
 
 
 def header_layout(driver):
