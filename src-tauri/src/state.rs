@@ -120,6 +120,7 @@ impl AppState {
                 .map_err(|_| internal("the backup lock was poisoned"))?;
             let mut archive = open_second(&root, current_secret(&secret)?.as_ref())
                 .map_err(|err| ApiError::from_error(&err))?;
+            let actor = current(&archive, &actor)?;
             job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
         })
         .await
@@ -146,6 +147,7 @@ impl AppState {
             let mut archive = archive
                 .lock()
                 .map_err(|_| internal("the archive lock was poisoned"))?;
+            let actor = current(&archive, &actor)?;
             job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
         })
         .await
@@ -293,11 +295,18 @@ impl AppState {
             let mut archive = archive
                 .lock()
                 .map_err(|_| internal("the archive lock was poisoned"))?;
+            let actor = current(&archive, &actor)?;
             job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
     }
+}
+
+/// The session's actor as its account stands now (disabled, or with another role or scope since
+/// the login: `auth::refresh`).
+fn current(archive: &Archive, actor: &Actor) -> Result<Actor, ApiError> {
+    dangan::auth::refresh(archive, actor).map_err(|err| ApiError::from_error(&err))
 }
 
 /// One scheduled-backup check; what happened goes to stderr (the app has no other log yet).

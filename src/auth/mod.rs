@@ -405,6 +405,20 @@ fn record_login(
     Ok(())
 }
 
+/// The session's actor as its account stands now. A desktop session lasts, and meanwhile an admin
+/// may disable the account or change its role or scope: the app calls this before each command,
+/// so such a change applies at the user's next click, not at their next login. A disabled or
+/// deleted account is `account_disabled`; an actor with no account (`Actor::system`) is kept.
+pub fn refresh(archive: &Archive, actor: &Actor) -> Result<Actor, AuthError> {
+    let Some(user_id) = actor.user_id() else {
+        return Ok(actor.clone());
+    };
+    let account = db::auth::by_username(archive.conn(), actor.name())?
+        .filter(|account| account.id == user_id && !account.disabled)
+        .ok_or_else(|| AuthError::Disabled(actor.name().to_string()))?;
+    actor_of(archive, &account)
+}
+
 fn actor_of(archive: &Archive, account: &AccountRow) -> Result<Actor, AuthError> {
     let role =
         Role::from_code(&account.role).ok_or(AuthError::UnknownRole(account.role.clone()))?;

@@ -226,3 +226,35 @@ fn the_scope_picker_lists_units_parents_first_without_party_groups() {
     let err = auth::scope_choices(&archive, &viewer).unwrap_err();
     assert_eq!(err.code(), "forbidden");
 }
+
+/// A desktop session outlives the login: `auth::refresh` (which the app calls before every
+/// command) applies a disabled account, a new role and a new scope at once.
+#[test]
+fn a_running_session_sees_its_account_disabled_or_changed_at_the_next_command() {
+    let temp = TempArchive::demo(20);
+    let mut archive = temp.open();
+    let admin = admin(&archive);
+    let session = auth::login(&archive, "counselor", "demo-counselor").unwrap();
+    assert_eq!(auth::refresh(&archive, &session).unwrap(), session);
+
+    let college = auth::find_unit(&archive, "机械工程学院党委").unwrap();
+    auth::set_scopes(&mut archive, &admin, "counselor", &[college]).unwrap();
+    let moved = auth::refresh(&archive, &session).unwrap();
+    assert!(moved.sees_unit(Some(college)));
+    assert!(!session.sees_unit(Some(college)));
+
+    auth::set_role(&mut archive, &admin, "counselor", Role::Viewer).unwrap();
+    assert_eq!(
+        auth::refresh(&archive, &session).unwrap().role(),
+        Role::Viewer
+    );
+
+    auth::set_disabled(&mut archive, &admin, "counselor", true).unwrap();
+    let err = auth::refresh(&archive, &session).unwrap_err();
+    assert_eq!(err.code(), "account_disabled");
+    // The program's own actor has no account to look up.
+    assert_eq!(
+        auth::refresh(&archive, &Actor::system()).unwrap(),
+        Actor::system()
+    );
+}
