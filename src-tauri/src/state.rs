@@ -120,8 +120,7 @@ impl AppState {
                 .map_err(|_| internal("the backup lock was poisoned"))?;
             let mut archive = open_second(&root, current_secret(&secret)?.as_ref())
                 .map_err(|err| ApiError::from_error(&err))?;
-            let actor = current(&archive, &actor)?;
-            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
+            as_current(&mut archive, &actor, job)
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
@@ -147,8 +146,7 @@ impl AppState {
             let mut archive = archive
                 .lock()
                 .map_err(|_| internal("the archive lock was poisoned"))?;
-            let actor = current(&archive, &actor)?;
-            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
+            as_current(&mut archive, &actor, job)
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
@@ -295,18 +293,22 @@ impl AppState {
             let mut archive = archive
                 .lock()
                 .map_err(|_| internal("the archive lock was poisoned"))?;
-            let actor = current(&archive, &actor)?;
-            job(&mut archive, &actor).map_err(|err| ApiError::from_error(&err))
+            as_current(&mut archive, &actor, job)
         })
         .await
         .map_err(|err| internal(&err.to_string()))?
     }
 }
 
-/// The session's actor as its account stands now (disabled, or with another role or scope since
-/// the login: `auth::refresh`).
-fn current(archive: &Archive, actor: &Actor) -> Result<Actor, ApiError> {
-    dangan::auth::refresh(archive, actor).map_err(|err| ApiError::from_error(&err))
+/// Runs `job` as the session's actor as its account stands now (disabled, or with another role
+/// or scope since the login: `auth::refresh`), mapping either error for the UI.
+fn as_current<T, E: ErrorCode>(
+    archive: &mut Archive,
+    actor: &Actor,
+    job: impl FnOnce(&mut Archive, &Actor) -> Result<T, E>,
+) -> Result<T, ApiError> {
+    let actor = dangan::auth::refresh(archive, actor).map_err(|err| ApiError::from_error(&err))?;
+    job(archive, &actor).map_err(|err| ApiError::from_error(&err))
 }
 
 /// One scheduled-backup check; what happened goes to stderr (the app has no other log yet).
