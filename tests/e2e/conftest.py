@@ -37,14 +37,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 20) -> None:
+def wait_for_port(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.1)
-    raise RuntimeError(f"tauri-driver did not listen on port {port}")
+    raise RuntimeError(f"nothing listened on port {port} within {timeout:.0f} s")
+
+
+def wait_for_drivers(port: int, native_port: int) -> None:
+    """Waits for tauri-driver and for the WebKitWebDriver it starts: tauri-driver listens at
+    once, but refuses the first session (connection refused, and every test of the session
+    errors) when WebKitWebDriver is still starting, as happens on a loaded machine."""
+    wait_for_port(port)
+    wait_for_port(native_port)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +79,7 @@ def driver(demo_archive):
         [driver_bin, "--port", str(port), "--native-port", str(native_port)], env=env
     )
     try:
-        wait_for_port(port)
+        wait_for_drivers(port, native_port)
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability(

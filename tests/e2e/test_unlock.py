@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import APP, CLI, CLI_ENV, DEMO_ADMIN, SHOTS, free_port, ui_login, wait_for_port
+from conftest import APP, CLI, CLI_ENV, DEMO_ADMIN, SHOTS, free_port, ui_login, wait_for_drivers
 from helpers import by_testid, replace_text
 
 PASSPHRASE = "端到端-口令-2026"
@@ -42,7 +42,7 @@ def encrypted_session():
         [driver_bin, "--port", str(port), "--native-port", str(native_port)], env=env
     )
     try:
-        wait_for_port(port)
+        wait_for_drivers(port, native_port)
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability(
