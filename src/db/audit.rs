@@ -60,8 +60,20 @@ pub(crate) fn insert(conn: &Connection, row: &AuditRow) -> rusqlite::Result<()> 
         row.prev_hash,
         row.hash
     ])?;
+    Ok(())
+}
+
+/// The hash of the entry `advance_head` numbered `seq`.
+pub(crate) fn set_head_hash(conn: &Connection, seq: i64, hash: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE audit_head SET hash = ?1 WHERE id = 1 AND seq = ?2")?
-        .execute(params![row.hash, row.seq])?;
+        .execute(params![hash, seq])?;
+    Ok(())
+}
+
+/// The head after entries appended without it (`audit::Appender`).
+pub(crate) fn set_head(conn: &Connection, seq: i64, hash: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?
+        .execute(params![seq, hash])?;
     Ok(())
 }
 

@@ -334,6 +334,9 @@ fn commit_rows(
             },
         )?;
         let mut created_units: HashMap<i64, i64> = HashMap::new();
+        // The rows' audit entries, appended with the head written once at the end; started
+        // after the backup's entry.
+        let mut trail: Option<audit::Appender> = None;
         let mut write = |mut planned: PlannedRow,
                          new_branches: &NewBranches,
                          invalid_so_far: usize|
@@ -346,6 +349,10 @@ fn commit_rows(
                 rotated = backup::record_pending(tx, actor, copy)?.1;
                 backup_recorded = true;
             }
+            let trail = match &mut trail {
+                Some(trail) => trail,
+                None => trail.insert(audit::Appender::start(tx)?),
+            };
             for (column, _, after) in &mut planned.columns {
                 if *column == "branch_id"
                     && let Some(placeholder) = after.as_i64().filter(|p| *p < 0)
@@ -366,7 +373,7 @@ fn commit_rows(
                     *after = Value::from(id);
                 }
             }
-            write_row(tx, actor, batch_id, file_name, planned)
+            write_row(tx, actor, trail, batch_id, file_name, planned)
         };
         let analysis = analyse(
             tx,
@@ -381,6 +388,9 @@ fn commit_rows(
         let blocked = !report.errors.is_empty() && !options.skip_invalid;
         if blocked || analysis.planned == 0 {
             return Err(Rollback::Report(Box::new(report)));
+        }
+        if let Some(trail) = trail {
+            trail.finish(tx)?;
         }
         db::roster::set_batch_counts(
             tx,
@@ -458,6 +468,7 @@ fn audit_detail(batch_id: i64, planned: &PlannedRow) -> Value {
 fn write_row(
     conn: &rusqlite::Connection,
     actor: &Actor,
+    trail: &mut audit::Appender,
     batch_id: i64,
     file_name: &str,
     planned: PlannedRow,
@@ -510,7 +521,7 @@ fn write_row(
             id
         }
     };
-    audit::record(
+    trail.append(
         conn,
         actor,
         Action::ImportCommit,

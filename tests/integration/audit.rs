@@ -263,3 +263,52 @@ fn tampering_is_found_at_the_entry(
             || problem == "truncated"
     );
 }
+
+/// An import appends its rows' entries with the chain's head written once at the end: the chain
+/// still verifies, counts one entry per member, and the next write continues it.
+#[test]
+fn an_import_keeps_the_chain_whole_and_the_next_entry_follows_it() {
+    let source = TempArchive::demo(40);
+    let source_archive = source.open();
+    let source_actor = admin(&source_archive);
+    let roster_file = source.root.with_file_name("名册.xlsx");
+    roster::export(
+        &source_archive,
+        &source_actor,
+        &roster_file,
+        &ExportOptions {
+            branch_id: None,
+            stage: None,
+            format: ExportFormat::National,
+            encoding: TextEncoding::Utf8Bom,
+            as_of: as_of(),
+        },
+    )
+    .unwrap();
+
+    let target = TempArchive::new();
+    let mut archive = Archive::open(&target.root).unwrap();
+    let actor = crate::util::bootstrap(&mut archive);
+    let before = audit::verify(&archive, &actor).unwrap().entries;
+    let options = roster::ImportOptions {
+        sheet: None,
+        dry_run: false,
+        skip_invalid: false,
+        as_of: as_of(),
+        create_branches: true,
+        columns: Vec::new(),
+    };
+    let report = roster::import(&mut archive, &actor, &roster_file, &options).unwrap();
+    assert!(report.committed && report.created == 40, "{report:?}");
+    let after = audit::verify(&archive, &actor).unwrap();
+    assert!(after.ok, "{after:?}");
+    // One entry per member, the batch's commit, and the before-import backup.
+    assert_eq!(after.entries, before + 40 + 2);
+    assert_eq!(after.head.as_ref().unwrap().seq, after.entries);
+
+    let member = first(&archive, &actor, Stage::Applicant);
+    people::show(&archive, &actor, member).unwrap();
+    let next = audit::verify(&archive, &actor).unwrap();
+    assert!(next.ok, "{next:?}");
+    assert_eq!(next.entries, after.entries + 1);
+}
