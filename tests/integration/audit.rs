@@ -77,19 +77,7 @@ fn with_operations(temp: &TempArchive) -> i64 {
     )
     .unwrap();
     let out = temp.root.parent().unwrap().join("名册.xlsx");
-    roster::export(
-        &archive,
-        &actor,
-        &out,
-        &ExportOptions {
-            branch_id: None,
-            stage: None,
-            format: ExportFormat::National,
-            encoding: TextEncoding::Utf8Bom,
-            as_of: as_of(),
-        },
-    )
-    .unwrap();
+    export_national(&archive, &actor, &out);
     dangan::backup::create(
         &mut archive,
         &actor,
@@ -272,19 +260,7 @@ fn an_import_keeps_the_chain_whole_and_the_next_entry_follows_it() {
     let source_archive = source.open();
     let source_actor = admin(&source_archive);
     let roster_file = source.root.with_file_name("名册.xlsx");
-    roster::export(
-        &source_archive,
-        &source_actor,
-        &roster_file,
-        &ExportOptions {
-            branch_id: None,
-            stage: None,
-            format: ExportFormat::National,
-            encoding: TextEncoding::Utf8Bom,
-            as_of: as_of(),
-        },
-    )
-    .unwrap();
+    export_national(&source_archive, &source_actor, &roster_file);
 
     let target = TempArchive::new();
     let mut archive = Archive::open(&target.root).unwrap();
@@ -311,4 +287,16 @@ fn an_import_keeps_the_chain_whole_and_the_next_entry_follows_it() {
     let next = audit::verify(&archive, &actor).unwrap();
     assert!(next.ok, "{next:?}");
     assert_eq!(next.entries, after.entries + 1);
+}
+
+/// The whole archive exported as a national-format roster.
+fn export_national(archive: &Archive, actor: &Actor, out: &std::path::Path) {
+    let options = ExportOptions {
+        branch_id: None,
+        stage: None,
+        format: ExportFormat::National,
+        encoding: TextEncoding::Utf8Bom,
+        as_of: as_of(),
+    };
+    roster::export(archive, actor, out, &options).unwrap();
 }
