@@ -323,16 +323,22 @@ pub(crate) fn record_as(
     detail: serde_json::Value,
 ) -> rusqlite::Result<i64> {
     let (seq, prev_hash) = db::audit::advance_head(conn)?;
-    let row = entry(seq, prev_hash, actor, action, target, detail);
+    let row = entry(seq, prev_hash, now(), actor, action, target, detail);
     db::audit::insert(conn, &row)?;
     db::audit::set_head_hash(conn, row.seq, &row.hash)?;
     Ok(seq)
+}
+
+/// An entry's time as the log writes it.
+fn now() -> String {
+    Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// The entry that follows `prev_hash` as number `seq`, hashed.
 fn entry(
     seq: i64,
     prev_hash: String,
+    at: String,
     actor: &str,
     action: Action,
     target: Target,
@@ -340,7 +346,7 @@ fn entry(
 ) -> AuditRow {
     let mut row = AuditRow {
         seq,
-        at: Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        at,
         actor: actor.to_string(),
         action: action.as_code().to_string(),
         target_kind: target.kind.to_string(),
@@ -358,17 +364,23 @@ fn entry(
 /// import's entry per row (the head's two updates per entry were a tenth of an import's time).
 /// Until `finish`, nothing else may append on the same connection: the head in the database is
 /// behind. An appender dropped without `finish` leaves the head behind the log, so it must only
-/// be dropped in a transaction that is rolled back.
+/// be dropped in a transaction that is rolled back. Its entries all bear the time it started:
+/// they are one change, committed at one moment.
 pub(crate) struct Appender {
     seq: i64,
     hash: String,
+    at: String,
 }
 
 impl Appender {
     /// Starts after the entry the head names (fails like `record` when the head is missing).
     pub(crate) fn start(conn: &Connection) -> rusqlite::Result<Appender> {
         let (seq, hash) = db::audit::head(conn)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-        Ok(Appender { seq, hash })
+        Ok(Appender {
+            seq,
+            hash,
+            at: now(),
+        })
     }
 
     /// `record`, with the head kept here.
@@ -384,6 +396,7 @@ impl Appender {
         let row = entry(
             self.seq + 1,
             prev_hash,
+            self.at.clone(),
             actor.name(),
             action,
             target,

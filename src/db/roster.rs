@@ -221,8 +221,8 @@ pub(crate) fn insert_batch_row(
     row: u32,
     member_id: i64,
     action: &str,
-    before: Option<&Value>,
-    after: &Value,
+    before_json: Option<&str>,
+    after_json: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO import_batch_row (batch_id, sheet, row, member_id, action, before_json, after_json)
@@ -234,8 +234,8 @@ pub(crate) fn insert_batch_row(
         row,
         member_id,
         action,
-        before.map(Value::to_string),
-        after.to_string()
+        before_json,
+        after_json
     ])?;
     Ok(())
 }

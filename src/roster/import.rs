@@ -1,7 +1,8 @@
 //! Import: rows matched against the archive and written as one batch; the batch history and undo.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::mpsc::SyncSender;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -120,6 +121,20 @@ struct Analysis {
     report: ImportReport,
     /// Valid rows that write something.
     planned: usize,
+    /// A branch the batch creates changed how an earlier row resolves: the rows must be checked
+    /// again with `BranchPass::Ahead`, and whatever was written is rolled back.
+    recheck: bool,
+}
+
+/// How an import that creates branches finds them. Most rosters are checked in one pass, each
+/// new branch added as its first row is read. When a new branch would change how an earlier row
+/// resolved (a branch given by its short name, before a row names a new branch of that name),
+/// the file is read once ahead instead, so that every row resolves against the same branches
+/// whatever their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BranchPass {
+    AsRead,
+    Ahead,
 }
 
 /// How a commit's transaction ends without committing: an error, or a report that must not be
@@ -127,6 +142,8 @@ struct Analysis {
 enum Rollback {
     Failed(RosterError),
     Report(Box<ImportReport>),
+    /// Check the rows again, reading ahead for new branches.
+    Recheck,
 }
 
 impl From<rusqlite::Error> for Rollback {
@@ -184,19 +201,26 @@ pub fn preview_with_progress(
     progress: &ProgressFn<'_>,
 ) -> Result<ImportPreview, RosterError> {
     crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
-    report_progress(progress, ImportPhase::Reading, 0, 1)?;
-    let mut source = RosterSource::open_file(path)?;
-    let mut count_only = |_: PlannedRow, _: &NewBranches, _: usize| Ok(());
-    Ok(analyse(
-        archive.conn(),
-        path,
-        &mut source,
-        options,
-        progress,
-        ImportPhase::Checking,
-        &mut count_only,
-    )?
-    .report)
+    let mut pass = BranchPass::AsRead;
+    loop {
+        report_progress(progress, ImportPhase::Reading, 0, 1)?;
+        let mut source = RosterSource::open_file(path)?;
+        let mut count_only = |_: PlannedRow, _: &NewBranches, _: usize| Ok(());
+        let analysis = analyse(
+            archive.conn(),
+            path,
+            &mut source,
+            options,
+            progress,
+            ImportPhase::Checking,
+            pass,
+            &mut count_only,
+        )?;
+        if !analysis.recheck || pass == BranchPass::Ahead {
+            return Ok(analysis.report);
+        }
+        pass = BranchPass::Ahead;
+    }
 }
 
 /// Imports a roster: all of it in one transaction and one batch, or nothing when any row is
@@ -239,6 +263,26 @@ pub fn import_with_progress(
     if options.dry_run {
         return preview_with_progress(archive, actor, path, options, progress);
     }
+    // Only a pass `AsRead` asks to be checked again.
+    let mut pass = BranchPass::AsRead;
+    loop {
+        if let Some(report) = commit_pass(archive, actor, path, options, progress, pass)? {
+            return Ok(report);
+        }
+        pass = BranchPass::Ahead;
+    }
+}
+
+/// One attempt at the import's transaction; None when the rows must be checked again reading
+/// ahead for new branches (see `BranchPass`), after everything was rolled back.
+fn commit_pass(
+    archive: &mut Archive,
+    actor: &Actor,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &ProgressFn<'_>,
+    pass: BranchPass,
+) -> Result<Option<ImportReport>, RosterError> {
     report_progress(progress, ImportPhase::Reading, 0, 1)?;
     // Opened first, so that a file that cannot be read is refused before any copy is made.
     let source = RosterSource::open_file(path)?;
@@ -280,20 +324,21 @@ pub fn import_with_progress(
             return Err(Rollback::Failed(err.into()));
         }
         commit_rows(
-            tx, actor, path, options, progress, &file_name, &sha256, copy, source,
+            tx, actor, path, options, progress, pass, &file_name, &sha256, copy, source,
         )
     });
     match outcome {
         Ok((report, rotated)) => {
             backup::remove_rotated(&root, &rotated);
-            Ok(report)
+            Ok(Some(report))
         }
         Err(rollback) => {
             if let Some(copy) = pending {
                 copy.discard();
             }
             match rollback {
-                Rollback::Report(report) => Ok(*report),
+                Rollback::Report(report) => Ok(Some(*report)),
+                Rollback::Recheck => Ok(None),
                 Rollback::Failed(err) => Err(err),
             }
         }
@@ -309,6 +354,7 @@ fn commit_rows(
     path: &Path,
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
+    pass: BranchPass,
     file_name: &str,
     sha256: &str,
     copy: &backup::PendingBackup,
@@ -382,8 +428,12 @@ fn commit_rows(
             options,
             progress,
             ImportPhase::Writing,
+            pass,
             &mut write,
         )?;
+        if analysis.recheck {
+            return Err(Rollback::Recheck);
+        }
         let mut report = analysis.report;
         let blocked = !report.errors.is_empty() && !options.skip_invalid;
         if blocked || analysis.planned == 0 {
@@ -473,11 +523,7 @@ fn write_row(
     file_name: &str,
     planned: PlannedRow,
 ) -> Result<(), RosterError> {
-    let after: Map<String, Value> = planned
-        .columns
-        .iter()
-        .map(|(c, _, a)| (c.to_string(), a.clone()))
-        .collect();
+    let after = columns_json(planned.columns.iter().map(|(c, _, a)| (*c, a)));
     let member_id = match planned.target {
         Target::Create => {
             let id = db::roster::insert_member_row(
@@ -492,7 +538,7 @@ fn write_row(
                 id,
                 "created",
                 None,
-                &Value::Object(after),
+                &after,
             )?;
             id
         }
@@ -503,11 +549,7 @@ fn write_row(
                 .map(|(c, _, a)| (*c, a.clone()))
                 .collect();
             db::roster::update_member(conn, id, &values)?;
-            let before: Map<String, Value> = planned
-                .columns
-                .iter()
-                .map(|(c, b, _)| (c.to_string(), b.clone()))
-                .collect();
+            let before = columns_json(planned.columns.iter().map(|(c, b, _)| (*c, b)));
             db::roster::insert_batch_row(
                 conn,
                 batch_id,
@@ -515,8 +557,8 @@ fn write_row(
                 planned.row,
                 id,
                 "updated",
-                Some(&Value::Object(before)),
-                &Value::Object(after),
+                Some(&before),
+                &after,
             )?;
             id
         }
@@ -570,6 +612,24 @@ fn write_row(
         db::roster::insert_batch_event(conn, batch_id, event_id)?;
     }
     Ok(())
+}
+
+/// A batch row's `{member column: value}` object as JSON text, written straight from the
+/// planned columns (a `serde_json::Map` per row cost an allocation per key).
+fn columns_json<'a>(columns: impl Iterator<Item = (&'static str, &'a Value)>) -> String {
+    let mut json = String::from("{");
+    for (i, (column, value)) in columns.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        // Column names are SQL identifiers: nothing in them needs escaping.
+        json.push('"');
+        json.push_str(column);
+        json.push_str("\":");
+        json.push_str(&value.to_string());
+    }
+    json.push('}');
+    json
 }
 
 /// The header texts of a sheet's likeliest header row, for a message.
@@ -626,6 +686,50 @@ fn read_head(source: &mut RosterSource<'_>, index: usize) -> Result<RawSheet, Ro
     })
 }
 
+/// Rows sent at a time by the thread that reads them.
+const ROWS_PER_CHUNK: usize = 256;
+/// Chunks read ahead of the rows being checked.
+const CHUNKS_AHEAD: usize = 4;
+
+/// Rows of the sheet at a place in the list being read, or the error that ended the reading.
+type RowChunk = Result<(usize, Vec<RawRow>), RosterError>;
+
+/// Reads the non-blank rows after each sheet's header and sends them in chunks, each with the
+/// sheet's place in `sheets`. Stops at the first error, which it sends, or when the receiver is
+/// gone (an error or a cancel there).
+fn read_rows(
+    source: &mut RosterSource<'_>,
+    sheets: &[(usize, &Header)],
+    sender: &SyncSender<RowChunk>,
+) {
+    let mut read = || -> Result<(), RosterError> {
+        for (which, &(index, header)) in sheets.iter().enumerate() {
+            let mut rows = rows_after_header(source, index, header)?;
+            let mut chunk = Vec::with_capacity(ROWS_PER_CHUNK);
+            while let Some(row) = rows.next_row()? {
+                if row.cells.iter().all(|c| c.is_blank()) {
+                    continue;
+                }
+                chunk.push(row);
+                if chunk.len() == ROWS_PER_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(ROWS_PER_CHUNK));
+                    if sender.send(Ok((which, full))).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            if !chunk.is_empty() && sender.send(Ok((which, chunk))).is_err() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    };
+    if let Err(err) = read() {
+        // Nobody may be listening any more; then there is no one to tell.
+        let _ = sender.send(Err(err));
+    }
+}
+
 /// Reads past a sheet's header rows: the rows after `header.row_index` come next.
 fn rows_after_header<'s, 'a>(
     source: &'s mut RosterSource<'a>,
@@ -641,6 +745,7 @@ fn rows_after_header<'s, 'a>(
     Ok(rows)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn analyse(
     conn: &rusqlite::Connection,
     path: &Path,
@@ -648,6 +753,7 @@ fn analyse(
     options: &ImportOptions,
     progress: &ProgressFn<'_>,
     phase: ImportPhase,
+    pass: BranchPass,
     sink: &mut RowSink<'_>,
 ) -> Result<Analysis, RosterError> {
     let mut report = ImportReport {
@@ -827,15 +933,13 @@ fn analyse(
         }));
     }
 
-    let mut known_branches = db::org::branches(conn)?;
-    let mut branches = BranchResolver::new(known_branches.clone());
-    let mut new_branches = Vec::new();
+    let mut branches = BranchResolver::new(db::org::branches(conn)?);
+    let mut new_branches: Vec<(i64, String, String)> = Vec::new();
+    // The branch cells looked at for new branches: most rows repeat one of a few.
+    let mut branch_texts: HashSet<String> = HashSet::new();
     // Rows per sheet when a first pass counted them; the progress total is estimated otherwise.
     let mut counted: Vec<Option<usize>> = vec![None; report.sheets.len()];
-    if options.create_branches {
-        // Branches named as college/branch that the archive lacks get placeholder ids (negative),
-        // replaced by the real ones when the batch creates them. A first pass over the file
-        // finds them, so that every row resolves against the same branches.
+    if options.create_branches && pass == BranchPass::Ahead {
         for (index, pos, header) in &read {
             let Some(col) = header.index_of(Field::Branch) else {
                 continue;
@@ -847,33 +951,16 @@ fn analyse(
                     continue;
                 }
                 count += 1;
-                let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
-                    continue;
-                };
-                let text = clean_text(&cell.display());
-                let segments: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
-                if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
-                    continue;
-                }
-                if let BranchMatch::Unknown = branches.resolve(&text, None) {
-                    let college = segments[segments.len() - 2].to_string();
-                    let name = segments[segments.len() - 1].to_string();
-                    let placeholder = -(new_branches.len() as i64) - 1;
-                    new_branches.push((placeholder, college.clone(), name.clone()));
-                    known_branches.push(BranchOption {
-                        id: placeholder,
-                        name,
-                        college,
-                    });
-                    branches = BranchResolver::new(known_branches.clone());
-                }
+                add_new_branch(
+                    &row,
+                    col,
+                    &mut branches,
+                    &mut new_branches,
+                    &mut branch_texts,
+                );
             }
             counted[*pos] = Some(count);
         }
-        report.new_branches = new_branches
-            .iter()
-            .map(|(_, c, b)| format!("{c}/{b}"))
-            .collect();
     }
     let mut by_id_number: HashMap<String, i64> = HashMap::new();
     let mut by_student_no: HashMap<String, i64> = HashMap::new();
@@ -910,198 +997,280 @@ fn analyse(
         };
     }
     let mut checked_rows = 0;
-    for (index, pos, header) in &read {
-        // Each row is read, checked, handed to the sink and dropped: neither the file nor a
-        // plan of it is held.
-        let sheet_name = source.sheets[*index].name.clone();
-        let ctx = RowContext {
-            sheet: &sheet_name,
-            header,
-            branches: &branches,
-            as_of: options.as_of,
-        };
-        let mut rows = rows_after_header(source, *index, header)?;
-        while let Some(row) = rows.next_row()? {
-            if row.cells.iter().all(|c| c.is_blank()) {
-                continue;
-            }
-            if checked_rows % PROGRESS_EVERY == 0 {
-                report_progress(progress, phase, checked_rows, total.max(checked_rows))?;
-            }
-            checked_rows += 1;
-            report.rows += 1;
-            report.sheets[*pos].rows += 1;
-            let mut checked = check_row(&ctx, &row);
-            if let Some(branch) = checked.unknown_branch.take() {
-                unknown_branches.insert(branch);
-            }
-            let column_of = |field: Field| {
-                header.index_of(field).map_or_else(
-                    || field.label().to_string(),
-                    |i| header.columns[i].0.clone(),
-                )
-            };
-            let raw_value = |field: Field| {
-                header
-                    .index_of(field)
-                    .and_then(|i| row.cells.get(i))
-                    .map(|c| c.display())
-                    .unwrap_or_default()
-            };
-            // Duplicates within the file, across sheets: the later row is the invalid one.
-            for (field, seen) in [
-                (Field::IdNumber, &mut seen_id),
-                (Field::StudentNo, &mut seen_student),
-            ] {
-                if let Some(FieldValue::Text(key)) = checked.record.get(&field) {
-                    match seen.get(key) {
-                        Some((first_sheet, first_row)) => checked.errors.push(CellIssue {
-                            sheet: sheet_name.clone(),
-                            row: row.number,
-                            column: column_of(field),
-                            field: Some(field),
-                            code: IssueCode::DuplicateInFile,
-                            message: format!(
-                                "{} {key} 与工作表 {first_sheet:?} 第 {first_row} 行重复",
-                                field.label()
-                            ),
-                            value: raw_value(field),
-                        }),
-                        None => {
-                            seen.insert(key.clone(), (sheet_name.clone(), row.number));
-                        }
-                    }
+    let sheet_names: Vec<String> = read
+        .iter()
+        .map(|(index, _, _)| source.sheets[*index].name.clone())
+        .collect();
+    let to_read: Vec<(usize, &Header)> = read
+        .iter()
+        .map(|(index, _, header)| (*index, header))
+        .collect();
+    // The rows are read and parsed on a second thread while this one checks them and hands
+    // them to the sink; a few chunks are read ahead. Each row is then dropped: neither the file
+    // nor a plan of it is held.
+    let recheck = std::thread::scope(|scope| -> Result<bool, RosterError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
+        scope.spawn(move || read_rows(source, &to_read, &sender));
+        for chunk in receiver {
+            let (which, rows) = chunk?;
+            let (_, pos, header) = &read[which];
+            let sheet_name = &sheet_names[which];
+            let branch_col = header.index_of(Field::Branch);
+            for row in rows {
+                if options.create_branches
+                    && pass == BranchPass::AsRead
+                    && let Some(col) = branch_col
+                    && add_new_branch(
+                        &row,
+                        col,
+                        &mut branches,
+                        &mut new_branches,
+                        &mut branch_texts,
+                    )
+                {
+                    // A row before this one named the new branch's name on its own: what it
+                    // resolved to depended on the order of the rows.
+                    return Ok(true);
                 }
-            }
-            let issue = |field: Field, code: IssueCode, message: String| CellIssue {
-                sheet: sheet_name.clone(),
-                row: row.number,
-                column: column_of(field),
-                field: Some(field),
-                code,
-                message,
-                value: raw_value(field),
-            };
-
-            // The member this row is, if the archive has them.
-            let text_of = |record: &Record, field: Field| match record.get(&field) {
-                Some(FieldValue::Text(t)) => Some(t.clone()),
-                _ => None,
-            };
-            let by_id = text_of(&checked.record, Field::IdNumber)
-                .and_then(|n| by_id_number.get(&n).copied());
-            let by_no = text_of(&checked.record, Field::StudentNo)
-                .and_then(|n| by_student_no.get(&n).copied());
-            let target = match (by_id, by_no) {
-                (Some(a), Some(b)) if a != b => {
-                    checked.errors.push(issue(
-                        Field::StudentNo,
-                        IssueCode::ConflictingMatch,
-                        format!("公民身份号码属于档案中的党员 {a}，学号却属于党员 {b}；请核对"),
-                    ));
-                    None
+                let ctx = RowContext {
+                    sheet: sheet_name,
+                    header,
+                    branches: &branches,
+                    as_of: options.as_of,
+                };
+                if checked_rows % PROGRESS_EVERY == 0 {
+                    report_progress(progress, phase, checked_rows, total.max(checked_rows))?;
                 }
-                (Some(id), _) | (None, Some(id)) => Some(Target::Update(id)),
-                (None, None) => Some(Target::Create),
-            };
-
-            let mut plan = None;
-            if let Some(target) = target {
-                let (columns, events, row_issues, row_warnings) =
-                    plan_row(conn, &checked.record, &target, &member_columns, &issue)?;
-                checked.errors.extend(row_issues);
-                checked.warnings.extend(row_warnings);
-                plan = Some((target, columns, events));
-            }
-            report.warnings.append(&mut checked.warnings);
-            if !checked.errors.is_empty() {
-                report.invalid += 1;
-                report.errors.append(&mut checked.errors);
-                continue;
-            }
-            report.valid += 1;
-            let Some((target, columns, events)) = plan else {
-                continue;
-            };
-            let name = text_of(&checked.record, Field::Name).unwrap_or_default();
-            match target {
-                Target::Create => report.created += 1,
-                Target::Update(id) => {
-                    if columns.is_empty() && events.is_empty() {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    report.updated += 1;
-                    if report.updates.len() >= UPDATES_KEPT {
-                        // The diffs of a commit are in the batch's rows; a preview lists the
-                        // first ones, so that a roster of updates is not held whole.
-                        report.updates_omitted += 1;
-                    } else {
-                        let mut changes: Vec<FieldChange> = columns
-                            .iter()
-                            .filter_map(|(column, before, after)| {
-                                let field = member_columns.iter().find(|(_, c)| c == column)?.0;
-                                Some(FieldChange {
-                                    field,
-                                    label: field.label().to_string(),
-                                    before: display_value(field, before, &branches),
-                                    after: display_value(field, after, &branches),
-                                })
-                            })
-                            .collect();
-                        for (step, date) in &events {
-                            let field = if *step == CONVERSION_STEP {
-                                Field::FullMemberDate
-                            } else {
-                                Field::JoinedDate
-                            };
-                            if *step == JOINED_STEPS[1] {
-                                continue;
+                checked_rows += 1;
+                report.rows += 1;
+                report.sheets[*pos].rows += 1;
+                let mut checked = check_row(&ctx, &row);
+                if let Some(branch) = checked.unknown_branch.take() {
+                    unknown_branches.insert(branch);
+                }
+                let column_of = |field: Field| {
+                    header.index_of(field).map_or_else(
+                        || field.label().to_string(),
+                        |i| header.columns[i].0.clone(),
+                    )
+                };
+                let raw_value = |field: Field| {
+                    header
+                        .index_of(field)
+                        .and_then(|i| row.cells.get(i))
+                        .map(|c| c.display())
+                        .unwrap_or_default()
+                };
+                // Duplicates within the file, across sheets: the later row is the invalid one.
+                for (field, seen) in [
+                    (Field::IdNumber, &mut seen_id),
+                    (Field::StudentNo, &mut seen_student),
+                ] {
+                    if let Some(FieldValue::Text(key)) = checked.record.get(&field) {
+                        match seen.get(key) {
+                            Some((first_sheet, first_row)) => checked.errors.push(CellIssue {
+                                sheet: sheet_name.clone(),
+                                row: row.number,
+                                column: column_of(field),
+                                field: Some(field),
+                                code: IssueCode::DuplicateInFile,
+                                message: format!(
+                                    "{} {key} 与工作表 {first_sheet:?} 第 {first_row} 行重复",
+                                    field.label()
+                                ),
+                                value: raw_value(field),
+                            }),
+                            None => {
+                                seen.insert(key.clone(), (sheet_name.clone(), row.number));
                             }
-                            changes.push(FieldChange {
-                                field,
-                                label: field.label().to_string(),
-                                before: String::new(),
-                                after: date.to_string(),
-                            });
                         }
-                        report.updates.push(RowChange {
-                            sheet: sheet_name.clone(),
-                            row: row.number,
-                            member_id: Some(id),
-                            name,
-                            action: RowAction::Updated,
-                            changes,
-                        });
                     }
                 }
-            }
-            planned += 1;
-            sink(
-                PlannedRow {
+                let issue = |field: Field, code: IssueCode, message: String| CellIssue {
                     sheet: sheet_name.clone(),
                     row: row.number,
-                    target,
-                    columns,
-                    events,
-                },
-                &new_branches,
-                report.invalid,
-            )?;
+                    column: column_of(field),
+                    field: Some(field),
+                    code,
+                    message,
+                    value: raw_value(field),
+                };
+
+                // The member this row is, if the archive has them.
+                let text_of = |record: &Record, field: Field| match record.get(&field) {
+                    Some(FieldValue::Text(t)) => Some(t.clone()),
+                    _ => None,
+                };
+                let by_id = text_of(&checked.record, Field::IdNumber)
+                    .and_then(|n| by_id_number.get(&n).copied());
+                let by_no = text_of(&checked.record, Field::StudentNo)
+                    .and_then(|n| by_student_no.get(&n).copied());
+                let target = match (by_id, by_no) {
+                    (Some(a), Some(b)) if a != b => {
+                        checked.errors.push(issue(
+                            Field::StudentNo,
+                            IssueCode::ConflictingMatch,
+                            format!("公民身份号码属于档案中的党员 {a}，学号却属于党员 {b}；请核对"),
+                        ));
+                        None
+                    }
+                    (Some(id), _) | (None, Some(id)) => Some(Target::Update(id)),
+                    (None, None) => Some(Target::Create),
+                };
+
+                let mut plan = None;
+                if let Some(target) = target {
+                    let (columns, events, row_issues, row_warnings) =
+                        plan_row(conn, &checked.record, &target, &member_columns, &issue)?;
+                    checked.errors.extend(row_issues);
+                    checked.warnings.extend(row_warnings);
+                    plan = Some((target, columns, events));
+                }
+                report.warnings.append(&mut checked.warnings);
+                if !checked.errors.is_empty() {
+                    report.invalid += 1;
+                    report.errors.append(&mut checked.errors);
+                    continue;
+                }
+                report.valid += 1;
+                let Some((target, columns, events)) = plan else {
+                    continue;
+                };
+                let name = text_of(&checked.record, Field::Name).unwrap_or_default();
+                match target {
+                    Target::Create => report.created += 1,
+                    Target::Update(id) => {
+                        if columns.is_empty() && events.is_empty() {
+                            report.unchanged += 1;
+                            continue;
+                        }
+                        report.updated += 1;
+                        if report.updates.len() >= UPDATES_KEPT {
+                            // The diffs of a commit are in the batch's rows; a preview lists the
+                            // first ones, so that a roster of updates is not held whole.
+                            report.updates_omitted += 1;
+                        } else {
+                            let mut changes: Vec<FieldChange> = columns
+                                .iter()
+                                .filter_map(|(column, before, after)| {
+                                    let field = member_columns.iter().find(|(_, c)| c == column)?.0;
+                                    Some(FieldChange {
+                                        field,
+                                        label: field.label().to_string(),
+                                        before: display_value(field, before, &branches),
+                                        after: display_value(field, after, &branches),
+                                    })
+                                })
+                                .collect();
+                            for (step, date) in &events {
+                                let field = if *step == CONVERSION_STEP {
+                                    Field::FullMemberDate
+                                } else {
+                                    Field::JoinedDate
+                                };
+                                if *step == JOINED_STEPS[1] {
+                                    continue;
+                                }
+                                changes.push(FieldChange {
+                                    field,
+                                    label: field.label().to_string(),
+                                    before: String::new(),
+                                    after: date.to_string(),
+                                });
+                            }
+                            report.updates.push(RowChange {
+                                sheet: sheet_name.clone(),
+                                row: row.number,
+                                member_id: Some(id),
+                                name,
+                                action: RowAction::Updated,
+                                changes,
+                            });
+                        }
+                    }
+                }
+                planned += 1;
+                sink(
+                    PlannedRow {
+                        sheet: sheet_name.clone(),
+                        row: row.number,
+                        target,
+                        columns,
+                        events,
+                    },
+                    &new_branches,
+                    report.invalid,
+                )?;
+            }
         }
+        Ok(false)
+    })?;
+    if recheck {
+        return Ok(Analysis {
+            report,
+            planned,
+            recheck: true,
+        });
     }
+
     if report.rows == 0 {
         return Err(RosterError::NoRows {
             path: path.to_path_buf(),
         });
     }
     report.unknown_branches = unknown_branches.into_iter().collect();
+    report.new_branches = new_branches
+        .iter()
+        .map(|(_, c, b)| format!("{c}/{b}"))
+        .collect();
     report.errors.sort_by(|a, b| {
         (sheet_order(&report.sheets, &a.sheet), a.row)
             .cmp(&(sheet_order(&report.sheets, &b.sheet), b.row))
     });
     report_progress(progress, phase, checked_rows, checked_rows)?;
-    Ok(Analysis { report, planned })
+    Ok(Analysis {
+        report,
+        planned,
+        recheck: false,
+    })
+}
+
+/// Gives a branch named as `college/branch` that neither the archive nor the batch has a
+/// placeholder id (negative), replaced by the real one when the batch creates it. Says whether
+/// a row checked before would now resolve to another branch. `seen` holds the cells already
+/// looked at.
+fn add_new_branch(
+    row: &RawRow,
+    col: usize,
+    branches: &mut BranchResolver,
+    new_branches: &mut Vec<(i64, String, String)>,
+    seen: &mut HashSet<String>,
+) -> bool {
+    let Some(cell) = row.cells.get(col).filter(|c| !c.is_blank()) else {
+        return false;
+    };
+    let raw = cell.display();
+    if seen.contains(&raw) {
+        return false;
+    }
+    let text = clean_text(&raw);
+    seen.insert(raw);
+    let segments: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+    if segments.len() < 2
+        || segments.iter().any(|s| s.is_empty())
+        || branches.lookup(&text, None) != BranchMatch::Unknown
+    {
+        return false;
+    }
+    let college = segments[segments.len() - 2].to_string();
+    let name = segments[segments.len() - 1].to_string();
+    let placeholder = -(new_branches.len() as i64) - 1;
+    new_branches.push((placeholder, college.clone(), name.clone()));
+    branches.add(BranchOption {
+        id: placeholder,
+        name,
+        college,
+    })
 }
 
 fn sheet_order(sheets: &[SheetPreview], name: &str) -> usize {

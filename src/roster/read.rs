@@ -53,9 +53,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<RawFile, RosterError> {
     RosterSource::open_bytes(path, bytes)?.into_raw()
 }
 
-/// A byte source calamine can read a workbook from: a file or bytes in memory.
-pub(crate) trait ReadSeek: Read + Seek {}
-impl<T: Read + Seek> ReadSeek for T {}
+/// A byte source calamine can read a workbook from: a file or bytes in memory. Send, so that
+/// an import can read rows on one thread while it checks and writes them on another.
+pub(crate) trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
 
 type Workbook<'a> = calamine::Xlsx<Box<dyn ReadSeek + 'a>>;
 

@@ -2,7 +2,8 @@
 //! checks across the row (ID number against birth date and sex, dates in pipeline order).
 //! Checks across rows (duplicates) and against the archive live in `import`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -46,8 +47,12 @@ pub(crate) struct BranchResolver {
     by_name: HashMap<String, Vec<usize>>,
     by_path: HashMap<String, usize>,
     branches: Vec<BranchOption>,
+    /// Every (text, college) a row was resolved with, so that a branch added while rows are
+    /// read can tell whether an earlier row would now resolve differently.
+    asked: RefCell<HashSet<(String, Option<String>)>>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum BranchMatch {
     Found(i64),
     Unknown,
@@ -63,20 +68,43 @@ fn college_keys(college: &str) -> Vec<String> {
 
 impl BranchResolver {
     pub(crate) fn new(branches: Vec<BranchOption>) -> BranchResolver {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_path = HashMap::new();
-        for (i, branch) in branches.iter().enumerate() {
-            by_name.entry(branch.name.clone()).or_default().push(i);
-            for college in college_keys(&branch.college) {
-                by_path.insert(format!("{college}/{}", branch.name), i);
-                by_path.insert(format!("{college}{}", branch.name), i);
-            }
+        let mut resolver = BranchResolver {
+            by_name: HashMap::new(),
+            by_path: HashMap::new(),
+            branches: Vec::with_capacity(branches.len()),
+            asked: RefCell::default(),
+        };
+        for branch in branches {
+            resolver.insert(branch);
         }
-        BranchResolver {
-            by_name,
-            by_path,
-            branches,
+        resolver
+    }
+
+    fn insert(&mut self, branch: BranchOption) {
+        let i = self.branches.len();
+        self.by_name.entry(branch.name.clone()).or_default().push(i);
+        for college in college_keys(&branch.college) {
+            self.by_path.insert(format!("{college}/{}", branch.name), i);
+            self.by_path.insert(format!("{college}{}", branch.name), i);
         }
+        self.branches.push(branch);
+    }
+
+    /// Adds a branch (one a batch will create) and says whether a row resolved so far would
+    /// resolve differently now: then the rows must be checked again against the final set.
+    pub(crate) fn add(&mut self, branch: BranchOption) -> bool {
+        let asked = self.asked.take();
+        let before: Vec<BranchMatch> = asked
+            .iter()
+            .map(|(text, college)| self.lookup(text, college.as_deref()))
+            .collect();
+        self.insert(branch);
+        let changed = asked
+            .iter()
+            .zip(before)
+            .any(|((text, college), before)| self.lookup(text, college.as_deref()) != before);
+        self.asked.replace(asked);
+        changed
     }
 
     /// `college/branch`, the form the export writes.
@@ -90,6 +118,14 @@ impl BranchResolver {
     /// A branch by its unique name, `college/branch` (more levels above are ignored), the
     /// college and branch names run together, or a shared name with the row's college.
     pub(crate) fn resolve(&self, text: &str, college: Option<&str>) -> BranchMatch {
+        self.asked
+            .borrow_mut()
+            .insert((text.to_string(), college.map(str::to_string)));
+        self.lookup(text, college)
+    }
+
+    /// `resolve` without remembering the question: a look ahead that no row's result rests on.
+    pub(crate) fn lookup(&self, text: &str, college: Option<&str>) -> BranchMatch {
         let text = text.trim();
         let segments: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
         if segments.len() >= 2 {

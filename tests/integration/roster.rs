@@ -238,6 +238,60 @@ fn write_csv(path: &Path, lines: &[String]) {
 const HEADER: &str = "姓名,性别,公民身份号码,学号,所在党支部,加入党组织日期,联系电话,家庭住址";
 const BRANCH: &str = "经济与管理学院党委/本科生第一党支部";
 
+/// A branch given by its short name resolves the same whether the row that creates it comes
+/// before or after. When it comes after, the rows written so far are rolled back and the file is
+/// checked again reading ahead for new branches; the commit keeps one before-import backup.
+#[test]
+fn a_short_branch_name_resolves_to_a_branch_the_batch_creates_in_any_row_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        id("2002-05-05", 71),
+        id("2002-06-06", 82),
+        id("2002-07-07", 93),
+    );
+    for (file, short_first) in [("short-first.csv", true), ("short-last.csv", false)] {
+        let temp = TempArchive::new();
+        temp.dangan(&["init"]).assert().success();
+        // Written before the clash is seen, in a branch of its own.
+        let first = format!("丙,男,{c},S003,地理学院党委/地理支部,,,");
+        let short = format!("甲,男,{a},S001,测绘支部,,,");
+        let full = format!("乙,女,{b},S002,测绘学院党委/测绘支部,,,");
+        let [second, third] = if short_first {
+            [short, full]
+        } else {
+            [full, short]
+        };
+        let path = dir.path().join(file);
+        write_csv(&path, &[HEADER.to_string(), first, second, third]);
+        let path = path.display().to_string();
+        for args in [
+            &["--create-branches", "--dry-run"][..],
+            &["--create-branches"],
+        ] {
+            let (report, code) = import(&temp, &path, args);
+            assert_eq!(code, 0, "{file} {args:?}: {report}");
+            assert_eq!(report["created"], 3, "{file} {args:?}: {report}");
+            assert_eq!(
+                report["new_branches"],
+                serde_json::json!(["地理学院党委/地理支部", "测绘学院党委/测绘支部"]),
+                "{file} {args:?}"
+            );
+        }
+        let conn = crate::util::raw_connection(&temp.db_path());
+        let (branches, members_in_it): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM org_unit WHERE kind = 'branch'),
+                        (SELECT count(*) FROM member m JOIN org_unit u ON u.id = m.branch_id
+                          WHERE u.name = '测绘支部')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((branches, members_in_it), (2, 2), "{file}");
+        assert_eq!(before_import_backups(&temp), (1, 1, 1), "{file}");
+    }
+}
+
 #[test]
 fn a_known_member_is_an_update_shown_as_a_diff_and_undo_restores_it() {
     let temp = TempArchive::demo(30);
