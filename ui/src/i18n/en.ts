@@ -325,6 +325,7 @@ const en: MessageSchema = {
       downloadErrors: "Download error list",
       written: "Saved to: {path}",
       more: "Showing the first {shown} of {n}; download the error list for all of them",
+      moreUpdates: "Showing the first {shown} of {n} members to update; once committed, every row's changes are kept in the import batch",
     },
     commit: {
       skipInvalid: "Skip the rows with errors and import the {n} valid rows",

@@ -323,6 +323,7 @@ const zhCN = {
       downloadErrors: "下载错误清单",
       written: "已保存到：{path}",
       more: "仅显示前 {shown} 条，共 {n} 条；完整清单请下载错误清单",
+      moreUpdates: "仅列出前 {shown} 名，共 {n} 名党员将更新；提交后每一行的变更都记录在本次导入批次中",
     },
     commit: {
       skipInvalid: "跳过有错误的行，只导入 {n} 行有效数据",

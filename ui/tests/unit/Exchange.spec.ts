@@ -17,6 +17,7 @@ import ExchangeImportIssues from "@/components/ExchangeImportIssues.vue";
 import ExchangeImportWizard from "@/components/ExchangeImportWizard.vue";
 import type { BatchSummary } from "@/generated/BatchSummary";
 import type { ImportReport } from "@/generated/ImportReport";
+import type { RowChange } from "@/generated/RowChange";
 import { mountWithPlugins } from "./helpers";
 
 vi.mock("@/api/roster", () => ({
@@ -164,6 +165,28 @@ describe("ExchangeImportIssues", () => {
     expect(diff.find("del").text()).toBe("13800000000");
     expect(diff.find("ins").text()).toBe("13900000000");
     expect(wrapper.find('[data-testid="import-bad-rows"]').exists()).toBe(false);
+    // Every update is listed: no note about more.
+    expect(wrapper.find('[data-testid="import-updates-more"]').exists()).toBe(false);
+  });
+
+  it("says how many members are updated beyond the diffs listed", async () => {
+    const change = (row: number): RowChange => ({
+      sheet: "计算机学院",
+      row,
+      member_id: row,
+      name: `党员${row}`,
+      action: "updated",
+      changes: [{ field: "phone", label: "联系电话", before: "13800000000", after: "13900000000" }],
+    });
+    const many = report({
+      errors: [],
+      updates: Array.from({ length: 1000 }, (_, i) => change(i + 2)),
+      updates_omitted: 4000,
+    });
+    const { wrapper } = await mountWithPlugins(ExchangeImportIssues, { props: { report: many } });
+    expect(wrapper.find('[data-testid="import-updates-more"]').text()).toBe(
+      "仅列出前 200 名，共 5000 名党员将更新；提交后每一行的变更都记录在本次导入批次中",
+    );
   });
 });
 
