@@ -9,7 +9,9 @@ from pathlib import Path
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
     ElementNotInteractableException,
+    NoSuchElementException,
     StaleElementReferenceException,
+    TimeoutException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -47,6 +49,38 @@ def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
             return False
 
     wait.until(attempt)
+
+
+def choose(driver, wait: WebDriverWait, select: tuple[str, str], option: tuple[str, str], chosen) -> None:
+    """Opens an el-select and clicks one of its options until `chosen(driver)` holds.
+
+    A click on an option can do nothing: the dropdown of an earlier choice may still be fading
+    out, or this one still fading in, on a loaded machine. So the choice is retried a few times;
+    the select is opened again only when none of its options shows."""
+
+    def holds(d) -> bool:
+        try:
+            return bool(chosen(d))
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+
+    def option_showing(d) -> bool:
+        try:
+            return any(e.is_displayed() for e in d.find_elements(*option))
+        except StaleElementReferenceException:
+            return False
+
+    short = WebDriverWait(driver, 5)
+    for _ in range(3):
+        if not option_showing(driver):
+            click_when_ready(wait, select)
+        click_when_ready(wait, option)
+        try:
+            short.until(holds)
+            return
+        except TimeoutException:
+            continue
+    wait.until(holds)
 
 
 def replace_text(element, text: str) -> None:

@@ -6,14 +6,14 @@ import re
 import time
 from datetime import date, timedelta
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DEMO_MEMBERS, SHOTS
-from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
+from helpers import by_testid, choose, cli_json, click_when_ready, replace_text, scroll_to
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -268,32 +268,14 @@ def probationary_member_to_extend(demo_archive) -> dict:
 
 
 def choose_option(driver, wait: WebDriverWait, select_testid: str, option_css: str, value: str) -> None:
-    """Opens an el-select by its test id and clicks one of its options; waits for the value.
-
-    The dropdown of an earlier choice may still be fading out when the select is clicked again;
-    a click on its option then does nothing. So the choice is retried a few times: the select is
-    opened again once no dropdown shows."""
-
-    def chosen(d) -> bool:
-        return d.find_element(*by_testid(select_testid)).get_attribute("data-value") == value
-
-    def no_open_dropdown(d) -> bool:
-        try:
-            return not any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, option_css))
-        except StaleElementReferenceException:
-            return True
-
-    short = WebDriverWait(driver, 5, ignored_exceptions=(StaleElementReferenceException,))
-    for _ in range(3):
-        if no_open_dropdown(driver):
-            click_when_ready(wait, by_testid(select_testid))
-        click_when_ready(wait, (By.CSS_SELECTOR, option_css))
-        try:
-            short.until(chosen)
-            return
-        except TimeoutException:
-            continue
-    wait.until(chosen)
+    """Opens an el-select by its test id and clicks one of its options; waits for the value."""
+    choose(
+        driver,
+        wait,
+        by_testid(select_testid),
+        (By.CSS_SELECTOR, option_css),
+        lambda d: d.find_element(*by_testid(select_testid)).get_attribute("data-value") == value,
+    )
 
 
 def test_extend_probation_and_attach_a_scan(driver, demo_archive, tmp_path):

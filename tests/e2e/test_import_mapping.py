@@ -14,7 +14,7 @@ from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import SHOTS
-from helpers import by_testid, cli_json, click_when_ready
+from helpers import by_testid, choose, cli_json, click_when_ready
 
 NEW_BRANCH = "测绘e2e学院党委/测绘e2e第一党支部"
 BARE_BRANCH = "测绘e2e无学院支部"
@@ -44,13 +44,12 @@ def write_roster(folder: Path) -> Path:
 def choose_field(driver, wait: WebDriverWait, column: str, label: str) -> None:
     """Opens the select of the column headed `column` and picks `label`."""
     select = (By.CSS_SELECTOR, f'[data-testid="import-column"][data-column="{column}"] .el-select__wrapper')
-    click_when_ready(wait, select)
     option = (
         By.XPATH,
         f"//div[@data-testid='import-column'][@data-column='{column}']"
         f"//li[contains(@class,'el-select-dropdown__item')][normalize-space()='{label}']",
     )
-    click_when_ready(wait, option)
+    choose(driver, wait, select, option, lambda d: selected(d, column) == label)
 
 
 def selected(driver, column: str) -> str:
