@@ -186,6 +186,15 @@ pub(crate) fn current_steps(
         .collect()
 }
 
+/// The months the member's probation was extended by (延长预备期), in all.
+pub(crate) fn extension_months(conn: &Connection, member_id: i64) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT ifnull(sum(months), 0) FROM member_event
+          WHERE member_id = ?1 AND kind = 'probation_extended' AND superseded_by IS NULL",
+    )?
+    .query_row([member_id], |row| row.get(0))
+}
+
 pub(crate) struct NewBatch<'a> {
     pub file_name: &'a str,
     pub file_sha256: &'a str,

@@ -1355,9 +1355,13 @@ fn plan_row(
             if let (Some(full), Some(joined)) = (full, joined.or(recorded_joined))
                 && issues.is_empty()
             {
+                // Once the conversion is recorded the archive derives the date from 入党时间 and
+                // any extension: a roster that says the same (an export of it) is no news.
                 if step_date(CONVERSION_STEP).is_none() {
                     events.push((CONVERSION_STEP, full));
-                } else if people::probation_end(joined, 0) != Some(full) {
+                } else if people::probation_end(joined, db::roster::extension_months(conn, *id)?)
+                    != Some(full)
+                {
                     warnings.push(issue(
                         Field::FullMemberDate,
                         IssueCode::FullMemberDateDerived,

@@ -818,6 +818,11 @@ fn a_deferred_conversion_is_an_extension_or_a_warning() {
         (extension["months"].as_u64(), extension["date"].as_str()),
         (Some(6), Some("2021-06-01"))
     );
+    // The same row again (as an export of this archive says it): nothing to change or report.
+    let (report, code) = import(&temp, &file.display().to_string(), &["--dry-run"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["unchanged"], 1, "{report}");
+    assert_eq!(report["warnings"], serde_json::json!([]));
 
     // Not a whole number of months later: kept as the approval date, with a warning.
     let file = dir.path().join("deferred.csv");
