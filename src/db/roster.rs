@@ -187,7 +187,10 @@ pub(crate) fn current_steps(
 }
 
 /// The months the member's probation was extended by (延长预备期), in all.
-pub(crate) fn extension_months(conn: &Connection, member_id: i64) -> rusqlite::Result<u32> {
+pub(crate) fn recorded_extension_months(
+    conn: &Connection,
+    member_id: i64,
+) -> rusqlite::Result<u32> {
     conn.prepare_cached(
         "SELECT ifnull(sum(months), 0) FROM member_event
           WHERE member_id = ?1 AND kind = 'probation_extended' AND superseded_by IS NULL",

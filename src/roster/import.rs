@@ -1359,8 +1359,10 @@ fn plan_row(
                 // any extension: a roster that says the same (an export of it) is no news.
                 if step_date(CONVERSION_STEP).is_none() {
                     events.push((CONVERSION_STEP, full));
-                } else if people::probation_end(joined, db::roster::extension_months(conn, *id)?)
-                    != Some(full)
+                } else if people::probation_end(
+                    joined,
+                    db::roster::recorded_extension_months(conn, *id)?,
+                ) != Some(full)
                 {
                     warnings.push(issue(
                         Field::FullMemberDate,
