@@ -52,7 +52,8 @@ def click_when_ready(wait: WebDriverWait, locator: tuple[str, str]) -> None:
 
 
 def choose(driver, wait: WebDriverWait, select: tuple[str, str], option: tuple[str, str], chosen) -> None:
-    """Opens an el-select and clicks one of its options until `chosen(driver)` holds.
+    """Opens an el-select and clicks the first showing match of `option` until `chosen(driver)`
+    holds.
 
     A click on an option can do nothing: the dropdown of an earlier choice may still be fading
     out, or this one still fading in, on a loaded machine. So the choice is retried a few times;
@@ -70,17 +71,42 @@ def choose(driver, wait: WebDriverWait, select: tuple[str, str], option: tuple[s
         except StaleElementReferenceException:
             return False
 
+    def click_option(d) -> bool:
+        # The first match that shows: closed dropdowns stay in the page, hidden.
+        try:
+            shown = [e for e in d.find_elements(*option) if e.is_displayed()]
+            if not shown or not shown[0].is_enabled():
+                return False
+            shown[0].click()
+            return True
+        except (ElementNotInteractableException, ElementClickInterceptedException,
+                StaleElementReferenceException):
+            return False
+
     short = WebDriverWait(driver, 5)
     for _ in range(3):
         if not option_showing(driver):
             click_when_ready(wait, select)
-        click_when_ready(wait, option)
+        wait.until(click_option)
         try:
             short.until(holds)
             return
         except TimeoutException:
             continue
     wait.until(holds)
+
+
+def choose_label(driver, wait: WebDriverWait, select_testid: str, label: str) -> None:
+    """`choose` for an el-select (by test id) whose chosen option shows its label."""
+    shown = (By.CSS_SELECTOR, f'[data-testid="{select_testid}"] .el-select__placeholder')
+    choose(
+        driver,
+        wait,
+        by_testid(select_testid),
+        (By.XPATH, f"//li[contains(@class,'el-select-dropdown__item')][normalize-space()='{label}']"),
+        lambda d: d.find_element(*shown).text.strip() == label
+        and "is-transparent" not in (d.find_element(*shown).get_attribute("class") or ""),
+    )
 
 
 def replace_text(element, text: str) -> None:

@@ -13,7 +13,7 @@ from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DEMO_MEMBERS, SHOTS
-from helpers import by_testid, choose, cli_json, click_when_ready, replace_text, scroll_to
+from helpers import by_testid, choose, choose_label, cli_json, click_when_ready, replace_text, scroll_to
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -286,11 +286,7 @@ def test_extend_probation_and_attach_a_scan(driver, demo_archive, tmp_path):
     click_when_ready(wait, by_testid("nav-members"))
     search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
     replace_text(search, member["student_no"])
-    click_when_ready(wait, by_testid("member-stage-filter"))
-    click_when_ready(
-        wait,
-        (By.XPATH, "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='预备党员']"),
-    )
+    choose_label(driver, wait, "member-stage-filter", "预备党员")
     wait.until(lambda d: settled(d) and table_names(d) == [member["name"]])
     click_when_ready(wait, by_testid("member-name-cell"))
     wait.until(lambda d: member["name"] in d.find_element(*by_testid("member-name")).text)

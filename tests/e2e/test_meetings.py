@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CLI, CLI_ENV, SHOTS
-from helpers import by_testid, cli_json, click_when_ready, replace_text, scroll_to
+from helpers import by_testid, choose_label, cli_json, click_when_ready, replace_text, scroll_to
 
 
 def dry_run(demo_archive, request: dict) -> dict | None:
@@ -196,11 +196,7 @@ def test_general_meeting_admits_a_member(driver, demo_archive):
     click_when_ready(wait, by_testid("nav-members"))
     search = wait.until(lambda d: d.find_element(*by_testid("member-search")))
     replace_text(search, member["student_no"])
-    click_when_ready(wait, by_testid("member-stage-filter"))
-    click_when_ready(
-        wait,
-        (By.XPATH, "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='发展对象']"),
-    )
+    choose_label(driver, wait, "member-stage-filter", "发展对象")
     wait.until(
         lambda d: d.find_element(*by_testid("member-table")).get_attribute("data-loading") == "false"
         and [c.text.strip() for c in d.find_elements(*by_testid("member-name-cell"))] == [member["name"]]

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import SHOTS
-from helpers import by_testid, cli_json, click_when_ready, replace_text
+from helpers import by_testid, choose, cli_json, click_when_ready, replace_text
 
 
 def a_full_member(demo_archive) -> dict:
@@ -133,11 +133,13 @@ def test_batch_dossiers_show_progress_and_cancel(driver, demo_archive):
     driver.save_screenshot(str(SHOTS / "pdf-batch-dialog.png"))
 
     # A whole branch (dozens to hundreds of members): long enough to cancel midway.
-    click_when_ready(wait, by_testid("pdf-batch-branch"))
-    first = (By.CSS_SELECTOR, ".el-select-dropdown__item")
-    wait.until(lambda d: any(el.is_displayed() for el in d.find_elements(*first)))
-    next(el for el in driver.find_elements(*first) if el.is_displayed()).click()
-    wait.until(lambda d: d.find_element(*by_testid("pdf-batch-branch")).get_attribute("data-value") != "")
+    choose(
+        driver,
+        wait,
+        by_testid("pdf-batch-branch"),
+        (By.CSS_SELECTOR, ".el-select-dropdown__item"),
+        lambda d: d.find_element(*by_testid("pdf-batch-branch")).get_attribute("data-value") != "",
+    )
     branch_label = driver.find_element(*by_testid("pdf-batch-branch")).text
     click_when_ready(wait, by_testid("pdf-batch-start"))
 
