@@ -201,8 +201,7 @@ pub fn preview_with_progress(
     progress: &ProgressFn<'_>,
 ) -> Result<ImportPreview, RosterError> {
     crate::auth::require(archive, actor, crate::actor::Permission::Import)?;
-    let mut pass = BranchPass::AsRead;
-    loop {
+    in_branch_passes(|pass| {
         report_progress(progress, ImportPhase::Reading, 0, 1)?;
         let mut source = RosterSource::open_file(path)?;
         let mut count_only = |_: PlannedRow, _: &NewBranches, _: usize| Ok(());
@@ -216,10 +215,22 @@ pub fn preview_with_progress(
             pass,
             &mut count_only,
         )?;
-        if !analysis.recheck || pass == BranchPass::Ahead {
-            return Ok(analysis.report);
+        Ok((!analysis.recheck).then_some(analysis.report))
+    })
+}
+
+/// Runs `attempt` with `BranchPass::AsRead`, then with `BranchPass::Ahead` when the first
+/// attempt asks for it (None). Only a pass `AsRead` asks: `analyse` never sets `recheck`
+/// reading ahead.
+fn in_branch_passes<T>(
+    mut attempt: impl FnMut(BranchPass) -> Result<Option<T>, RosterError>,
+) -> Result<T, RosterError> {
+    let mut pass = BranchPass::AsRead;
+    loop {
+        match attempt(pass)? {
+            Some(done) => return Ok(done),
+            None => pass = BranchPass::Ahead,
         }
-        pass = BranchPass::Ahead;
     }
 }
 
@@ -263,14 +274,7 @@ pub fn import_with_progress(
     if options.dry_run {
         return preview_with_progress(archive, actor, path, options, progress);
     }
-    // Only a pass `AsRead` asks to be checked again.
-    let mut pass = BranchPass::AsRead;
-    loop {
-        if let Some(report) = commit_pass(archive, actor, path, options, progress, pass)? {
-            return Ok(report);
-        }
-        pass = BranchPass::Ahead;
-    }
+    in_branch_passes(|pass| commit_pass(archive, actor, path, options, progress, pass))
 }
 
 /// One attempt at the import's transaction; None when the rows must be checked again reading
