@@ -144,7 +144,7 @@ enum Command {
         #[command(flatten)]
         output: JsonFlag,
     },
-    /// Import a roster (.xlsx, .xlsm, .xls, .csv): every cell checked, nothing written while any
+    /// Import a roster (.xlsx, .xlsm, .xls, .ods, .csv): every cell checked, nothing written while any
     /// row is invalid (unless --skip-invalid); `import undo BATCH` reverts an import.
     Import(ImportArgs),
     /// Export members to .xlsx or .csv.

@@ -1,6 +1,6 @@
-//! Limits on what a zip container (.xlsx, .docx) may expand to, checked before a reader that would
-//! hold an entry in memory opens it: a "zip bomb" (a few megabytes that inflate to gigabytes) is
-//! refused instead of exhausting memory.
+//! Limits on what a zip container (.xlsx, .ods, .docx) may expand to, checked before a reader that
+//! would hold an entry in memory opens it: a "zip bomb" (a few megabytes that inflate to
+//! gigabytes) is refused instead of exhausting memory.
 //!
 //! Every entry is decompressed into nothing and counted (the sizes a zip declares can lie), so the
 //! check costs one extra pass of decompression and no memory.

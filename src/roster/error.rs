@@ -19,9 +19,9 @@ pub enum RosterError {
     },
     #[error("{}: 文件是空的（0 字节）", path.display())]
     EmptyFile { path: PathBuf },
-    #[error("{}: 不是 Excel 或 CSV 文件（{found}）；请另存为 .xlsx、.xls 或 .csv", path.display())]
+    #[error("{}: 不是 Excel、ODS 或 CSV 文件（{found}）；请另存为 .xlsx、.xls、.ods 或 .csv", path.display())]
     UnsupportedFile { path: PathBuf, found: String },
-    #[error("{}: Excel 文件已损坏或不完整，无法打开：{reason}", path.display())]
+    #[error("{}: 表格文件已损坏或不完整，无法打开：{reason}", path.display())]
     BadWorkbook { path: PathBuf, reason: String },
     #[error("{}: CSV 第 {line} 行无法读取：{reason}", path.display())]
     BadCsv {

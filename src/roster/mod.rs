@@ -20,6 +20,7 @@ mod error;
 mod export;
 mod files;
 mod import;
+mod ods;
 mod read;
 mod template;
 mod validate;
@@ -216,7 +217,7 @@ pub struct RowChange {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportReport {
     pub file: String,
-    /// xlsx, xls or csv.
+    /// xlsx, xls, ods or csv.
     pub format: String,
     /// The text encoding of a CSV file (utf-8, utf-8-bom, gb18030).
     pub encoding: Option<String>,

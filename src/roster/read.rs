@@ -1,7 +1,8 @@
 //! Reading a roster file into sheets of raw cells, and finding each sheet's header row(s).
 //!
-//! Excel files (.xlsx, .xlsm, .xls) are read with calamine, CSV with the `csv` crate after the
-//! text encoding is detected (UTF-8 with or without BOM, otherwise GB18030, a superset of GBK).
+//! Excel files (.xlsx, .xlsm, .xls) and OpenDocument spreadsheets (.ods, as LibreOffice and WPS
+//! save them) are read with calamine, CSV with the `csv` crate after the text encoding is
+//! detected (UTF-8 with or without BOM, otherwise GB18030, a superset of GBK).
 //! The file's kind is decided by its first bytes, not its name, so a text file renamed .xlsx or a
 //! picture gets a clear error instead of a parser's complaint.
 
@@ -32,7 +33,7 @@ pub struct RawRow {
 /// A file as read.
 #[derive(Debug, Clone)]
 pub struct RawFile {
-    /// xlsx, xls or csv.
+    /// xlsx, xls, ods or csv.
     pub format: &'static str,
     /// The text encoding of a CSV file: utf-8, utf-8-bom or gb18030.
     pub encoding: Option<&'static str>,
@@ -69,12 +70,12 @@ pub(crate) struct SheetInfo {
 
 /// A roster file opened for reading sheet by sheet and row by row, so that an import holds one
 /// row at a time rather than the file. An .xlsx/.xlsm sheet is read cell by cell from the zip
-/// entry (calamine's cell reader; calamine keeps the shared-string table in memory); .xls has no
-/// streaming reader in calamine and is read whole; a CSV file is decoded once into text whose
-/// records are parsed one by one.
+/// entry (calamine's cell reader; calamine keeps the shared-string table in memory); .xls and
+/// .ods have no streaming reader in calamine and are read whole; a CSV file is decoded once into
+/// text whose records are parsed one by one.
 pub(crate) struct RosterSource<'a> {
     path: PathBuf,
-    /// xlsx, xls or csv.
+    /// xlsx, xls, ods or csv.
     pub format: &'static str,
     /// The text encoding of a CSV file: utf-8, utf-8-bom or gb18030.
     pub encoding: Option<&'static str>,
@@ -145,7 +146,7 @@ impl RosterSource<'static> {
             .map_err(io)?;
         if head.starts_with(ZIP_MAGIC) {
             file.rewind().map_err(io)?;
-            return open_xlsx(path, Box::new(std::io::BufReader::new(file)));
+            return open_zip(path, Box::new(std::io::BufReader::new(file)));
         }
         drop(file);
         let bytes = std::fs::read(path).map_err(io)?;
@@ -160,7 +161,7 @@ impl<'a> RosterSource<'a> {
         bytes: &'a [u8],
     ) -> Result<RosterSource<'a>, RosterError> {
         if bytes.starts_with(ZIP_MAGIC) {
-            return open_xlsx(path, Box::new(Cursor::new(bytes)));
+            return open_zip(path, Box::new(Cursor::new(bytes)));
         }
         open_in_memory(path, bytes)
     }
@@ -231,18 +232,32 @@ fn bad_workbook(path: &Path, reason: String) -> RosterError {
     }
 }
 
-fn open_xlsx<'a>(
+/// A zip container: an .xlsx/.xlsm workbook, or an OpenDocument spreadsheet.
+fn open_zip<'a>(
     path: &Path,
     mut reader: Box<dyn ReadSeek + 'a>,
 ) -> Result<RosterSource<'a>, RosterError> {
     guarded(path, || {
-        // calamine holds shared strings in memory: refuse a zip bomb first.
+        // calamine holds shared strings (and an .ods file's whole content) in memory: refuse a
+        // zip bomb first.
         crate::zip_limits::check(&mut reader, crate::zip_limits::WORKBOOK)
             .map_err(|reason| bad_workbook(path, reason))?;
-        reader.rewind().map_err(|source| RosterError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let rewind = |reader: &mut Box<dyn ReadSeek + 'a>| {
+            reader.rewind().map_err(|source| RosterError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        rewind(&mut reader)?;
+        if super::ods::is_ods(&mut reader) {
+            rewind(&mut reader)?;
+            super::ods::check_size(&mut reader).map_err(|reason| bad_workbook(path, reason))?;
+            rewind(&mut reader)?;
+            let workbook =
+                calamine::Ods::new(reader).map_err(|e| bad_workbook(path, e.to_string()))?;
+            return read_whole(path, "ods", workbook);
+        }
+        rewind(&mut reader)?;
         let workbook: Workbook<'a> =
             calamine::Xlsx::new(reader).map_err(|e| bad_workbook(path, e.to_string()))?;
         let hidden = hidden_sheets(workbook.sheets_metadata());
@@ -276,7 +291,7 @@ fn open_in_memory<'a>(path: &Path, bytes: &[u8]) -> Result<RosterSource<'a>, Ros
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let excel_name = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls");
+    let excel_name = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods");
     if bytes.starts_with(OLE_MAGIC) {
         return guarded(path, || read_xls(path, bytes));
     }
@@ -311,7 +326,7 @@ fn describe_bytes(bytes: &[u8]) -> String {
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         "这是一张 JPEG 图片".to_string()
     } else if looks_like_text(bytes) {
-        "内容是纯文本，只是文件名为 Excel".to_string()
+        "内容是纯文本，扩展名却是表格文件的".to_string()
     } else {
         "内容无法识别".to_string()
     }
@@ -331,9 +346,21 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 
 /// An .xls workbook, whole: calamine has no streaming reader for the BIFF format.
 fn read_xls<'a>(path: &Path, bytes: &[u8]) -> Result<RosterSource<'a>, RosterError> {
+    let workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| bad_workbook(path, e.to_string()))?;
+    read_whole(path, "xls", workbook)
+}
+
+/// Every sheet of a workbook that calamine reads whole (.xls, .ods).
+fn read_whole<'a, RS: Read + Seek, R: Reader<RS>>(
+    path: &Path,
+    format: &'static str,
+    mut workbook: R,
+) -> Result<RosterSource<'a>, RosterError>
+where
+    R::Error: std::fmt::Display,
+{
     let bad = |reason: String| bad_workbook(path, reason);
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let hidden = hidden_sheets(workbook.sheets_metadata());
     let mut infos = Vec::new();
     let mut sheets = Vec::new();
@@ -366,7 +393,7 @@ fn read_xls<'a>(path: &Path, bytes: &[u8]) -> Result<RosterSource<'a>, RosterErr
     }
     Ok(RosterSource {
         path: path.to_path_buf(),
-        format: "xls",
+        format,
         encoding: None,
         sheets: infos,
         body: Body::Whole(sheets),
@@ -523,9 +550,8 @@ fn cell_from_ref(data: &calamine::DataRef<'_>) -> Cell {
     use calamine::DataRef;
     match data {
         DataRef::Empty => Cell::Empty,
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-            Cell::Text(s.clone())
-        }
+        DataRef::String(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::DateTimeIso(s) => iso_date(s),
         DataRef::SharedString(s) => Cell::Text((*s).to_string()),
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
@@ -543,9 +569,22 @@ fn cell_from(data: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => Cell::Date(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
+}
+
+/// An OpenDocument date cell (`office:date-value`, 2019-06-01 or 2019-06-01T08:30:00) as the date
+/// cell an Excel file would hold; anything else stays text.
+fn iso_date(text: &str) -> Cell {
+    text.get(..10)
+        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        .filter(|_| text.len() == 10 || text.as_bytes()[10] == b'T')
+        .map_or_else(
+            || Cell::Text(text.to_string()),
+            |day| Cell::Date(super::cells::date_serial(day)),
+        )
 }
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];

@@ -153,7 +153,10 @@ fn roster_cases() -> Vec<(String, Vec<u8>)> {
     let xlsx = fixture("roster/messy.xlsx");
     let xls = fixture("roster/legacy.xls");
     let csv = fixture("roster/gbk.csv");
+    let ods = fixture("roster/office.ods");
     let sheet = "xl/worksheets/sheet1.xml";
+    // 3,000 rows of 3,000 values in a few hundred bytes: 9 million cells once spelled out.
+    let repeated = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet><table:table table:name="名册"><table:table-row table:number-rows-repeated="3000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="3000"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
     let huge = "张".repeat(5 * MIB / 3);
     let mut nested = String::from(
         "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
@@ -174,6 +177,15 @@ fn roster_cases() -> Vec<(String, Vec<u8>)> {
         ("truncated.xlsx", half(&xlsx)),
         ("truncated.xls", half(&xls)),
         ("truncated.csv", csv[..csv.len() / 2 + 1].to_vec()),
+        ("empty.ods", Vec::new()),
+        ("truncated.ods", half(&ods)),
+        ("flipped.ods", flipped(&ods, 0, 32, 7)),
+        ("text.ods", "姓名,性别\n张三,男\n".as_bytes().to_vec()),
+        ("bomb.ods", zip_with_bomb(&ods, "content.xml")),
+        (
+            "repeated.ods",
+            zip_replacing(&ods, "content.xml", repeated.as_bytes()),
+        ),
         ("flipped.xlsx", flipped(&xlsx, 0, 32, 1)),
         ("flipped-deep.xlsx", flipped(&xlsx, 200, 8, 2)),
         ("flipped.xls", flipped(&xls, 512, 32, 3)),

@@ -157,6 +157,37 @@ fn legacy_xls_is_read() {
 }
 
 #[test]
+fn an_opendocument_spreadsheet_is_read() {
+    let temp = TempArchive::demo(30);
+    let (report, code) = import(&temp, &fixture("office.ods"), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(report["format"], "ods");
+    assert_eq!(report["sheets"][0]["header_row"], 2);
+    assert_eq!(report["rows"], 4);
+    assert_eq!(
+        error_list(&report),
+        expected(&[
+            ("党员名册", 4, "公民身份号码", "id_number_as_number"),
+            ("党员名册", 6, "联系电话", "bad_phone"),
+        ])
+    );
+    assert_eq!(report["valid"], 2);
+
+    // The valid rows, committed: date cells and text dates read alike.
+    let (report, code) = import(&temp, &fixture("office.ods"), &["--skip-invalid"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["created"], 2);
+    let found = json(temp.dangan(&["member", "list", "--search", "宋喆", "--json"]));
+    let member = json(temp.dangan(&["member", "show", &found[0]["id"].to_string(), "--json"]));
+    assert_eq!(member["birth_date"], "2000-09-09");
+    assert_eq!(member["joined_date"], "2020-12-01");
+    assert_eq!(member["phone"], "13512345678");
+    let found = json(temp.dangan(&["member", "list", "--search", "许堃", "--json"]));
+    let member = json(temp.dangan(&["member", "show", &found[0]["id"].to_string(), "--json"]));
+    assert_eq!(member["joined_date"], "2021-07-01");
+}
+
+#[test]
 fn malformed_files_give_clear_errors_and_change_nothing() {
     let temp = TempArchive::demo(30);
     let before = snapshot(&temp);
@@ -706,10 +737,10 @@ proptest! {
     /// report or an error, and nothing is written.
     #[test]
     fn corrupted_bytes_never_panic(
-        source in prop::sample::select(vec!["messy.xlsx", "gbk.csv", "legacy.xls"]),
+        source in prop::sample::select(vec!["messy.xlsx", "gbk.csv", "legacy.xls", "office.ods"]),
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..16),
         cut in prop::option::of(any::<prop::sample::Index>()),
-        extension in prop::sample::select(vec!["xlsx", "xls", "csv"]),
+        extension in prop::sample::select(vec!["xlsx", "xls", "ods", "csv"]),
         junk in prop::collection::vec(any::<u8>(), 0..64),
     ) {
         let mut bytes = std::fs::read(roster_fixtures::dir().join(source)).unwrap();

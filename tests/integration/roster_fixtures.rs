@@ -2,7 +2,8 @@
 //! explained. `UPDATE_FIXTURES=1 cargo test --test integration roster_fixtures` rewrites them;
 //! the test `the_fixtures_match_their_generator` checks that the committed files hold what this
 //! generator writes (cell by cell, since .xlsx files carry a timestamp). `legacy.xls` is written by
-//! `scripts/roster-fixtures-xls.py` (xlwt), as no Rust crate writes .xls.
+//! `scripts/roster-fixtures-xls.py` (xlwt), as no Rust crate writes .xls; `office.ods` is written
+//! here with the zip crate.
 
 use std::path::{Path, PathBuf};
 
@@ -517,10 +518,135 @@ pub fn malformed(dir: &Path) {
     std::fs::write(dir.join("truncated.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
 }
 
+/// A cell of `office.ods`.
+enum O {
+    T(&'static str),
+    S(String),
+    /// A number cell.
+    N(&'static str),
+    /// A date cell (`office:date-value`).
+    D(&'static str),
+    E,
+}
+
+/// `office.ods`, an OpenDocument spreadsheet as LibreOffice and WPS save one: a title row, then
+/// the rows of `legacy.xls` (rows 3 and 5 valid, with date cells and text dates; row 4 an ID
+/// number stored as a number; row 6 a bad phone number), then the repeated empty rows and columns
+/// LibreOffice writes to the end of the sheet. Written with the zip crate, `mimetype` first and
+/// stored as ODF asks, with fixed times so that the bytes are the same on every run.
+pub fn office_ods(path: &Path) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+
+    let branch = "医学院党委/本科生第一党支部";
+    let rows: Vec<Vec<O>> = vec![
+        vec![O::T("医学院党员名册（2026年）")],
+        [
+            "姓名",
+            "性别",
+            "公民身份号码",
+            "出生日期",
+            "所在党支部",
+            "加入党组织日期",
+            "联系电话",
+        ]
+        .map(O::T)
+        .into(),
+        vec![
+            O::T("宋喆"),
+            O::T("男"),
+            O::S(id("2000-09-09", 61)),
+            O::D("2000-09-09"),
+            O::T(branch),
+            O::D("2020-12-01"),
+            O::N("13512345678"),
+        ],
+        vec![
+            O::T("唐数字"),
+            O::T("女"),
+            O::N("110108200009090000"),
+            O::E,
+            O::T(branch),
+        ],
+        vec![
+            O::T("许堃"),
+            O::T("女"),
+            O::S(id("2001-01-01", 62)),
+            O::T("2001-01-01"),
+            O::T(branch),
+            O::T("2021年7月1日"),
+            O::T("13512345670"),
+        ],
+        vec![
+            O::T("韩电话"),
+            O::T("男"),
+            O::S(id("2001-02-02", 63)),
+            O::E,
+            O::T(branch),
+            O::E,
+            O::T("555"),
+        ],
+    ];
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="党员名册">"#,
+    );
+    for row in &rows {
+        content.push_str("<table:table-row>");
+        for cell in row {
+            content.push_str(&match cell {
+                O::T(text) => format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                    escape(text)
+                ),
+                O::S(text) => format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                    escape(text)
+                ),
+                O::N(number) => format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{number}"><text:p>{number}</text:p></table:table-cell>"#
+                ),
+                O::D(day) => format!(
+                    r#"<table:table-cell office:value-type="date" office:date-value="{day}"><text:p>{day}</text:p></table:table-cell>"#
+                ),
+                O::E => "<table:table-cell/>".to_string(),
+            });
+        }
+        content.push_str(
+            r#"<table:table-cell table:number-columns-repeated="1017"/></table:table-row>"#,
+        );
+    }
+    content.push_str(
+        r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let deflated = stored.compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
 /// Writes every generated fixture into `dir`.
 pub fn generate(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     messy_xlsx(&dir.join("messy.xlsx"));
+    office_ods(&dir.join("office.ods"));
     let text = gbk_csv_text();
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
     assert!(!unmappable);

@@ -8,7 +8,7 @@ import type { SheetPreview } from "./SheetPreview";
  */
 export type ImportReport = { file: string, 
 /**
- * xlsx, xls or csv.
+ * xlsx, xls, ods or csv.
  */
 format: string, 
 /**

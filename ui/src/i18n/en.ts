@@ -270,7 +270,7 @@ const en: MessageSchema = {
     file: {
       drop: "Drop a roster file here, or",
       choose: "choose a file",
-      hint: "Accepts .xlsx, .xlsm, .xls and .csv (UTF-8 or GBK); everything is checked before anything is written",
+      hint: "Accepts .xlsx, .xlsm, .xls, .ods and .csv (UTF-8 or GBK); everything is checked before anything is written",
       reading: "Reading and checking {name}…",
       another: "Choose another file",
     },

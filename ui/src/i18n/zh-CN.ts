@@ -268,7 +268,7 @@ const zhCN = {
     file: {
       drop: "把名册文件拖到这里，或",
       choose: "选择文件",
-      hint: "支持 .xlsx、.xlsm、.xls 和 .csv（UTF-8 或 GBK）；先检查，确认后才写入",
+      hint: "支持 .xlsx、.xlsm、.xls、.ods 和 .csv（UTF-8 或 GBK）；先检查，确认后才写入",
       reading: "正在读取和检查 {name}…",
       another: "换一个文件",
     },
