@@ -144,8 +144,8 @@ enum Command {
         #[command(flatten)]
         output: JsonFlag,
     },
-    /// Import a roster (.xlsx, .xlsm, .xls, .ods, .csv): every cell checked, nothing written while any
-    /// row is invalid (unless --skip-invalid); `import undo BATCH` reverts an import.
+    /// Import a roster (.xlsx, .xlsm, .xls, .ods, .csv): every cell checked, nothing written while
+    /// any row is invalid (unless --skip-invalid); `import undo BATCH` reverts an import.
     Import(ImportArgs),
     /// Export members to .xlsx or .csv.
     Export(ExportArgs),
