@@ -518,17 +518,6 @@ pub fn malformed(dir: &Path) {
     std::fs::write(dir.join("truncated.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
 }
 
-/// A cell of `office.ods`.
-enum O {
-    T(&'static str),
-    S(String),
-    /// A number cell.
-    N(&'static str),
-    /// A date cell (`office:date-value`).
-    D(&'static str),
-    E,
-}
-
 /// `office.ods`, an OpenDocument spreadsheet as LibreOffice and WPS save one: a title row, then
 /// the rows of `legacy.xls` (rows 3 and 5 valid, with date cells and text dates; row 4 an ID
 /// number stored as a number; row 6 a bad phone number), then the repeated empty rows and columns
@@ -539,8 +528,8 @@ pub fn office_ods(path: &Path) {
     use zip::write::SimpleFileOptions;
 
     let branch = "医学院党委/本科生第一党支部";
-    let rows: Vec<Vec<O>> = vec![
-        vec![O::T("医学院党员名册（2026年）")],
+    let rows: Vec<Vec<C>> = vec![
+        vec![t("医学院党员名册（2026年）")],
         [
             "姓名",
             "性别",
@@ -550,41 +539,41 @@ pub fn office_ods(path: &Path) {
             "加入党组织日期",
             "联系电话",
         ]
-        .map(O::T)
+        .map(t)
         .into(),
         vec![
-            O::T("宋喆"),
-            O::T("男"),
-            O::S(id("2000-09-09", 61)),
-            O::D("2000-09-09"),
-            O::T(branch),
-            O::D("2020-12-01"),
-            O::N("13512345678"),
+            t("宋喆"),
+            t("男"),
+            t(id("2000-09-09", 61)),
+            C::D("2000-09-09"),
+            t(branch),
+            C::D("2020-12-01"),
+            C::N(13512345678.0),
         ],
         vec![
-            O::T("唐数字"),
-            O::T("女"),
-            O::N("110108200009090000"),
-            O::E,
-            O::T(branch),
+            t("唐数字"),
+            t("女"),
+            C::N(110108200009090000.0),
+            C::E,
+            t(branch),
         ],
         vec![
-            O::T("许堃"),
-            O::T("女"),
-            O::S(id("2001-01-01", 62)),
-            O::T("2001-01-01"),
-            O::T(branch),
-            O::T("2021年7月1日"),
-            O::T("13512345670"),
+            t("许堃"),
+            t("女"),
+            t(id("2001-01-01", 62)),
+            t("2001-01-01"),
+            t(branch),
+            t("2021年7月1日"),
+            t("13512345670"),
         ],
         vec![
-            O::T("韩电话"),
-            O::T("男"),
-            O::S(id("2001-02-02", 63)),
-            O::E,
-            O::T(branch),
-            O::E,
-            O::T("555"),
+            t("韩电话"),
+            t("男"),
+            t(id("2001-02-02", 63)),
+            C::E,
+            t(branch),
+            C::E,
+            t("555"),
         ],
     ];
     let escape = |text: &str| {
@@ -600,21 +589,17 @@ pub fn office_ods(path: &Path) {
         content.push_str("<table:table-row>");
         for cell in row {
             content.push_str(&match cell {
-                O::T(text) => format!(
+                C::T(text) => format!(
                     r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
                     escape(text)
                 ),
-                O::S(text) => format!(
-                    r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
-                    escape(text)
-                ),
-                O::N(number) => format!(
+                C::N(number) => format!(
                     r#"<table:table-cell office:value-type="float" office:value="{number}"><text:p>{number}</text:p></table:table-cell>"#
                 ),
-                O::D(day) => format!(
+                C::D(day) => format!(
                     r#"<table:table-cell office:value-type="date" office:date-value="{day}"><text:p>{day}</text:p></table:table-cell>"#
                 ),
-                O::E => "<table:table-cell/>".to_string(),
+                C::E => "<table:table-cell/>".to_string(),
             });
         }
         content.push_str(
